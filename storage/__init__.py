@@ -1,0 +1,1 @@
+"""The schedule in SQL: SQLModel tables, data-access functions and Alembic migrations."""

@@ -1,0 +1,186 @@
+"""Reading and writing events. Every function takes a session and keyword arguments, and is
+scoped to one workspace by `team_id`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, select
+
+from domain.drafts import EventDraft, TripRef
+from domain.search import prefix_upper_bound, terms
+from storage.models import Event, EventTerm, Participant, Trip
+
+_IN_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Page:
+    events: list[Event]
+    total: int
+
+
+@dataclass(frozen=True)
+class UpsertCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def find_events(
+    session: Session,
+    *,
+    team_id: str,
+    words: Sequence[str] = (),
+    not_over_at: datetime | None = None,
+    over_by: datetime | None = None,
+    starts_before: datetime | None = None,
+    newest_first: bool = False,
+    limit: int = 10,
+    offset: int = 0,
+) -> Page:
+    """Events of the workspace matching every word as a term prefix, in start order.
+
+    `not_over_at`: still going on or to come at that instant (the upcoming list);
+    `over_by`: already over then (the past list); `starts_before` closes a window.
+    """
+    conditions = [Event.team_id == team_id]
+    for word in words:
+        matching = select(EventTerm.event_id).where(
+            EventTerm.team_id == team_id,
+            EventTerm.term >= word,
+            EventTerm.term < prefix_upper_bound(word),
+        )
+        conditions.append(Event.id.in_(matching))
+    if not_over_at is not None:
+        conditions.append(Event.finishes_at > not_over_at)
+    if over_by is not None:
+        conditions.append(Event.finishes_at <= over_by)
+    if starts_before is not None:
+        conditions.append(Event.starts_at < starts_before)
+
+    total = session.exec(select(func.count()).select_from(Event).where(*conditions)).one()
+    order = (Event.starts_at.desc(), Event.id.desc()) if newest_first else (Event.starts_at, Event.id)
+    rows = session.exec(select(Event).where(*conditions).order_by(*order).limit(limit).offset(offset))
+    return Page(events=list(rows.unique()), total=total)
+
+
+def known_names(session: Session, *, team_id: str) -> list[str]:
+    """People, places and trip principals of the workspace: what a mistyped query probably meant."""
+    people = select(Participant.name).join(Event).where(Event.team_id == team_id)
+    places = [
+        select(column).where(Event.team_id == team_id, column != "")
+        for column in (Event.city, Event.country, Event.venue)
+    ]
+    principals = select(Trip.principal).where(Trip.team_id == team_id)
+    names: set[str] = set()
+    for query in (people, *places, principals):
+        names.update(session.exec(query.distinct()))
+    return sorted(names)
+
+
+def upsert_drafts(
+    session: Session, *, team_id: str, drafts: Sequence[EventDraft], actor: str, now: datetime
+) -> UpsertCounts:
+    """Create or update events by UID. Unchanged events are left alone, timestamps included.
+
+    Commits nothing: the caller's transaction makes the whole batch all or nothing.
+    """
+    existing = _events_by_uid(session, team_id=team_id, uids=[d.uid for d in drafts])
+    trips: dict[TripRef, int] = {}
+    created = updated = unchanged = 0
+    for draft in drafts:
+        trip_id = _trip_id(session, team_id=team_id, ref=draft.trip, now=now, cache=trips)
+        event = existing.get(draft.uid)
+        if event is None:
+            event = Event(team_id=team_id, uid=draft.uid, created_by=actor, created_at=now, **_fields(draft, trip_id))
+            event.updated_by, event.updated_at = actor, now
+            session.add(event)
+            _set_participants(event, draft.participants)
+            session.flush()
+            created += 1
+        elif _differs(event, draft, trip_id):
+            for name, value in _fields(draft, trip_id).items():
+                setattr(event, name, value)
+            if [p.name for p in event.participants] != list(draft.participants):
+                _set_participants(event, draft.participants)
+            event.updated_by, event.updated_at = actor, now
+            session.flush()
+            updated += 1
+        else:
+            unchanged += 1
+            continue
+        _index_terms(session, event=event, trip=draft.trip)
+    return UpsertCounts(created=created, updated=updated, unchanged=unchanged)
+
+
+def _fields(draft: EventDraft, trip_id: int | None) -> dict:
+    return {
+        "title": draft.title,
+        "kind": draft.kind,
+        "status": draft.status,
+        "precision": draft.precision,
+        "starts_at": draft.starts_at,
+        "ends_at": draft.ends_at,
+        "finishes_at": draft.finishes_at,
+        "tz": draft.tz,
+        "city": draft.city,
+        "country": draft.country,
+        "venue": draft.venue,
+        "trip_id": trip_id,
+        "source_url": draft.source_url,
+        "notes": draft.notes,
+    }
+
+
+def _differs(event: Event, draft: EventDraft, trip_id: int | None) -> bool:
+    if [p.name for p in event.participants] != list(draft.participants):
+        return True
+    return any(getattr(event, name) != value for name, value in _fields(draft, trip_id).items())
+
+
+def _set_participants(event: Event, names: Iterable[str]) -> None:
+    event.participants = [Participant(position=i, name=name) for i, name in enumerate(names)]
+
+
+def _index_terms(session: Session, *, event: Event, trip: TripRef | None) -> None:
+    session.execute(delete(EventTerm).where(EventTerm.event_id == event.id))
+    found = terms(
+        event.title,
+        event.city,
+        event.country,
+        event.venue,
+        event.notes,
+        *(p.name for p in event.participants),
+        *((trip.principal, trip.name) if trip else ()),
+    )
+    session.add_all(EventTerm(team_id=event.team_id, term=term, event_id=event.id) for term in sorted(found))
+
+
+def _events_by_uid(session: Session, *, team_id: str, uids: list[str]) -> dict[str, Event]:
+    found: dict[str, Event] = {}
+    for start in range(0, len(uids), _IN_CHUNK):
+        chunk = uids[start : start + _IN_CHUNK]
+        rows = session.exec(select(Event).where(Event.team_id == team_id, Event.uid.in_(chunk)))
+        found.update((event.uid, event) for event in rows.unique())
+    return found
+
+
+def _trip_id(
+    session: Session, *, team_id: str, ref: TripRef | None, now: datetime, cache: dict[TripRef, int]
+) -> int | None:
+    if ref is None:
+        return None
+    if ref not in cache:
+        trip = session.exec(
+            select(Trip).where(Trip.team_id == team_id, Trip.principal == ref.principal, Trip.name == ref.name)
+        ).first()
+        if trip is None:
+            trip = Trip(team_id=team_id, principal=ref.principal, name=ref.name, created_at=now)
+            session.add(trip)
+            session.flush()
+        cache[ref] = trip.id
+    return cache[ref]

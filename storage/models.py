@@ -1,0 +1,122 @@
+"""The schedule's tables. Data-access functions live beside this module, not on the models.
+
+Every row belongs to one Slack workspace (`team_id`) and every query filters on it.
+Instants are UTC (`UTCDateTime`); `tz` keeps the venue's IANA zone for display.
+"""
+
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlmodel import Field, Relationship, SQLModel
+
+from domain.validation import MAX_LENGTH
+from domain.vocabulary import Kind, Precision, Status
+from storage.types import StrEnumType, UTCDateTime
+
+TEAM_ID_MAX = MAX_LENGTH["team_id"]
+USER_ID_MAX = MAX_LENGTH["user_id"]
+UID_MAX = MAX_LENGTH["uid"]
+TITLE_MAX = MAX_LENGTH["title"]
+NAME_MAX = MAX_LENGTH["participant"]
+PLACE_MAX = MAX_LENGTH["city"]
+VENUE_MAX = MAX_LENGTH["venue"]
+TZ_MAX = MAX_LENGTH["tz"]
+URL_MAX = MAX_LENGTH["url"]
+NOTES_MAX = MAX_LENGTH["notes"]
+TERM_MAX = MAX_LENGTH["term"]
+
+
+def _instant(nullable: bool = False) -> Column:
+    return Column(UTCDateTime(), nullable=nullable)
+
+
+class Trip(SQLModel, table=True):
+    """One journey of one principal, grouping its stops: "Antony Blinken: Europe, April 2024"."""
+
+    __tablename__ = "trips"
+    __table_args__ = (UniqueConstraint("team_id", "principal", "name", name="uq_trips_team_principal_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=TEAM_ID_MAX)
+    principal: str = Field(max_length=NAME_MAX)
+    name: str = Field(max_length=NAME_MAX)
+    created_at: datetime = Field(sa_column=_instant())
+
+    events: list["Event"] = Relationship(back_populates="trip")
+
+
+class Event(SQLModel, table=True):
+    __tablename__ = "events"
+    __table_args__ = (
+        UniqueConstraint("team_id", "uid", name="uq_events_team_uid"),
+        Index("ix_events_team_starts", "team_id", "starts_at"),
+        Index("ix_events_team_finishes", "team_id", "finishes_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=TEAM_ID_MAX)
+    # Stable identity: the iCalendar UID for imported events, so importing again updates.
+    uid: str = Field(max_length=UID_MAX)
+    title: str = Field(max_length=TITLE_MAX)
+    kind: Kind = Field(sa_column=Column(StrEnumType(Kind, 24), nullable=False))
+    status: Status = Field(sa_column=Column(StrEnumType(Status, 16), nullable=False))
+    precision: Precision = Field(sa_column=Column(StrEnumType(Precision, 8), nullable=False))
+    starts_at: datetime = Field(sa_column=_instant())
+    ends_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    # When the event is over: the end, or the end of its day or month when only that is known.
+    # Kept as a column so that "upcoming" is one indexed comparison.
+    finishes_at: datetime = Field(sa_column=_instant())
+    tz: str = Field(max_length=TZ_MAX)
+    city: str = Field(default="", max_length=PLACE_MAX)
+    country: str = Field(default="", max_length=PLACE_MAX)
+    venue: str = Field(default="", max_length=VENUE_MAX)
+    trip_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("trips.id", ondelete="SET NULL"), index=True)
+    )
+    source_url: str | None = Field(default=None, max_length=URL_MAX)
+    notes: str = Field(default="", max_length=NOTES_MAX)
+    created_by: str = Field(max_length=USER_ID_MAX)
+    created_at: datetime = Field(sa_column=_instant())
+    updated_by: str = Field(max_length=USER_ID_MAX)
+    updated_at: datetime = Field(sa_column=_instant())
+
+    trip: Optional[Trip] = Relationship(back_populates="events", sa_relationship_kwargs={"lazy": "joined"})
+    participants: list["Participant"] = Relationship(
+        back_populates="event",
+        sa_relationship_kwargs={
+            "lazy": "selectin",
+            "order_by": "Participant.position",
+            "cascade": "all, delete-orphan",
+        },
+    )
+
+
+class Participant(SQLModel, table=True):
+    """A person at an event; most are not Slack users, so this is a name, not a user id."""
+
+    __tablename__ = "participants"
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    position: int = 0
+    name: str = Field(max_length=NAME_MAX)
+
+    event: Optional[Event] = Relationship(back_populates="participants")
+
+
+class EventTerm(SQLModel, table=True):
+    """One folded word of an event's text, for indexed accent-insensitive prefix search."""
+
+    __tablename__ = "event_terms"
+
+    team_id: str = Field(primary_key=True, max_length=TEAM_ID_MAX)
+    # Byte order ("C") on PostgreSQL, so that a prefix is one contiguous index range.
+    term: str = Field(
+        sa_column=Column(String(TERM_MAX).with_variant(String(TERM_MAX, collation="C"), "postgresql"), primary_key=True)
+    )
+    event_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("events.id", ondelete="CASCADE"), primary_key=True, index=True)
+    )
