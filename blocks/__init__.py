@@ -1,0 +1,1 @@
+"""Block Kit builders: pure functions from schedule data to Slack messages and views."""

@@ -1,0 +1,38 @@
+"""The usage card shown by `/trip`, `/trip help` and the Home tab."""
+
+from __future__ import annotations
+
+from blocks.text import mrkdwn, plain
+
+USAGE = [
+    ("/trip blinken", "where a person will be: upcoming stops, venue time and yours, who meets whom"),
+    ("/trip paris", "what is on in a city or country; `/trip nato` or `/trip unesco` for a keyword"),
+    ("/trip today", "today's agenda, by the newsroom's day; `/trip week` for seven days"),
+    ("/trip next", "the next events on the schedule, whoever they concern"),
+]
+
+
+def usage_blocks() -> list[dict]:
+    lines = "\n".join(f"`{command}`  {what}" for command, what in USAGE)
+    return [
+        {"type": "section", "text": mrkdwn(lines)},
+        {
+            "type": "context",
+            "elements": [
+                mrkdwn("Searches ignore case and accents: `sejourne` finds Séjourné. Replies are visible only to you until you share them.")
+            ],
+        },
+    ]
+
+
+def help_message() -> dict:
+    text = "TripDesk: where leaders and ministers will be.\n" + "\n".join(f"{c}: {w}" for c, w in USAGE)
+    return {
+        "text": text,
+        "blocks": [{"type": "header", "text": plain("TripDesk: where they will be")}, *usage_blocks()],
+    }
+
+
+def notice_message(text: str) -> dict:
+    """A one-line reply such as a refusal or a correction; `text` is already mrkdwn-safe."""
+    return {"text": text, "blocks": [{"type": "section", "text": mrkdwn(text)}]}

@@ -1,0 +1,12 @@
+"""Slack listeners, grouped by kind. Each package translates between Slack and the domain."""
+
+from slack_bolt import App
+
+from handlers import actions, commands, events
+from tripdesk.context import AppContext
+
+
+def register(app: App, ctx: AppContext) -> None:
+    commands.register(app, ctx)
+    actions.register(app, ctx)
+    events.register(app, ctx)

@@ -1,0 +1,8 @@
+from slack_bolt import App
+
+from handlers.actions import listing
+from tripdesk.context import AppContext
+
+
+def register(app: App, ctx: AppContext) -> None:
+    listing.register(app, ctx)

@@ -1,0 +1,78 @@
+"""Importing an iCalendar file or feed into one workspace's schedule, all or nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+from sqlalchemy import Engine
+
+from domain.ical import CalendarError, parse_calendar
+from storage.db import session
+from storage.events import upsert_drafts
+
+FETCH_TIMEOUT = httpx.Timeout(20.0, connect=10.0)
+MAX_BYTES = 20 * 1024 * 1024
+
+
+class ImportFailed(Exception):
+    """Nothing was imported; the message says why in one line."""
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    created: int
+    updated: int
+    unchanged: int
+    skipped_recurring: int
+
+    def summary(self, source: str) -> str:
+        total = self.created + self.updated + self.unchanged
+        line = (
+            f"Imported {total} event{'s' if total != 1 else ''} from {source}: "
+            f"{self.created} new, {self.updated} updated, {self.unchanged} unchanged"
+        )
+        if self.skipped_recurring:
+            line += f"; skipped {self.skipped_recurring} recurring (not supported)"
+        return line
+
+
+def read_source(source: str) -> bytes:
+    """The bytes of a local file or of an http(s)/webcal URL."""
+    if source.startswith("webcal://"):
+        source = "https://" + source.removeprefix("webcal://")
+    if source.startswith(("http://", "https://")):
+        try:
+            with httpx.Client(timeout=FETCH_TIMEOUT, follow_redirects=True) as client:
+                response = client.get(source, headers={"Accept": "text/calendar, */*;q=0.5"})
+                response.raise_for_status()
+        except httpx.HTTPStatusError as error:
+            raise ImportFailed(f"could not fetch {source}: HTTP {error.response.status_code}") from None
+        except httpx.HTTPError as error:
+            raise ImportFailed(f"could not fetch {source}: {error or type(error).__name__}") from None
+        if len(response.content) > MAX_BYTES:
+            raise ImportFailed(f"{source} is larger than {MAX_BYTES // (1024 * 1024)} MB")
+        return response.content
+    path = Path(source)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise ImportFailed(f"{source} is larger than {MAX_BYTES // (1024 * 1024)} MB")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ImportFailed(f"no such file: {source}") from None
+    except (IsADirectoryError, PermissionError) as error:
+        raise ImportFailed(f"cannot read {source}: {error.strerror}") from None
+
+
+def import_calendar(
+    engine: Engine, *, team_id: str, data: bytes, fallback_tz: str, actor: str, now: datetime
+) -> ImportReport:
+    try:
+        parsed = parse_calendar(data, fallback_tz)
+    except CalendarError as error:
+        raise ImportFailed(str(error)) from None
+    with session(engine) as db, db.begin():
+        counts = upsert_drafts(db, team_id=team_id, drafts=parsed.drafts, actor=actor, now=now)
+    return ImportReport(counts.created, counts.updated, counts.unchanged, parsed.skipped_recurring)

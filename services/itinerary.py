@@ -1,0 +1,116 @@
+"""What `/trip` shows: a search, or the desk's agenda, one page at a time.
+
+The rules live here, not in the Slack handlers: upcoming events first; when nothing is to
+come, the most recent past ones; when nothing matches at all, names close to the query.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from domain.commands import MAX_QUERY_LENGTH
+from domain.search import query_words, suggest
+from storage.events import find_events, known_names
+from storage.models import Event
+
+PAGE_SIZE = 10
+
+
+class Mode(StrEnum):
+    SEARCH = "search"
+    TODAY = "today"
+    WEEK = "week"
+    NEXT = "next"
+
+
+class Outcome(StrEnum):
+    UPCOMING = "upcoming"
+    PAST = "past"
+    AGENDA = "agenda"
+    NO_MATCH = "no_match"
+
+
+@dataclass(frozen=True)
+class ListingRequest:
+    """Everything needed to show a listing again: carried in the value of its buttons."""
+
+    mode: Mode
+    text: str = ""
+    offset: int = 0
+
+    def encode(self) -> str:
+        return json.dumps({"m": self.mode.value, "q": self.text, "o": self.offset}, separators=(",", ":"))
+
+    @classmethod
+    def decode(cls, value: str) -> ListingRequest | None:
+        try:
+            data = json.loads(value)
+            return cls(mode=Mode(data["m"]), text=str(data["q"])[:MAX_QUERY_LENGTH], offset=max(0, int(data["o"])))
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def page(self, offset: int) -> ListingRequest:
+        return replace(self, offset=offset)
+
+
+@dataclass(frozen=True)
+class Listing:
+    request: ListingRequest
+    outcome: Outcome
+    events: list[Event]
+    total: int
+    # The newsroom's days the agenda covers, first and last.
+    days: tuple[date, date] | None = None
+    suggestions: list[str] = field(default_factory=list)
+
+    @property
+    def next_offset(self) -> int | None:
+        end = self.request.offset + len(self.events)
+        return end if end < self.total else None
+
+
+def build_listing(
+    session: Session, *, team_id: str, request: ListingRequest, now: datetime, newsroom_tz: ZoneInfo
+) -> Listing:
+    if request.mode is Mode.SEARCH:
+        return _search(session, team_id=team_id, request=request, now=now)
+    if request.mode is Mode.NEXT:
+        page = find_events(session, team_id=team_id, not_over_at=now, limit=PAGE_SIZE, offset=request.offset)
+        return Listing(request, Outcome.AGENDA, page.events, page.total)
+    first = now.astimezone(newsroom_tz).date()
+    last = first + timedelta(days=0 if request.mode is Mode.TODAY else 6)
+    page = find_events(
+        session,
+        team_id=team_id,
+        not_over_at=_midnight(first, newsroom_tz),
+        starts_before=_midnight(last + timedelta(days=1), newsroom_tz),
+        limit=PAGE_SIZE,
+        offset=request.offset,
+    )
+    return Listing(request, Outcome.AGENDA, page.events, page.total, days=(first, last))
+
+
+def _search(session: Session, *, team_id: str, request: ListingRequest, now: datetime) -> Listing:
+    words = query_words(request.text)
+    upcoming = find_events(session, team_id=team_id, words=words, not_over_at=now, limit=PAGE_SIZE, offset=request.offset)
+    if upcoming.total:
+        return Listing(request, Outcome.UPCOMING, upcoming.events, upcoming.total)
+    past = find_events(
+        session, team_id=team_id, words=words, over_by=now, newest_first=True, limit=PAGE_SIZE, offset=request.offset
+    )
+    if past.total:
+        # The most recent ones, read in the order they happened.
+        return Listing(request, Outcome.PAST, list(reversed(past.events)), past.total)
+    suggestions = suggest(request.text, known_names(session, team_id=team_id))
+    return Listing(request, Outcome.NO_MATCH, [], 0, suggestions=suggestions)
+
+
+def _midnight(day: date, tz: ZoneInfo) -> datetime:
+    # Built from the calendar date, not by adding 24 hours, so days with a DST change are right.
+    return datetime(day.year, day.month, day.day, tzinfo=tz)

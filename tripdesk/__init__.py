@@ -1,0 +1,1 @@
+"""Wiring: configuration, the Bolt app, the HTTP server and the console."""

@@ -1,0 +1,148 @@
+"""Settings from the environment (and `.env`, which never overrides the real environment).
+
+Every problem is reported as a `ConfigError` whose message names the variable and says how to
+fix it; `bot.py` prints that one line and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from dotenv import dotenv_values
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from domain.zones import ZoneError, zone
+
+DEFAULT_DATABASE_URL = "sqlite:///tripdesk.db"
+DEFAULT_PORT = 3000
+_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is meant for the person running the bot."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    port: int
+    newsroom_tz: ZoneInfo
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str | None = None
+    default_channel: str | None = None
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.slack_app_token is not None
+
+    @property
+    def slack_configured(self) -> bool:
+        return self.slack_bot_token is not None
+
+    def require_slack(self) -> None:
+        """Check what running against a real workspace needs, for the mode the tokens select."""
+        if not self.slack_bot_token:
+            raise ConfigError(
+                "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from your Slack "
+                "app's OAuth & Permissions page into .env, or run `python bot.py console` to try "
+                "TripDesk without Slack"
+            )
+        if not self.slack_signing_secret:
+            raise ConfigError(
+                "SLACK_SIGNING_SECRET is not set: copy the Signing Secret from your Slack app's "
+                "Basic Information page into .env"
+            )
+
+
+def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env") -> Settings:
+    """Read settings from `environ` (default: the process environment) over `env_file`."""
+    values: dict[str, str] = {}
+    if env_file is not None and Path(env_file).is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+
+    def get(name: str) -> str | None:
+        value = values.get(name, "").strip()
+        return value or None
+
+    return Settings(
+        database_url=_database_url(get("DATABASE_URL") or DEFAULT_DATABASE_URL),
+        port=_port(get("PORT")),
+        newsroom_tz=_zone("TRIPDESK_TZ", get("TRIPDESK_TZ") or "UTC"),
+        slack_bot_token=_token("SLACK_BOT_TOKEN", get("SLACK_BOT_TOKEN"), "xoxb-"),
+        slack_signing_secret=get("SLACK_SIGNING_SECRET"),
+        slack_app_token=_token("SLACK_APP_TOKEN", get("SLACK_APP_TOKEN"), "xapp-"),
+        slack_api_url=_api_url(get("SLACK_API_URL")),
+        default_channel=_channel("TRIPDESK_CHANNEL", get("TRIPDESK_CHANNEL")),
+    )
+
+
+def _database_url(raw: str) -> str:
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise ConfigError(
+            f"DATABASE_URL={raw!r} is not a database URL: use e.g. sqlite:///tripdesk.db or "
+            "postgresql+psycopg://user:password@host:5432/tripdesk"
+        ) from None
+    # Hosting platforms hand out postgres:// URLs; psycopg 3 is the driver we ship.
+    if url.drivername in ("postgres", "postgresql", "postgresql+psycopg2"):
+        url = url.set(drivername="postgresql+psycopg")
+    if url.drivername not in ("sqlite", "sqlite+pysqlite", "postgresql+psycopg"):
+        raise ConfigError(
+            f"DATABASE_URL uses {url.drivername!r}, which TripDesk does not support: use sqlite:///… "
+            "or postgresql+psycopg://…"
+        )
+    return url.render_as_string(hide_password=False)
+
+
+def _port(raw: str | None) -> int:
+    if raw is None:
+        return DEFAULT_PORT
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise ConfigError(f"PORT={raw!r} is not a TCP port: use a number from 1 to 65535, e.g. PORT=3000")
+    return int(raw)
+
+
+def _zone(name: str, raw: str) -> ZoneInfo:
+    try:
+        return zone(raw)
+    except ZoneError:
+        raise ConfigError(
+            f"{name}={raw!r} is not an IANA time zone: use a name such as Europe/Paris, "
+            "America/New_York or UTC"
+        ) from None
+
+
+def _token(name: str, raw: str | None, prefix: str) -> str | None:
+    if raw is not None and not raw.startswith(prefix):
+        raise ConfigError(f"{name} must start with {prefix!r}: check that you copied the right token")
+    return raw
+
+
+def _api_url(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"SLACK_API_URL={raw!r} is not an http(s) URL: use e.g. https://slack.com/api/")
+    # WebClient joins method names onto base_url, so it must end with a slash.
+    return raw if raw.endswith("/") else raw + "/"
+
+
+def _channel(name: str, raw: str | None) -> str | None:
+    if raw is not None and not _CHANNEL_ID.match(raw):
+        raise ConfigError(
+            f"{name}={raw!r} is not a channel ID: use the ID from the channel's details "
+            "(it starts with C or G, e.g. C0123456789), not its name"
+        )
+    return raw

@@ -1,0 +1,33 @@
+"""What every listener needs, handed over once at start instead of read from globals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from storage.db import session
+from tripdesk.config import Settings
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def fixed_clock(moment: datetime) -> Clock:
+    return lambda: moment
+
+
+@dataclass(frozen=True)
+class AppContext:
+    settings: Settings
+    engine: Engine
+    clock: Clock = system_clock
+
+    def session(self) -> Session:
+        return session(self.engine)

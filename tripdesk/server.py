@@ -1,0 +1,47 @@
+"""HTTP mode: Slack's requests and the health check, served by uvicorn.
+
+Bolt's App is synchronous; each request is dispatched on a worker thread so that a slow query
+never holds up the event loop and requests are served concurrently.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import uvicorn
+from slack_bolt import App
+from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from sqlalchemy import Engine
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from storage.db import ping
+
+log = logging.getLogger(__name__)
+EVENTS_PATH = "/slack/events"
+
+
+def asgi_app(*, engine: Engine, bolt: App | None) -> Starlette:
+    """The web app; without `bolt` (Socket Mode) it serves only the health check."""
+
+    async def healthz(_request: Request) -> Response:
+        healthy = await run_in_threadpool(ping, engine)
+        return JSONResponse({"database": "ok" if healthy else "unavailable"}, status_code=200 if healthy else 503)
+
+    routes = [Route("/healthz", healthz, methods=["GET"])]
+    if bolt is not None:
+
+        async def slack_events(request: Request) -> Response:
+            body = await request.body()
+            response = await run_in_threadpool(bolt.dispatch, to_bolt_request(request, body))
+            return to_starlette_response(response)
+
+        routes.append(Route(EVENTS_PATH, slack_events, methods=["POST"]))
+    return Starlette(routes=routes)
+
+
+def serve(app: Starlette, *, port: int, host: str = "0.0.0.0") -> None:
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, timeout_graceful_shutdown=8)
