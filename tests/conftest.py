@@ -1,0 +1,128 @@
+"""Shared fixtures. Database tests run on SQLite always and on PostgreSQL when
+TEST_POSTGRES_URL is set (each run gets its own, freshly created database)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
+
+from domain.zones import zone
+from services.importing import import_calendar
+from storage.db import make_engine
+from storage.migrate import upgrade
+from tests.support.bot_server import BotServer
+from tests.support.clock import Clock
+from tests.support.fake_slack import FakeSlack
+from tests.support.slack_requests import SIGNING_SECRET
+from tripdesk.config import Settings
+from tripdesk.context import AppContext
+from tripdesk.server import asgi_app
+from tripdesk.slack_app import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "blinken-paris-brussels-2024.ics"
+TEAM = "T0NEWSROOM"
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
+
+
+@pytest.fixture(scope="session")
+def postgres_database():
+    if not POSTGRES_URL:
+        pytest.skip("TEST_POSTGRES_URL is not set: PostgreSQL variant skipped")
+    name = f"tripdesk_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('sqlite')}/tripdesk.db"
+    return request.getfixturevalue("postgres_database")
+
+
+@pytest.fixture(scope="session")
+def _engines():
+    engines = {}
+    yield engines
+    for engine in engines.values():
+        engine.dispose()
+
+
+@pytest.fixture
+def engine(database_url, _engines):
+    """A migrated database with empty tables."""
+    if database_url not in _engines:
+        _engines[database_url] = make_engine(database_url)
+        upgrade(_engines[database_url])
+    engine = _engines[database_url]
+    tables = [table.name for table in reversed(SQLModel.metadata.sorted_tables)]
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f"DELETE FROM {table}"))
+    return engine
+
+
+@pytest.fixture
+def clock():
+    """The morning before the Paris stop: the whole sample trip is still to come."""
+    return Clock(datetime(2024, 4, 1, 8, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def fake_slack():
+    slack = FakeSlack(team_id=TEAM).start()
+    yield slack
+    slack.stop()
+    assert not slack.problems, f"payloads Slack would refuse: {slack.problems}"
+
+
+@pytest.fixture
+def settings(database_url, fake_slack):
+    return Settings(
+        database_url=database_url,
+        port=0,
+        newsroom_tz=zone("Europe/Paris"),
+        slack_bot_token="xoxb-test-token",
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake_slack.base_url,
+        default_channel="C0FOREIGN",
+    )
+
+
+@pytest.fixture
+def ctx(settings, engine, clock):
+    return AppContext(settings=settings, engine=engine, clock=clock)
+
+
+@pytest.fixture
+def bot(ctx):
+    server = BotServer(asgi_app(engine=ctx.engine, bolt=create_app(ctx))).start()
+    yield server
+    server.stop()
+
+
+def load_ics(engine, data: bytes, *, team_id: str = TEAM, now: datetime | None = None):
+    return import_calendar(
+        engine, team_id=team_id, data=data, fallback_tz="Europe/Paris", actor="import", now=now or datetime.now(UTC)
+    )
+
+
+@pytest.fixture
+def sample(engine):
+    return load_ics(engine, SAMPLE.read_bytes())

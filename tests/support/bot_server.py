@@ -1,0 +1,51 @@
+"""The production web app (Bolt behind Starlette) served by uvicorn on a loopback port."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import httpx
+import uvicorn
+
+from tests.support.slack_requests import block_actions_body, command_body, event_body, sign
+
+
+class BotServer:
+    def __init__(self, asgi):
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.bind(("127.0.0.1", 0))
+        self.port = self._socket.getsockname()[1]
+        self._server = uvicorn.Server(uvicorn.Config(asgi, log_level="warning", lifespan="off"))
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True)
+        self.http = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=10)
+
+    def start(self) -> BotServer:
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        self.http.close()
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+        self._socket.close()
+
+    # -- Slack's side of the conversation --------------------------------------------------
+    def post_signed(self, body: str, content_type: str, **sign_args) -> httpx.Response:
+        headers = {"Content-Type": content_type, **sign(body, **sign_args)}
+        return self.http.post("/slack/events", content=body.encode(), headers=headers)
+
+    def command(self, text: str, **fields) -> httpx.Response:
+        return self.post_signed(command_body(text, **fields), "application/x-www-form-urlencoded")
+
+    def action(self, action: dict, **fields) -> httpx.Response:
+        return self.post_signed(block_actions_body(dict(action), **fields), "application/x-www-form-urlencoded")
+
+    def event(self, event: dict, **fields) -> httpx.Response:
+        return self.post_signed(event_body(event, **fields), "application/json")

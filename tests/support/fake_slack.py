@@ -1,0 +1,36 @@
+"""The fake Slack for the tests: the local Web API stand-in plus Block Kit checks on every
+payload, and switches to make Slack fail."""
+
+from __future__ import annotations
+
+from blocks.limits import message_problems, view_problems
+from tripdesk.local_slack import RESPONSE_URL_METHOD, Answer, Call, LocalSlack
+
+MESSAGE_METHODS = ("chat.postMessage", "chat.postEphemeral", "chat.update", RESPONSE_URL_METHOD)
+
+
+class FakeSlack(LocalSlack):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.problems: list[str] = []
+        self.failures: dict[str, Answer] = {}
+
+    def fail(self, method: str, error: str, status: int = 200) -> None:
+        """Answer every later call to `method` with Slack error `error`."""
+        self.failures[method] = Answer({"ok": False, "error": error}, status=status)
+
+    def answer(self, call: Call) -> Answer:
+        self._check(call)
+        if call.method in self.failures:
+            return self.failures[call.method]
+        return super().answer(call)
+
+    def _check(self, call: Call) -> None:
+        payload = call.payload
+        if call.method in MESSAGE_METHODS and payload.get("delete_original") is not True:
+            self.problems.extend(f"{call.method}: {p}" for p in message_problems(payload))
+        elif call.method.startswith("views.") and "view" in payload:
+            self.problems.extend(f"{call.method}: {p}" for p in view_problems(payload["view"]))
+
+    def messages(self) -> list[dict]:
+        return [c.payload for c in self.calls if c.method in MESSAGE_METHODS]

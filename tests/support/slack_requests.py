@@ -1,0 +1,87 @@
+"""Requests exactly as Slack sends them: form-encoded commands, `payload=` interactivity, JSON
+events, each signed with the app's signing secret (computed here independently of the SDK)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from urllib.parse import urlencode
+
+SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+
+
+def sign(body: str, *, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    base = f"v0:{timestamp}:{body}".encode()
+    signature = "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": str(timestamp), "X-Slack-Signature": signature}
+
+
+def command_body(
+    text: str,
+    *,
+    command: str = "/trip",
+    team_id: str = "T0NEWSROOM",
+    user_id: str = "U0EDITOR",
+    channel_id: str = "C0FOREIGN",
+    response_url: str = "https://hooks.slack.com/commands/T0NEWSROOM/1/abc",
+) -> str:
+    return urlencode(
+        {
+            "token": "gIkuvaNzQIHg97ATvDxqgjtO",
+            "team_id": team_id,
+            "team_domain": "newsroom",
+            "channel_id": channel_id,
+            "channel_name": "foreign-desk",
+            "user_id": user_id,
+            "user_name": "editor",
+            "command": command,
+            "text": text,
+            "api_app_id": "A0TRIPDESK",
+            "is_enterprise_install": "false",
+            "response_url": response_url,
+            "trigger_id": f"{secrets.randbelow(10**10)}.{secrets.randbelow(10**10)}.{secrets.token_hex(16)}",
+        }
+    )
+
+
+def block_actions_body(
+    action: dict,
+    *,
+    team_id: str = "T0NEWSROOM",
+    user_id: str = "U0EDITOR",
+    channel_id: str = "C0FOREIGN",
+    response_url: str = "https://hooks.slack.com/actions/T0NEWSROOM/1/abc",
+    container: dict | None = None,
+) -> str:
+    payload = {
+        "type": "block_actions",
+        "user": {"id": user_id, "username": "editor", "name": "editor", "team_id": team_id},
+        "api_app_id": "A0TRIPDESK",
+        "token": "gIkuvaNzQIHg97ATvDxqgjtO",
+        "container": container or {"type": "message", "message_ts": "1712000000.000100", "channel_id": channel_id, "is_ephemeral": True},
+        "trigger_id": f"{secrets.randbelow(10**10)}.{secrets.token_hex(16)}",
+        "team": {"id": team_id, "domain": "newsroom"},
+        "channel": {"id": channel_id, "name": "foreign-desk"},
+        "response_url": response_url,
+        "actions": [{"action_ts": f"{time.time():.6f}", "block_id": action.pop("block_id", "b1"), **action}],
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def event_body(event: dict, *, team_id: str = "T0NEWSROOM") -> str:
+    return json.dumps(
+        {
+            "token": "gIkuvaNzQIHg97ATvDxqgjtO",
+            "team_id": team_id,
+            "api_app_id": "A0TRIPDESK",
+            "event": event,
+            "type": "event_callback",
+            "event_id": f"Ev{secrets.token_hex(5).upper()}",
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": team_id, "user_id": "U0TRIPDESK", "is_bot": True}],
+        }
+    )
