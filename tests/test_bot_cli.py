@@ -1,0 +1,121 @@
+"""`python bot.py` as a newcomer or an operator runs it: real processes, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.conftest import ROOT, SAMPLE
+
+BOT = str(ROOT / "bot.py")
+
+
+def run(*args, cwd, env=None, stdin=None, timeout=60):
+    environment = {"PATH": os.environ["PATH"], "HOME": str(cwd), **(env or {})}
+    return subprocess.run(
+        [sys.executable, BOT, *args], cwd=cwd, env=environment, input=stdin, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def assert_one_line_refusal(result, *fragments):
+    assert result.returncode == 2, result
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("env", "fragment"),
+    [
+        ({"TRIPDESK_TZ": "Europe/Pariss"}, "TRIPDESK_TZ"),
+        ({"PORT": "eighty"}, "PORT"),
+        ({"DATABASE_URL": "oracle://x"}, "DATABASE_URL"),
+        ({"SLACK_BOT_TOKEN": "not-a-token"}, "SLACK_BOT_TOKEN"),
+        ({}, "SLACK_BOT_TOKEN is not set"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET is not set"),
+    ],
+)
+def test_bad_configuration_is_one_line_and_status_2(tmp_path, env, fragment):
+    assert_one_line_refusal(run(cwd=tmp_path, env=env), fragment)
+
+
+def test_unknown_command_is_one_line_and_status_2(tmp_path):
+    assert_one_line_refusal(run("launch", cwd=tmp_path), "invalid choice")
+
+
+def test_unreachable_database_is_one_line(tmp_path):
+    result = run("migrate", cwd=tmp_path, env={"DATABASE_URL": f"sqlite:///{tmp_path}/missing-dir/x.db"})
+    assert_one_line_refusal(result, "cannot open the database")
+
+
+def test_import_twice_changes_nothing_the_second_time(tmp_path):
+    first = run("import", str(SAMPLE), "--team", "T0NEWSROOM", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "8 new, 0 updated, 0 unchanged" in first.stdout
+    second = run("import", str(SAMPLE), "--team", "T0NEWSROOM", cwd=tmp_path)
+    assert "0 new, 0 updated, 8 unchanged" in second.stdout
+
+
+def count_events(tmp_path) -> int:
+    engine = create_engine(f"sqlite:///{tmp_path}/tripdesk.db")
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT count(*) FROM events")).scalar()
+
+
+def test_a_broken_file_imports_nothing(tmp_path):
+    good = SAMPLE.read_text(encoding="utf-8")
+    broken = good.replace("DTSTART;VALUE=DATE:20240405", "DTSTART;VALUE=DATE:2024-04-05")
+    (tmp_path / "broken.ics").write_text(broken, encoding="utf-8")
+    result = run("import", "broken.ics", "--team", "T0NEWSROOM", cwd=tmp_path)
+    assert_one_line_refusal(result, "nothing was changed", "us-eu-armenia")
+    run("migrate", cwd=tmp_path)
+    assert count_events(tmp_path) == 0
+
+
+def test_import_refusals(tmp_path):
+    assert_one_line_refusal(run("import", "nowhere.ics", "--team", "T1", cwd=tmp_path), "no such file: nowhere.ics")
+    (tmp_path / "notes.txt").write_text("hello")
+    assert_one_line_refusal(run("import", "notes.txt", "--team", "T1", cwd=tmp_path), "not an iCalendar file")
+    assert_one_line_refusal(run("import", str(SAMPLE), cwd=tmp_path), "--team")
+
+
+@pytest.fixture
+def web(tmp_path):
+    (tmp_path / "feed.ics").write_bytes(SAMPLE.read_bytes())
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_import_from_a_url(tmp_path, web):
+    ok = run("import", f"{web}/feed.ics", "--team", "T1", cwd=tmp_path)
+    assert ok.returncode == 0 and "8 new" in ok.stdout
+    assert_one_line_refusal(run("import", f"{web}/gone.ics", "--team", "T1", cwd=tmp_path), "HTTP 404")
+    assert_one_line_refusal(run("import", "http://127.0.0.1:9/feed.ics", "--team", "T1", cwd=tmp_path), "could not fetch")
+
+
+def test_import_looks_up_the_workspace_with_the_bot_token(tmp_path, fake_slack):
+    env = {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_URL": fake_slack.base_url}
+    result = run("import", str(SAMPLE), cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert [c.method for c in fake_slack.calls] == ["auth.test"]
+
+
+def test_console_reads_commands_from_standard_input(tmp_path):
+    result = run("console", "--sample", cwd=tmp_path, stdin="/trip blinken\n/trip blinkin\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for expected in ("blinken: 8 upcoming events", "Élysée Palace, Paris", "NATO headquarters, Brussels", "Washington", "Séjourné", "Lecornu", "Azoulay", "Pashinyan"):
+        assert expected in out
+    assert "Did you mean Blinken?" in out
+    assert "Traceback" not in result.stderr

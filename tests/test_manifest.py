@@ -1,0 +1,18 @@
+"""manifest.json creates a Slack app that has what the code uses."""
+
+import json
+
+from tests.conftest import ROOT
+
+
+def test_manifest_declares_what_tripdesk_uses():
+    manifest = json.loads((ROOT / "manifest.json").read_text())
+    (command,) = manifest["features"]["slash_commands"]
+    assert command["command"] == "/trip" and command["usage_hint"] and command["description"]
+    assert {"commands", "chat:write", "channels:join", "channels:read", "users:read"} <= set(manifest["oauth_config"]["scopes"]["bot"])
+    settings = manifest["settings"]
+    assert settings["interactivity"]["is_enabled"] is True
+    assert settings["socket_mode_enabled"] is True
+    assert "app_home_opened" in settings["event_subscriptions"]["bot_events"]
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    assert len(manifest["display_information"]["name"]) <= 35
