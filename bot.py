@@ -26,6 +26,10 @@ class UsageError(Exception):
     pass
 
 
+class StartupError(Exception):
+    """Slack could not be reached at start: not the operator's mistake, so exit status 1."""
+
+
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line and status 2, like every other refusal
         raise UsageError(f"{message} (see python bot.py --help)")
@@ -41,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, ConfigError) as error:
         print(f"bot.py: {error}", file=sys.stderr)
         return 2
+    except StartupError as error:
+        print(f"bot.py: {error}", file=sys.stderr)
+        return 1
 
 
 def _configure_logging(*, quiet: bool) -> None:
@@ -48,7 +55,7 @@ def _configure_logging(*, quiet: bool) -> None:
         level=logging.WARNING if quiet else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def _parser() -> Parser:
@@ -103,14 +110,15 @@ def _run(_args, settings: Settings) -> int:
     from tripdesk.slack_app import create_app, web_client
 
     settings.require_slack()
-    ctx = AppContext(settings=settings, engine=_engine(settings))
+    ctx = AppContext(settings=settings, engine=None)
     _check_token(web_client(ctx))
+    ctx = AppContext(settings=settings, engine=_engine(settings))
     app = create_app(ctx)
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         handler = SocketModeHandler(app, settings.slack_app_token)
-        handler.connect()
+        _connect(handler)
         log.info("connected to Slack in Socket Mode; health check on port %s", settings.port)
         try:
             serve(asgi_app(engine=ctx.engine, bolt=None), port=settings.port)
@@ -120,6 +128,23 @@ def _run(_args, settings: Settings) -> int:
         log.info("serving Slack requests on port %s at /slack/events", settings.port)
         serve(asgi_app(engine=ctx.engine, bolt=app), port=settings.port)
     return 0
+
+
+def _connect(handler) -> None:
+    from slack_sdk.errors import SlackApiError
+
+    try:
+        handler.connect()
+    except SlackApiError as error:
+        code = error.response.get("error")
+        if code in ("invalid_auth", "not_authed", "token_revoked", "not_allowed_token_type"):
+            raise ConfigError(
+                f"SLACK_APP_TOKEN was refused by Slack ({code}): create an app-level token with "
+                "connections:write under Basic Information, or leave it empty for HTTP mode"
+            ) from None
+        raise StartupError(f"could not open a Socket Mode connection ({code}); try again shortly") from None
+    except OSError as error:
+        raise StartupError(f"could not reach Slack to open a Socket Mode connection ({error})") from None
 
 
 def _check_token(client) -> None:

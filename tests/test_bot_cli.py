@@ -119,3 +119,22 @@ def test_console_reads_commands_from_standard_input(tmp_path):
         assert expected in out
     assert "Did you mean Blinken?" in out
     assert "Traceback" not in result.stderr
+
+
+def slack_env(fake_slack, **extra):
+    return {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "secret", "SLACK_API_URL": fake_slack.base_url, **extra}
+
+
+def test_a_refused_bot_token_stops_the_bot_with_one_line(tmp_path, fake_slack):
+    fake_slack.fail("auth.test", "invalid_auth")
+    assert_one_line_refusal(run(cwd=tmp_path, env=slack_env(fake_slack)), "SLACK_BOT_TOKEN was refused by Slack (invalid_auth)")
+
+
+def test_a_refused_app_token_stops_socket_mode_with_one_line(tmp_path, fake_slack):
+    fake_slack.fail("apps.connections.open", "invalid_auth")
+    result = run(cwd=tmp_path, env=slack_env(fake_slack, SLACK_APP_TOKEN="xapp-test"))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    # The Socket Mode client logs its own error first; ours is the last line.
+    assert result.stderr.strip().splitlines()[-1].startswith("bot.py: SLACK_APP_TOKEN was refused by Slack (invalid_auth)")
+    assert [c.method for c in fake_slack.calls] == ["auth.test", "apps.connections.open"]

@@ -13,6 +13,18 @@ from tripdesk.context import AppContext
 log = logging.getLogger(__name__)
 
 
+class _DropTokenSkippedWarning(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment on its own and then warns that the token
+    is unused because a client was given. The client does carry that token; the warning would
+    only mislead an operator."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+logging.getLogger("slack_bolt.App").addFilter(_DropTokenSkippedWarning())
+
+
 def web_client(ctx: AppContext) -> WebClient:
     settings = ctx.settings
     return WebClient(
