@@ -1,11 +1,16 @@
-"""One event as a Block Kit section and as a line of plain text."""
+"""One event as Block Kit (a card, with its menu and coverage buttons) and as plain text."""
 
 from __future__ import annotations
 
-from blocks.text import escape, link, mrkdwn, shorten, source_label
-from blocks.when import reader_time_token, venue_time_text
+from blocks.text import escape, link, mrkdwn, plain, shorten, source_label
+from blocks.when import reader_time_token
+from domain.snapshot import event_time_text, people_text, place_text
 from domain.vocabulary import Precision, Status
 from storage.models import Event
+
+MENU_ACTION = "event_menu"
+COVER_ACTION = "cover_me"
+ASSIGN_ACTION = "assign"
 
 _STATUS_EMOJI = {
     Status.CONFIRMED: ":white_check_mark:",
@@ -13,38 +18,9 @@ _STATUS_EMOJI = {
     Status.POSTPONED: ":double_vertical_bar:",
     Status.CANCELLED: ":x:",
 }
-# Keeps a card well inside a section's 3,000 characters however many people attend.
-_PEOPLE_CHARS = 900
 
 
-def event_time_text(event: Event) -> str:
-    return venue_time_text(starts_at=event.starts_at, ends_at=event.ends_at, precision=event.precision, tz=event.tz)
-
-
-def place_text(event: Event) -> str:
-    return ", ".join(part for part in (event.venue, event.city, event.country) if part)
-
-
-def people_text(event: Event) -> str:
-    """"Antony Blinken meets Emmanuel Macron, Stéphane Séjourné", or the list when no one leads."""
-    names = [p.name for p in event.participants]
-    principal = event.trip.principal if event.trip else None
-    if principal in names and len(names) > 1:
-        others = [n for n in names if n != principal]
-        return f"{principal} meets {_listed(others)}"
-    return _listed(names)
-
-
-def _listed(names: list[str]) -> str:
-    shown: list[str] = []
-    for name in names:
-        if sum(len(n) + 2 for n in shown) + len(name) > _PEOPLE_CHARS:
-            return ", ".join(shown) + f" and {len(names) - len(shown)} more"
-        shown.append(name)
-    return ", ".join(shown)
-
-
-def event_section(event: Event) -> dict:
+def card_text(event: Event) -> str:
     status = event.status
     title = f"*{escape(event.title)}*"
     if status is Status.CANCELLED:
@@ -62,9 +38,45 @@ def event_section(event: Event) -> dict:
     people = people_text(event)
     if people:
         lines.append(f":busts_in_silhouette: {escape(people)}")
+    lines.append(f":writing_hand: {coverage_text(event)}")
     if event.source_url:
         lines.append(f":link: Source: {link(event.source_url, source_label(event.source_url))}")
-    return {"type": "section", "text": mrkdwn("\n".join(lines))}
+    return "\n".join(lines)
+
+
+def coverage_text(event: Event) -> str:
+    users = [c.user_id for c in event.coverage]
+    return "Covering: " + ", ".join(f"<@{u}>" for u in users) if users else "No one covering yet"
+
+
+def event_blocks(event: Event, *, controls: bool = False) -> list[dict]:
+    """The card; with `controls`, its menu (edit, postpone, cancel, delete) and coverage buttons."""
+    section = {"type": "section", "text": mrkdwn(card_text(event))}
+    if not controls:
+        return [section]
+    section["accessory"] = {"type": "overflow", "action_id": MENU_ACTION, "options": _menu(event)}
+    buttons = {
+        "type": "actions",
+        "elements": [
+            {"type": "button", "action_id": COVER_ACTION, "text": plain("I'll cover"), "value": str(event.id)},
+            {"type": "button", "action_id": ASSIGN_ACTION, "text": plain("Assign…"), "value": str(event.id)},
+        ],
+    }
+    return [section, buttons]
+
+
+def event_section(event: Event) -> dict:
+    return event_blocks(event)[0]
+
+
+def _menu(event: Event) -> list[dict]:
+    choices = [("Edit", "edit")]
+    if event.status.live:
+        choices.append(("Postpone", "postpone"))
+    if event.status is not Status.CANCELLED:
+        choices.append(("Cancel", "cancel"))
+    choices.append(("Delete", "delete"))
+    return [{"text": plain(label), "value": f"{verb}:{event.id}"} for label, verb in choices]
 
 
 def event_line(event: Event) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from blocks.event_card import event_line, event_section
+from blocks.event_card import event_blocks, event_line
 from blocks.text import escape, mrkdwn, plain, shorten
-from blocks.when import day_text, local_day
+from domain.timetext import day_text, local_day
 from domain.vocabulary import Precision
 from services.itinerary import Listing, ListingRequest, Mode, Outcome
 from storage.models import Event
@@ -38,7 +38,8 @@ def listing_blocks(
         blocks.append({"type": "section", "text": mrkdwn(intro)})
     for heading, events in _groups(listing, newsroom_tz):
         blocks.append({"type": "context", "elements": [mrkdwn(heading)]})
-        blocks.extend(event_section(event) for event in events)
+        for event in events:
+            blocks.extend(event_blocks(event, controls=buttons))
     if listing.events:
         blocks.append({"type": "context", "elements": [mrkdwn(_footer(listing, newsroom_tz, shared_by))]})
     if buttons and listing.suggestions:
@@ -59,6 +60,8 @@ def _title(listing: Listing) -> str:
         return f"{query}: no events"
     if request.mode is Mode.NEXT:
         return "Next on the schedule"
+    if request.mode is Mode.MINE:
+        return f"You cover {listing.total} upcoming event{'s' if listing.total != 1 else ''}"
     first, last = listing.days
     if request.mode is Mode.TODAY:
         return f"Today, {day_text(first)}"
@@ -78,6 +81,7 @@ def _intro(listing: Listing) -> str | None:
         return {
             Mode.TODAY: "Nothing on the schedule today.",
             Mode.WEEK: "Nothing on the schedule this week.",
+            Mode.MINE: "You cover no upcoming events. Press *I'll cover* under an event in `/trip` to take one.",
         }.get(listing.request.mode, "Nothing on the schedule.")
     return None
 

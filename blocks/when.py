@@ -1,45 +1,10 @@
-"""How an event's time reads: venue time in words, and the reader's own time as a Slack token."""
+"""The reader's own time: a Slack token that each reader's client shows in their zone."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 
-from domain.vocabulary import Precision
-from domain.zones import zone
-
-
-def day_text(day: date, with_year: bool = True) -> str:
-    """"Tue 2 Apr 2024"."""
-    text = f"{day:%a} {day.day} {day:%b}"
-    return f"{text} {day.year}" if with_year else text
-
-
-def venue_time_text(*, starts_at: datetime, ends_at: datetime | None, precision: Precision, tz: str) -> str:
-    """The event's time as it reads at the venue.
-
-    "Tue 2 Apr 2024, 10:00–11:00 CEST", "Wed 3 – Thu 4 Apr 2024, time TBC", "July 2024, date TBC".
-    """
-    venue = zone(tz)
-    start = starts_at.astimezone(venue)
-    end = ends_at.astimezone(venue) if ends_at is not None else None
-    if precision is Precision.MONTH:
-        return f"{start:%B %Y}, date TBC"
-    if precision is Precision.DAY:
-        last_day = (end - timedelta(microseconds=1)).date() if end is not None else start.date()
-        return f"{_day_range(start.date(), last_day)}, time TBC"
-    if end is None or end == start:
-        return f"{day_text(start.date())}, {start:%H:%M} {start:%Z}"
-    if end.date() == start.date():
-        return f"{day_text(start.date())}, {start:%H:%M}–{end:%H:%M} {end:%Z}"
-    return f"{day_text(start.date(), with_year=False)} {start:%H:%M} – {day_text(end.date())} {end:%H:%M} {end:%Z}"
-
-
-def _day_range(first: date, last: date) -> str:
-    if last <= first:
-        return day_text(first)
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first:%a} {first.day} – {day_text(last)}"
-    return f"{day_text(first, with_year=first.year != last.year)} – {day_text(last)}"
+from domain.timetext import day_text
 
 
 def reader_time_token(starts_at: datetime) -> str:
@@ -50,7 +15,3 @@ def reader_time_token(starts_at: datetime) -> str:
     utc = starts_at.astimezone(UTC)
     fallback = f"{day_text(utc.date())} {utc:%H:%M} UTC"
     return f"<!date^{int(starts_at.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
-
-
-def local_day(instant: datetime, tz: str) -> date:
-    return instant.astimezone(zone(tz)).date()

@@ -26,11 +26,26 @@ class Search:
 
 
 @dataclass(frozen=True)
+class Add:
+    pass
+
+
+@dataclass(frozen=True)
+class Mine:
+    pass
+
+
+@dataclass(frozen=True)
+class History:
+    query: str
+
+
+@dataclass(frozen=True)
 class Invalid:
     message: str
 
 
-Command = Help | Agenda | Search | Invalid
+Command = Help | Agenda | Search | Add | Mine | History | Invalid
 
 
 def parse_command(text: str) -> Command:
@@ -40,6 +55,15 @@ def parse_command(text: str) -> Command:
         return Help()
     if keyword in AGENDAS:
         return Agenda(keyword)
+    if keyword == "add":
+        return Add()
+    if keyword == "mine":
+        return Mine()
+    first, _, rest = text.partition(" ")
+    if first.lower() == "history":
+        if not query_words(rest):
+            return Invalid("Say which event: `/trip history macron`.")
+        return History(rest) if len(rest) <= MAX_QUERY_LENGTH else Invalid(f"Keep the search under {MAX_QUERY_LENGTH} characters.")
     if len(text) > MAX_QUERY_LENGTH:
         return Invalid(f"That search is {len(text)} characters long; keep it under {MAX_QUERY_LENGTH}.")
     if not query_words(text):

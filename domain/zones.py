@@ -32,3 +32,27 @@ def to_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         raise ValueError("naive datetime: attach the venue's zone first")
     return moment.astimezone(UTC)
+
+
+class NonexistentTime(ValueError):
+    """The wall-clock time falls in a daylight-saving gap (clocks jump over it)."""
+
+
+class AmbiguousTime(ValueError):
+    """The wall-clock time happens twice (clocks go back over it)."""
+
+
+def localize(wall: datetime, tz: str) -> datetime:
+    """`wall` (naive, venue-local) as an aware instant in `tz`, refusing gap and overlap times.
+
+    zoneinfo would silently pick one reading; a schedule must not guess which 02:30 was meant.
+    """
+    venue = zone(tz)
+    first = wall.replace(tzinfo=venue, fold=0)
+    second = wall.replace(tzinfo=venue, fold=1)
+    if first.utcoffset() != second.utcoffset():
+        # In a gap both readings round-trip to other wall times; in an overlap both are real.
+        if first.astimezone(UTC).astimezone(venue).replace(tzinfo=None) != wall:
+            raise NonexistentTime(wall)
+        raise AmbiguousTime(wall)
+    return first

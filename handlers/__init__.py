@@ -2,11 +2,13 @@
 
 from slack_bolt import App
 
-from handlers import actions, commands, events
+from handlers import actions, commands, events, options, views
 from tripdesk.context import AppContext
 
 
 def register(app: App, ctx: AppContext) -> None:
     commands.register(app, ctx)
     actions.register(app, ctx)
+    views.register(app, ctx)
+    options.register(app, ctx)
     events.register(app, ctx)

@@ -16,11 +16,13 @@ log = logging.getLogger(__name__)
 UNAVAILABLE = "The schedule is unavailable right now. Try again in a moment."
 
 
-def listing_reply(ctx: AppContext, *, team_id: str, request: ListingRequest, shared_by: str | None = None) -> dict:
+def listing_reply(
+    ctx: AppContext, *, team_id: str, user_id: str, request: ListingRequest, shared_by: str | None = None
+) -> dict:
     try:
         with ctx.session() as session:
             listing = build_listing(
-                session, team_id=team_id, request=request, now=ctx.clock(), newsroom_tz=ctx.settings.newsroom_tz
+                session, team_id=team_id, request=request, now=ctx.clock(), newsroom_tz=ctx.settings.newsroom_tz, user_id=user_id
             )
             return listing_message(listing, newsroom_tz=ctx.settings.newsroom_tz, shared_by=shared_by)
     except OperationalError:

@@ -27,6 +27,7 @@ class Mode(StrEnum):
     TODAY = "today"
     WEEK = "week"
     NEXT = "next"
+    MINE = "mine"
 
 
 class Outcome(StrEnum):
@@ -76,12 +77,14 @@ class Listing:
 
 
 def build_listing(
-    session: Session, *, team_id: str, request: ListingRequest, now: datetime, newsroom_tz: ZoneInfo
+    session: Session, *, team_id: str, request: ListingRequest, now: datetime, newsroom_tz: ZoneInfo, user_id: str | None = None
 ) -> Listing:
+    """`user_id` is whoever asks: "mine" lists the upcoming events they cover."""
     if request.mode is Mode.SEARCH:
         return _search(session, team_id=team_id, request=request, now=now)
-    if request.mode is Mode.NEXT:
-        page = find_events(session, team_id=team_id, not_over_at=now, limit=PAGE_SIZE, offset=request.offset)
+    if request.mode in (Mode.NEXT, Mode.MINE):
+        covered_by = user_id if request.mode is Mode.MINE else None
+        page = find_events(session, team_id=team_id, not_over_at=now, covered_by=covered_by, limit=PAGE_SIZE, offset=request.offset)
         return Listing(request, Outcome.AGENDA, page.events, page.total)
     first = now.astimezone(newsroom_tz).date()
     last = first + timedelta(days=0 if request.mode is Mode.TODAY else 6)

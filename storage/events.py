@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from domain.drafts import EventDraft, TripRef
 from domain.search import prefix_upper_bound, terms
-from storage.models import Event, EventTerm, Participant, Trip
+from storage.models import Coverage, Event, EventTerm, Participant, Trip
 
 _IN_CHUNK = 500
 
@@ -39,15 +39,22 @@ def find_events(
     over_by: datetime | None = None,
     starts_before: datetime | None = None,
     newest_first: bool = False,
+    covered_by: str | None = None,
+    include_deleted: bool = False,
     limit: int = 10,
     offset: int = 0,
 ) -> Page:
     """Events of the workspace matching every word as a term prefix, in start order.
 
     `not_over_at`: still going on or to come at that instant (the upcoming list);
-    `over_by`: already over then (the past list); `starts_before` closes a window.
+    `over_by`: already over then (the past list); `starts_before` closes a window;
+    `covered_by`: a user covers them. Deleted events are left out unless `include_deleted`.
     """
     conditions = [Event.team_id == team_id]
+    if not include_deleted:
+        conditions.append(Event.deleted_at.is_(None))
+    if covered_by is not None:
+        conditions.append(Event.id.in_(select(Coverage.event_id).where(Coverage.user_id == covered_by)))
     for word in words:
         matching = select(EventTerm.event_id).where(
             EventTerm.team_id == team_id,
@@ -70,9 +77,10 @@ def find_events(
 
 def known_names(session: Session, *, team_id: str) -> list[str]:
     """People, places and trip principals of the workspace: what a mistyped query probably meant."""
-    people = select(Participant.name).join(Event).where(Event.team_id == team_id)
+    live = (Event.team_id == team_id, Event.deleted_at.is_(None))
+    people = select(Participant.name).join(Event).where(*live)
     places = [
-        select(column).where(Event.team_id == team_id, column != "")
+        select(column).where(*live, column != "")
         for column in (Event.city, Event.country, Event.venue)
     ]
     principals = select(Trip.principal).where(Trip.team_id == team_id)
@@ -93,31 +101,31 @@ def upsert_drafts(
     trips: dict[TripRef, int] = {}
     created = updated = unchanged = 0
     for draft in drafts:
-        trip_id = _trip_id(session, team_id=team_id, ref=draft.trip, now=now, cache=trips)
+        trip_id = trip_id_for(session, team_id=team_id, ref=draft.trip, now=now, cache=trips)
         event = existing.get(draft.uid)
         if event is None:
-            event = Event(team_id=team_id, uid=draft.uid, created_by=actor, created_at=now, **_fields(draft, trip_id))
+            event = Event(team_id=team_id, uid=draft.uid, created_by=actor, created_at=now, **schedule_fields(draft, trip_id))
             event.updated_by, event.updated_at = actor, now
             session.add(event)
-            _set_participants(event, draft.participants)
+            set_participants(event, draft.participants)
             session.flush()
             created += 1
         elif _differs(event, draft, trip_id):
-            for name, value in _fields(draft, trip_id).items():
+            for name, value in schedule_fields(draft, trip_id).items():
                 setattr(event, name, value)
             if [p.name for p in event.participants] != list(draft.participants):
-                _set_participants(event, draft.participants)
+                set_participants(event, draft.participants)
             event.updated_by, event.updated_at = actor, now
             session.flush()
             updated += 1
         else:
             unchanged += 1
             continue
-        _index_terms(session, event=event, trip=draft.trip)
+        index_terms(session, event=event, principal=draft.trip.principal if draft.trip else None)
     return UpsertCounts(created=created, updated=updated, unchanged=unchanged)
 
 
-def _fields(draft: EventDraft, trip_id: int | None) -> dict:
+def schedule_fields(draft: EventDraft, trip_id: int | None) -> dict:
     return {
         "title": draft.title,
         "kind": draft.kind,
@@ -139,14 +147,14 @@ def _fields(draft: EventDraft, trip_id: int | None) -> dict:
 def _differs(event: Event, draft: EventDraft, trip_id: int | None) -> bool:
     if [p.name for p in event.participants] != list(draft.participants):
         return True
-    return any(getattr(event, name) != value for name, value in _fields(draft, trip_id).items())
+    return any(getattr(event, name) != value for name, value in schedule_fields(draft, trip_id).items())
 
 
-def _set_participants(event: Event, names: Iterable[str]) -> None:
+def set_participants(event: Event, names: Iterable[str]) -> None:
     event.participants = [Participant(position=i, name=name) for i, name in enumerate(names)]
 
 
-def _index_terms(session: Session, *, event: Event, trip: TripRef | None) -> None:
+def index_terms(session: Session, *, event: Event, principal: str | None) -> None:
     session.execute(delete(EventTerm).where(EventTerm.event_id == event.id))
     found = terms(
         event.title,
@@ -157,7 +165,7 @@ def _index_terms(session: Session, *, event: Event, trip: TripRef | None) -> Non
         *(p.name for p in event.participants),
         # The principal, not the trip's name: "/trip paris" should not list the Brussels stops
         # of a trip called "Paris and Brussels".
-        trip.principal if trip else None,
+        principal,
     )
     session.add_all(EventTerm(team_id=event.team_id, term=term, event_id=event.id) for term in sorted(found))
 
@@ -171,7 +179,7 @@ def _events_by_uid(session: Session, *, team_id: str, uids: list[str]) -> dict[s
     return found
 
 
-def _trip_id(
+def trip_id_for(
     session: Session, *, team_id: str, ref: TripRef | None, now: datetime, cache: dict[TripRef, int]
 ) -> int | None:
     if ref is None:

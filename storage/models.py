@@ -7,7 +7,7 @@ Instants are UTC (`UTCDateTime`); `tz` keeps the venue's IANA zone for display.
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlmodel import Field, Relationship, SQLModel
 
 from domain.validation import MAX_LENGTH
@@ -25,6 +25,8 @@ TZ_MAX = MAX_LENGTH["tz"]
 URL_MAX = MAX_LENGTH["url"]
 NOTES_MAX = MAX_LENGTH["notes"]
 TERM_MAX = MAX_LENGTH["term"]
+CHANNEL_ID_MAX = 32
+TS_MAX = 32
 
 
 def _instant(nullable: bool = False) -> Column:
@@ -80,6 +82,18 @@ class Event(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_instant())
     updated_by: str = Field(max_length=USER_ID_MAX)
     updated_at: datetime = Field(sa_column=_instant())
+    # Bumped by every change; a form saved against an older version is refused.
+    version: int = Field(default=1, sa_column=Column(Integer, nullable=False, server_default="1"))
+    # Where reminders and change notices go; None: the newsroom's TRIPDESK_CHANNEL.
+    channel_id: str | None = Field(default=None, max_length=CHANNEL_ID_MAX)
+    # The event's own thread in that channel: the "New on the schedule" notice.
+    thread_ts: str | None = Field(default=None, max_length=TS_MAX)
+    # Minutes before the start, comma-separated ("10080,1440,60"); None: the kind's defaults.
+    lead_times: str | None = Field(default=None, max_length=64)
+    # Entered after the fact, as a record: never reminded.
+    past_record: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    # Deleted events are kept, out of every listing, so that their history stays readable.
+    deleted_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
 
     trip: Optional[Trip] = Relationship(back_populates="events", sa_relationship_kwargs={"lazy": "joined"})
     participants: list["Participant"] = Relationship(
@@ -89,6 +103,9 @@ class Event(SQLModel, table=True):
             "order_by": "Participant.position",
             "cascade": "all, delete-orphan",
         },
+    )
+    coverage: list["Coverage"] = Relationship(
+        sa_relationship_kwargs={"lazy": "selectin", "order_by": "Coverage.assigned_at", "cascade": "all, delete-orphan"},
     )
 
 
@@ -120,3 +137,32 @@ class EventTerm(SQLModel, table=True):
     event_id: int = Field(
         sa_column=Column(Integer, ForeignKey("events.id", ondelete="CASCADE"), primary_key=True, index=True)
     )
+
+
+class Coverage(SQLModel, table=True):
+    """Who covers an event for the desk: Slack users."""
+
+    __tablename__ = "coverage"
+
+    event_id: int = Field(sa_column=Column(Integer, ForeignKey("events.id", ondelete="CASCADE"), primary_key=True))
+    user_id: str = Field(primary_key=True, max_length=USER_ID_MAX, index=True)
+    assigned_by: str = Field(max_length=USER_ID_MAX)
+    assigned_at: datetime = Field(sa_column=_instant())
+
+
+class EventChange(SQLModel, table=True):
+    """One line of an event's history: who changed which field from what to what, and when."""
+
+    __tablename__ = "event_changes"
+    __table_args__ = (Index("ix_event_changes_event_at", "event_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=TEAM_ID_MAX)
+    event_id: int = Field(sa_column=Column(Integer, ForeignKey("events.id", ondelete="CASCADE"), nullable=False))
+    actor: str = Field(max_length=USER_ID_MAX)
+    at: datetime = Field(sa_column=_instant())
+    # created, changed, cancelled, postponed, deleted, covered, uncovered
+    action: str = Field(max_length=16)
+    field: str | None = Field(default=None, max_length=32)
+    old: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    new: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -19,7 +19,7 @@ from storage.db import make_engine
 from storage.migrate import upgrade
 from tests.support.bot_server import BotServer
 from tests.support.clock import Clock
-from tests.support.fake_slack import FakeSlack
+from tests.support.fake_slack import DeskSlack
 from tests.support.slack_requests import SIGNING_SECRET
 from tripdesk.config import Settings
 from tripdesk.context import AppContext
@@ -86,7 +86,7 @@ def clock():
 
 @pytest.fixture
 def fake_slack():
-    slack = FakeSlack(team_id=TEAM).start()
+    slack = DeskSlack(team_id=TEAM).start()
     yield slack
     slack.stop()
     assert not slack.problems, f"payloads Slack would refuse: {slack.problems}"

@@ -23,6 +23,7 @@ from domain.zones import ZoneError, zone
 DEFAULT_DATABASE_URL = "sqlite:///tripdesk.db"
 DEFAULT_PORT = 3000
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+_EDITOR_ID = re.compile(r"^[UWS][A-Z0-9]{2,}$")
 
 
 class ConfigError(Exception):
@@ -39,6 +40,8 @@ class Settings:
     slack_app_token: str | None = None
     slack_api_url: str | None = None
     default_channel: str | None = None
+    # Slack user (U…, W…) and user-group (S…) ids allowed to change the schedule; empty: everyone.
+    editors: frozenset[str] = frozenset()
 
     @property
     def socket_mode(self) -> bool:
@@ -83,6 +86,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
         slack_app_token=_token("SLACK_APP_TOKEN", get("SLACK_APP_TOKEN"), "xapp-"),
         slack_api_url=_api_url(get("SLACK_API_URL")),
         default_channel=_channel("TRIPDESK_CHANNEL", get("TRIPDESK_CHANNEL")),
+        editors=_editors(get("TRIPDESK_EDITORS")),
     )
 
 
@@ -146,3 +150,14 @@ def _channel(name: str, raw: str | None) -> str | None:
             "(it starts with C or G, e.g. C0123456789), not its name"
         )
     return raw
+
+
+def _editors(raw: str | None) -> frozenset[str]:
+    ids = [part for part in re.split(r"[\s,]+", raw or "") if part]
+    wrong = [part for part in ids if not _EDITOR_ID.match(part)]
+    if wrong:
+        raise ConfigError(
+            f"TRIPDESK_EDITORS has {wrong[0]!r}, which is not a Slack user or user-group ID: list IDs "
+            "such as U0123ABCD (a person) or S0123ABCD (a user group), separated by commas"
+        )
+    return frozenset(ids)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from services.permissions import Editors
 from storage.db import session
 from tripdesk.config import Settings
 
@@ -31,3 +33,8 @@ class AppContext:
 
     def session(self) -> Session:
         return session(self.engine)
+
+    @cached_property
+    def editors(self) -> Editors:
+        # One instance per app, so that user-group memberships are cached across requests.
+        return Editors(self.settings.editors)

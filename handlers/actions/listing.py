@@ -26,15 +26,16 @@ def register(app: App, ctx: AppContext) -> None:
         if request is None:
             respond(replace_original=False, **notice_message(EXPIRED))
             return
-        reply = listing_reply(ctx, team_id=team_id, request=request, shared_by=body["user"]["id"])
+        user_id = body["user"]["id"]
+        reply = listing_reply(ctx, team_id=team_id, user_id=user_id, request=request, shared_by=user_id)
         respond(response_type="in_channel", replace_original=False, **reply)
 
     @app.action(MORE_ACTION)
     @app.action(re.compile(f"^{SUGGEST_ACTION_PREFIX}\\d+$"))
-    def show(ack: Ack, action: dict, context: BoltContext, respond: Respond) -> None:
+    def show(ack: Ack, action: dict, body: dict, context: BoltContext, respond: Respond) -> None:
         ack()
         request, team_id = rerun(action, context)
         if request is None:
             respond(replace_original=False, **notice_message(EXPIRED))
             return
-        respond(replace_original=True, **listing_reply(ctx, team_id=team_id, request=request))
+        respond(replace_original=True, **listing_reply(ctx, team_id=team_id, user_id=body["user"]["id"], request=request))

@@ -9,7 +9,7 @@ import time
 import httpx
 import uvicorn
 
-from tests.support.slack_requests import block_actions_body, command_body, event_body, sign
+from tests.support.slack_requests import block_actions_body, block_suggestion_body, command_body, event_body, sign, view_submission_body
 
 
 class BotServer:
@@ -49,3 +49,9 @@ class BotServer:
 
     def event(self, event: dict, **fields) -> httpx.Response:
         return self.post_signed(event_body(event, **fields), "application/json")
+
+    def submit(self, view: dict, **fields) -> httpx.Response:
+        return self.post_signed(view_submission_body(view, **fields), "application/x-www-form-urlencoded")
+
+    def suggest(self, action_id: str, value: str, **fields) -> httpx.Response:
+        return self.post_signed(block_suggestion_body(action_id, value, **fields), "application/x-www-form-urlencoded")

@@ -34,3 +34,30 @@ class FakeSlack(LocalSlack):
 
     def messages(self) -> list[dict]:
         return [c.payload for c in self.calls if c.method in MESSAGE_METHODS]
+
+
+class DeskSlack(FakeSlack):
+    """A workspace with channels, user groups and people, for the editing tests."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # channel id -> conversations.info fields; unknown ids answer channel_not_found.
+        self.channels: dict[str, dict] = {
+            "C0FOREIGN": {"name": "foreign-desk", "is_member": True, "is_private": False},
+            "C0PUBLIC": {"name": "summits", "is_member": False, "is_private": False},
+        }
+        self.groups: dict[str, list[str]] = {}
+
+    def answer(self, call: Call) -> Answer:
+        if call.method == "conversations.info" and call.method not in self.failures:
+            self._check(call)
+            channel = self.channels.get(call.payload.get("channel"))
+            if channel is None:
+                return Answer({"ok": False, "error": "channel_not_found"})
+            return Answer({"ok": True, "channel": {"id": call.payload["channel"], "is_archived": False, **channel}})
+        if call.method == "usergroups.users.list" and call.method not in self.failures:
+            group = call.payload.get("usergroup")
+            if group not in self.groups:
+                return Answer({"ok": False, "error": "no_such_subteam"})
+            return Answer({"ok": True, "users": self.groups[group]})
+        return super().answer(call)

@@ -85,3 +85,23 @@ def event_body(event: dict, *, team_id: str = "T0NEWSROOM") -> str:
             "authorizations": [{"team_id": team_id, "user_id": "U0TRIPDESK", "is_bot": True}],
         }
     )
+
+
+def _interaction(payload: dict, team_id: str, user_id: str) -> str:
+    payload = {
+        "user": {"id": user_id, "username": "editor", "name": "editor", "team_id": team_id},
+        "team": {"id": team_id, "domain": "newsroom"},
+        "api_app_id": "A0TRIPDESK",
+        "token": "gIkuvaNzQIHg97ATvDxqgjtO",
+        "is_enterprise_install": False,
+        **payload,
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def view_submission_body(view: dict, *, team_id: str = "T0NEWSROOM", user_id: str = "U0EDITOR") -> str:
+    return _interaction({"type": "view_submission", "trigger_id": f"{secrets.randbelow(10**10)}.{secrets.token_hex(8)}", "view": view, "response_urls": []}, team_id, user_id)
+
+
+def block_suggestion_body(action_id: str, value: str, *, team_id: str = "T0NEWSROOM", user_id: str = "U0EDITOR") -> str:
+    return _interaction({"type": "block_suggestion", "action_id": action_id, "block_id": action_id, "value": value, "view": {"id": "V0FORM", "type": "modal"}}, team_id, user_id)

@@ -1,6 +1,7 @@
 from datetime import UTC, datetime
 
-from blocks.when import reader_time_token, venue_time_text
+from blocks.when import reader_time_token
+from domain.timetext import venue_time_text
 from domain.vocabulary import Precision
 from domain.zones import zone
 

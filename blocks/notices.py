@@ -1,0 +1,123 @@
+"""What the desk is told when the schedule changes, and the small dialogs around a change."""
+
+from __future__ import annotations
+
+import json
+
+from blocks.event_card import card_text, event_blocks, event_line
+from blocks.text import escape, mrkdwn, plain, shorten
+from domain.snapshot import LABELS, FieldChange, compact_change
+from storage.models import Event
+
+CONFIRM_CALLBACK = "event_confirm"
+ASSIGN_CALLBACK = "event_assign"
+ASSIGN_FIELD = "assignees"
+# Changes that matter to everyone are also sent to the channel from the event's thread.
+LOUD_FIELDS = {"when", "status", "place"}
+
+
+def new_event_notice(event: Event, *, actor: str) -> dict:
+    return {
+        "text": shorten(f"New on the schedule: {event_line(event)}", 3000),
+        "blocks": [
+            {"type": "context", "elements": [mrkdwn(f":new: *New on the schedule*, added by <@{actor}>")]},
+            *event_blocks(event, controls=True),
+        ],
+    }
+
+
+def change_lines(changes: list[FieldChange]) -> list[str]:
+    lines = []
+    for change in changes:
+        if change.field == "when":
+            lines.append(f"Moved: {escape(compact_change(change.old or '', change.new or ''))}")
+        elif change.field == "coverage":
+            continue
+        else:
+            label = LABELS.get(change.field, change.field or "")
+            old, new = (escape(shorten(v or "—", 300)) for v in (change.old, change.new))
+            lines.append(f"{label}: {old} → {new}")
+    return lines
+
+
+def change_notice(event: Event, *, actor: str, action: str, changes: list[FieldChange]) -> dict:
+    title = escape(event.title)
+    heading = {
+        "cancelled": f":x: *Cancelled:* {title}",
+        "postponed": f":double_vertical_bar: *Postponed, new date TBC:* {title}",
+        "deleted": f":wastebasket: *Taken off the schedule:* {title}",
+    }.get(action, f":pencil2: *Changed:* {title}")
+    lines = change_lines(changes) if action == "changed" else []
+    text = "\n".join([f"{heading} (by <@{actor}>)", *lines])
+    plain_lines = [f"{action.capitalize()}: {event.title}", *(line.replace("*", "") for line in lines)]
+    return {"text": shorten("\n".join(plain_lines), 3000), "blocks": [{"type": "section", "text": mrkdwn(shorten(text, 3000))}]}
+
+
+def coverage_notice(event: Event, *, actor: str, added: list[str], removed: list[str]) -> dict:
+    parts = []
+    if added == [actor] and not removed:
+        parts.append(f"<@{actor}> is covering *{escape(event.title)}*")
+    else:
+        if added:
+            parts.append(f"{', '.join(f'<@{u}>' for u in added)} now covering *{escape(event.title)}*")
+        if removed:
+            parts.append(f"{', '.join(f'<@{u}>' for u in removed)} no longer covering it")
+        parts.append(f"(by <@{actor}>)")
+    text = ":writing_hand: " + " ".join(parts)
+    return {"text": shorten(f"Coverage of {event.title} changed", 3000), "blocks": [{"type": "section", "text": mrkdwn(text)}]}
+
+
+def is_loud(action: str, changes: list[FieldChange]) -> bool:
+    return action in ("cancelled", "postponed", "deleted") or any(c.field in LOUD_FIELDS for c in changes)
+
+
+def saved_view(event: Event, *, created: bool, channel_id: str | None) -> dict:
+    where = f" A notice went to <#{channel_id}>." if channel_id else ""
+    return {
+        "type": "modal",
+        "title": plain("Saved", 24),
+        "close": plain("Done", 24),
+        "blocks": [
+            {"type": "section", "text": mrkdwn(("Added to the schedule." if created else "Changes saved.") + where)},
+            {"type": "section", "text": mrkdwn(card_text(event))},
+        ],
+    }
+
+
+def confirm_modal(event: Event, *, verb: str) -> dict:
+    """The confirmation dialog for Cancel and Delete."""
+    question = {
+        "cancel": "Cancel this event? It stays on the schedule, marked cancelled, and gets no more reminders.",
+        "delete": "Delete this event? It disappears from the schedule; its history is kept.",
+    }[verb]
+    return {
+        "type": "modal",
+        "callback_id": CONFIRM_CALLBACK,
+        "title": plain("Cancel event" if verb == "cancel" else "Delete event", 24),
+        "submit": plain("Cancel event" if verb == "cancel" else "Delete", 24),
+        "close": plain("Keep it", 24),
+        "private_metadata": json.dumps({"e": event.id, "v": event.version, "do": verb}, separators=(",", ":")),
+        "blocks": [
+            {"type": "section", "text": mrkdwn(question)},
+            {"type": "section", "text": mrkdwn(card_text(event))},
+        ],
+    }
+
+
+def assign_modal(event: Event) -> dict:
+    element = {"type": "multi_users_select", "action_id": ASSIGN_FIELD, "placeholder": plain("Who covers it?")}
+    current = [c.user_id for c in event.coverage]
+    if current:
+        element["initial_users"] = current
+    return {
+        "type": "modal",
+        "callback_id": ASSIGN_CALLBACK,
+        "title": plain("Assign coverage", 24),
+        "submit": plain("Save", 24),
+        "close": plain("Cancel", 24),
+        "private_metadata": json.dumps({"e": event.id}, separators=(",", ":")),
+        "blocks": [
+            {"type": "section", "text": mrkdwn(card_text(event))},
+            {"type": "input", "block_id": ASSIGN_FIELD, "optional": True, "label": plain("Covering"), "element": element},
+        ],
+    }

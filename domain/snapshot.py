@@ -1,0 +1,107 @@
+"""An event in words, field by field: what the card shows, what history records, what a
+change notice compares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.event_form import effective_lead_times, lead_time_label
+from domain.timetext import venue_time_text
+
+# Keeps a card well inside a section's 3,000 characters however many people attend.
+PEOPLE_CHARS = 900
+# Field names in the order a change notice lists them, with their labels.
+LABELS = {
+    "title": "Title",
+    "when": "Time",
+    "status": "Status",
+    "kind": "Kind",
+    "place": "Place",
+    "participants": "Participants",
+    "trip": "Trip",
+    "source": "Source",
+    "notes": "Notes",
+    "channel": "Reminder channel",
+    "reminders": "Reminders",
+}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str | None
+    old: str | None
+    new: str | None
+
+
+def event_time_text(event) -> str:
+    return venue_time_text(starts_at=event.starts_at, ends_at=event.ends_at, precision=event.precision, tz=event.tz)
+
+
+def place_text(event) -> str:
+    return ", ".join(part for part in (event.venue, event.city, event.country) if part)
+
+
+def people_text(event) -> str:
+    """"Antony Blinken meets Emmanuel Macron, Stéphane Séjourné", or the list when no one leads."""
+    names = [p.name for p in event.participants]
+    principal = event.trip.principal if event.trip else None
+    if principal in names and len(names) > 1:
+        return f"{principal} meets {_listed([n for n in names if n != principal])}"
+    return _listed(names)
+
+
+def _listed(names: list[str]) -> str:
+    shown: list[str] = []
+    for name in names:
+        if sum(len(n) + 2 for n in shown) + len(name) > PEOPLE_CHARS:
+            return ", ".join(shown) + f" and {len(names) - len(shown)} more"
+        shown.append(name)
+    return ", ".join(shown)
+
+
+def reminders_text(event) -> str:
+    if event.past_record:
+        return "none (record of a past event)"
+    lead_times = effective_lead_times(event.kind, _lead_times(event.lead_times))
+    return ", ".join(lead_time_label(m) for m in lead_times) or "none"
+
+
+def _lead_times(stored: str | None) -> tuple[int, ...] | None:
+    if stored is None:
+        return None
+    return tuple(int(m) for m in stored.split(",") if m)
+
+
+def snapshot(event) -> dict[str, str]:
+    return {
+        "title": event.title,
+        "when": event_time_text(event),
+        "status": event.status.label,
+        "kind": event.kind.label,
+        "place": place_text(event),
+        "participants": ", ".join(p.name for p in event.participants),
+        "trip": f"{event.trip.principal}: {event.trip.name}" if event.trip else "",
+        "source": event.source_url or "",
+        "notes": event.notes,
+        "channel": event.channel_id or "",
+        "reminders": reminders_text(event),
+    }
+
+
+def diff(before: dict[str, str], after: dict[str, str]) -> list[FieldChange]:
+    return [FieldChange(name, before.get(name), after.get(name)) for name in LABELS if before.get(name) != after.get(name)]
+
+
+def compact_change(old: str, new: str) -> str:
+    """"Tue 2 Apr 2024, 10:00 CEST" → "Tue 2 Apr 2024, 15:00 CEST" reads "Tue 2 Apr 2024, 10:00 → 15:00 CEST"."""
+    old_words, new_words = old.split(" "), new.split(" ")
+    start = 0
+    while start < min(len(old_words), len(new_words)) - 1 and old_words[start] == new_words[start]:
+        start += 1
+    end = 0
+    while end < min(len(old_words), len(new_words)) - start - 1 and old_words[-1 - end] == new_words[-1 - end]:
+        end += 1
+    prefix = " ".join(old_words[:start])
+    suffix = " ".join(old_words[len(old_words) - end :]) if end else ""
+    middle = f"{' '.join(old_words[start:len(old_words) - end])} → {' '.join(new_words[start:len(new_words) - end])}"
+    return " ".join(part for part in (prefix, middle, suffix) if part)

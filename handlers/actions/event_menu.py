@@ -1,0 +1,90 @@
+"""The controls on an event card: the menu (edit, postpone, cancel, delete) and coverage."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from blocks.event_card import ASSIGN_ACTION, COVER_ACTION, MENU_ACTION
+from blocks.event_form import event_modal
+from blocks.help import notice_message
+from blocks.notices import assign_modal, change_notice, confirm_modal, coverage_notice, is_loud
+from blocks.text import escape
+from domain.vocabulary import Status
+from handlers.slack_helpers import REFUSED, announce, may_edit
+from services.editing import StaleEdit, change_coverage, load_event, set_status
+from storage.editing import trip_choices
+from tripdesk.context import AppContext
+
+log = logging.getLogger(__name__)
+GONE = "That event is no longer on the schedule."
+
+
+def register(app: App, ctx: AppContext) -> None:
+    def open_view(client: WebClient, body: dict, view: dict, respond: Respond) -> None:
+        try:
+            client.views_open(trigger_id=body["trigger_id"], view=view)
+        except SlackApiError as error:
+            code = error.response.get("error")
+            log.error("views.open failed user=%s error=%s", body["user"]["id"], code)
+            respond(replace_original=False, **notice_message(f"Slack could not open the form ({escape(str(code))}). Try again."))
+
+    @app.action(MENU_ACTION)
+    def menu(ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient, respond: Respond) -> None:
+        ack()
+        user_id = body["user"]["id"]
+        verb, _, raw_id = action.get("selected_option", {}).get("value", "").partition(":")
+        event = load_event(ctx.engine, team_id=context.team_id, event_id=int(raw_id)) if raw_id.isdigit() else None
+        if event is None:
+            respond(replace_original=False, **notice_message(GONE))
+            return
+        if not may_edit(ctx, client, user_id):
+            respond(replace_original=False, **notice_message(REFUSED))
+            return
+        if verb == "edit":
+            with ctx.session() as session:
+                trips = trip_choices(session, team_id=context.team_id, since=ctx.clock())
+            metadata = {"e": event.id, "v": event.version}
+            open_view(client, body, event_modal(event=event, trips=trips, channel_id=event.channel_id, newsroom_tz=ctx.settings.newsroom_tz.key, metadata=metadata), respond)
+        elif verb in ("cancel", "delete"):
+            open_view(client, body, confirm_modal(event, verb=verb), respond)
+        elif verb == "postpone":
+            try:
+                outcome = set_status(ctx.engine, team_id=context.team_id, actor=user_id, event_id=event.id, version=event.version, status=Status.POSTPONED, now=ctx.clock())
+            except StaleEdit:
+                respond(replace_original=False, **notice_message(GONE))
+                return
+            respond(replace_original=False, **notice_message(f"Postponed: *{escape(event.title)}*. Edit it when the new date is known."))
+            announce(ctx, client, outcome.event, change_notice(outcome.event, actor=user_id, action="postponed", changes=outcome.changes), broadcast=is_loud("postponed", outcome.changes))
+
+    @app.action(COVER_ACTION)
+    def cover(ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient, respond: Respond) -> None:
+        ack()
+        user_id = body["user"]["id"]
+        event_id = action.get("value", "")
+        try:
+            outcome = change_coverage(ctx.engine, team_id=context.team_id, actor=user_id, event_id=int(event_id), add=user_id, now=ctx.clock())
+        except (StaleEdit, ValueError):
+            respond(replace_original=False, **notice_message(GONE))
+            return
+        if not outcome.added:
+            respond(replace_original=False, **notice_message(f"You already cover *{escape(outcome.event.title)}*."))
+            return
+        respond(replace_original=False, **notice_message(f"You cover *{escape(outcome.event.title)}*. It is in `/trip mine`."))
+        announce(ctx, client, outcome.event, coverage_notice(outcome.event, actor=user_id, added=outcome.added, removed=outcome.removed))
+
+    @app.action(ASSIGN_ACTION)
+    def assign(ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient, respond: Respond) -> None:
+        ack()
+        raw_id = action.get("value", "")
+        event = load_event(ctx.engine, team_id=context.team_id, event_id=int(raw_id)) if raw_id.isdigit() else None
+        if event is None:
+            respond(replace_original=False, **notice_message(GONE))
+            return
+        if not may_edit(ctx, client, body["user"]["id"]):
+            respond(replace_original=False, **notice_message(REFUSED))
+            return
+        open_view(client, body, assign_modal(event), respond)

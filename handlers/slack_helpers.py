@@ -1,0 +1,70 @@
+"""Slack-side checks and deliveries shared by the listeners: permission, channel access, notices."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from storage.db import session
+from storage.editing import set_thread
+from storage.models import Event
+from tripdesk.context import AppContext
+
+log = logging.getLogger(__name__)
+
+REFUSED = "Only the desk's editors can change the schedule. Ask one of them, or an admin to add you to TRIPDESK_EDITORS."
+
+
+def may_edit(ctx: AppContext, client: WebClient, user_id: str) -> bool:
+    return ctx.editors.allows(user_id, lambda group: client.usergroups_users_list(usergroup=group)["users"])
+
+
+def channel_problem(client: WebClient, channel_id: str) -> str | None:
+    """Why the bot cannot post in `channel_id`, in words for the form; None when it can.
+
+    Public channels are joined on the way; private ones need an invitation.
+    """
+    try:
+        channel = client.conversations_info(channel=channel_id)["channel"]
+    except SlackApiError as error:
+        code = error.response.get("error")
+        if code in ("channel_not_found", "not_in_channel"):
+            return "Invite @TripDesk to that channel first (type /invite @TripDesk there), or pick another one."
+        log.error("conversations.info failed channel=%s error=%s", channel_id, code)
+        return f"Slack could not check that channel ({code}). Try again, or pick another one."
+    name = f"#{channel.get('name', channel_id)}"
+    if channel.get("is_archived"):
+        return f"{name} is archived: pick another channel."
+    if channel.get("is_member"):
+        return None
+    if channel.get("is_private"):
+        return f"Invite @TripDesk to {name} first (type /invite @TripDesk there), or pick another channel."
+    try:
+        client.conversations_join(channel=channel_id)
+    except SlackApiError as error:
+        log.error("conversations.join failed channel=%s error=%s", channel_id, error.response.get("error"))
+        return f"Invite @TripDesk to {name} first (type /invite @TripDesk there), or pick another channel."
+    return None
+
+
+def announce(ctx: AppContext, client: WebClient, event: Event, message: dict, *, broadcast: bool = False, start_thread: bool = False) -> None:
+    """Post `message` to the event's channel, in its thread when it has one.
+
+    The first notice of an event (`start_thread`) becomes that thread.
+    """
+    channel = event.channel_id or ctx.settings.default_channel
+    if channel is None:
+        log.info("no channel for notices of event=%s; set TRIPDESK_CHANNEL", event.id)
+        return
+    thread = {"thread_ts": event.thread_ts, "reply_broadcast": broadcast} if event.thread_ts else {}
+    try:
+        response = client.chat_postMessage(channel=channel, unfurl_links=False, **thread, **message)
+    except SlackApiError as error:
+        log.error("notice not posted event=%s channel=%s error=%s", event.id, channel, error.response.get("error"))
+        return
+    if start_thread and not event.thread_ts:
+        with session(ctx.engine) as db, db.begin():
+            set_thread(db, event_id=event.id, ts=response["ts"])
+        event.thread_ts = response["ts"]

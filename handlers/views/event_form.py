@@ -1,0 +1,80 @@
+"""Submitting the add/edit form: field errors under their inputs, or a saved event and a notice."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from blocks.event_form import CALLBACK_ID, read_form
+from blocks.notices import change_notice, is_loud, new_event_notice, saved_view
+from domain.event_form import validate
+from handlers.slack_helpers import REFUSED, announce, channel_problem, may_edit
+from services.editing import StaleEdit, UnknownTrip, load_event, new_uid, save_event
+from tripdesk.context import AppContext
+
+log = logging.getLogger(__name__)
+STALE = "This event changed since you opened it: someone else saved first. Close this form and choose Edit again to see their changes."
+GONE = "This event is no longer on the schedule."
+
+
+def metadata(view: dict) -> dict:
+    try:
+        data = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def register(app: App, ctx: AppContext) -> None:
+    @app.view(CALLBACK_ID)
+    def submit(ack: Ack, body: dict, view: dict, context: BoltContext, client: WebClient) -> None:
+        user_id, team_id = body["user"]["id"], context.team_id
+        meta = metadata(view)
+        event_id, version = meta.get("e"), meta.get("v")
+        if not may_edit(ctx, client, user_id):
+            ack(response_action="errors", errors={"title": REFUSED})
+            return
+        original = None
+        if event_id is not None:
+            original = load_event(ctx.engine, team_id=team_id, event_id=int(event_id)) if str(event_id).isdigit() else None
+            if original is None or not isinstance(version, int):
+                ack(response_action="errors", errors={"title": GONE})
+                return
+
+        result = validate(
+            read_form(view.get("state", {}).get("values", {})),
+            uid=original.uid if original else new_uid(),
+            now=ctx.clock(),
+            newsroom_tz=ctx.settings.newsroom_tz.key,
+            original_start=original.starts_at if original else None,
+        )
+        errors = dict(result.errors)
+        if not errors:
+            channel = result.value.channel_id
+            if channel is None and ctx.settings.default_channel is None:
+                errors["channel"] = "Pick the channel for reminders and change notices."
+            elif channel is not None:
+                problem = channel_problem(client, channel)
+                if problem:
+                    errors["channel"] = problem
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+
+        try:
+            outcome = save_event(ctx.engine, team_id=team_id, actor=user_id, form=result.value, now=ctx.clock(), event_id=original.id if original else None, version=version)
+        except StaleEdit:
+            ack(response_action="errors", errors={"title": STALE})
+            return
+        except UnknownTrip:
+            ack(response_action="errors", errors={"trip": "That trip is no longer on the schedule: pick another, or start a new one."})
+            return
+        event = outcome.event
+        ack(response_action="update", view=saved_view(event, created=original is None, channel_id=event.channel_id or ctx.settings.default_channel))
+        if original is None:
+            announce(ctx, client, event, new_event_notice(event, actor=user_id), start_thread=True)
+        elif outcome.changes:
+            announce(ctx, client, event, change_notice(event, actor=user_id, action="changed", changes=outcome.changes), broadcast=is_loud("changed", outcome.changes))

@@ -1,0 +1,124 @@
+"""Changing the schedule from Slack: each change in one transaction with its history, and a
+description of what changed for the notice that follows."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from sqlalchemy import Engine
+
+from domain.drafts import TripRef
+from domain.event_form import EventInput
+from domain.snapshot import FieldChange, diff, snapshot
+from domain.vocabulary import Status
+from storage.db import session
+from storage.editing import claim_version, create_event, get_event, get_trip, record, set_coverage, touch, update_event
+from storage.models import Event
+
+
+class StaleEdit(Exception):
+    """The event changed (or went) since the form or dialog was opened."""
+
+
+class UnknownTrip(Exception):
+    """The chosen trip is not one of this workspace's."""
+
+
+@dataclass
+class Outcome:
+    event: Event
+    action: str
+    changes: list[FieldChange] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def new_uid() -> str:
+    return f"{uuid.uuid4()}@tripdesk"
+
+
+def save_event(
+    engine: Engine,
+    *,
+    team_id: str,
+    actor: str,
+    form: EventInput,
+    now: datetime,
+    event_id: int | None = None,
+    version: int | None = None,
+) -> Outcome:
+    """Create the event, or update `event_id` if it is still at `version`."""
+    lead_times = None if form.lead_times is None else ",".join(str(m) for m in form.lead_times)
+    with session(engine) as db, db.begin():
+        if event_id is not None and not claim_version(db, team_id=team_id, event_id=event_id, version=version):
+            raise StaleEdit
+        draft = form.draft
+        if form.trip_id is not None:
+            trip = get_trip(db, team_id=team_id, trip_id=form.trip_id)
+            if trip is None:
+                raise UnknownTrip
+            participants = draft.participants if trip.principal in draft.participants else (trip.principal, *draft.participants)
+            draft = replace(draft, trip=TripRef(trip.principal, trip.name), participants=participants)
+        options = dict(trip_id=form.trip_id, actor=actor, now=now, channel_id=form.channel_id, lead_times=lead_times, past_record=form.past_record)
+        if event_id is None:
+            event = create_event(db, team_id=team_id, draft=draft, **options)
+            db.refresh(event)
+            record(db, event=event, actor=actor, now=now, action="created")
+            return Outcome(event, "created")
+        event = get_event(db, team_id=team_id, event_id=event_id)
+        before = snapshot(event)
+        update_event(db, event=event, draft=replace(draft, uid=event.uid), **options)
+        db.refresh(event)
+        changes = diff(before, snapshot(event))
+        record(db, event=event, actor=actor, now=now, action="changed", changes=changes)
+        return Outcome(event, "changed", changes)
+
+
+def set_status(engine: Engine, *, team_id: str, actor: str, event_id: int, version: int, status: Status, now: datetime) -> Outcome:
+    with session(engine) as db, db.begin():
+        if not claim_version(db, team_id=team_id, event_id=event_id, version=version):
+            raise StaleEdit
+        event = get_event(db, team_id=team_id, event_id=event_id)
+        old = event.status
+        event.status = status
+        touch(db, event=event, actor=actor, now=now)
+        changes = [FieldChange("status", old.label, status.label)] if old is not status else []
+        record(db, event=event, actor=actor, now=now, action=status.value, changes=changes)
+        db.refresh(event)
+        return Outcome(event, status.value, changes)
+
+
+def delete_event(engine: Engine, *, team_id: str, actor: str, event_id: int, version: int, now: datetime) -> Outcome:
+    """Take the event off the schedule; the row stays, so its history can still be read."""
+    with session(engine) as db, db.begin():
+        if not claim_version(db, team_id=team_id, event_id=event_id, version=version):
+            raise StaleEdit
+        event = get_event(db, team_id=team_id, event_id=event_id)
+        event.deleted_at = now
+        touch(db, event=event, actor=actor, now=now)
+        record(db, event=event, actor=actor, now=now, action="deleted")
+        return Outcome(event, "deleted")
+
+
+def change_coverage(
+    engine: Engine, *, team_id: str, actor: str, event_id: int, now: datetime, users: list[str] | None = None, add: str | None = None
+) -> Outcome:
+    """Set who covers the event (`users`), or add one person (`add`, for "I'll cover")."""
+    with session(engine) as db, db.begin():
+        event = get_event(db, team_id=team_id, event_id=event_id)
+        if event is None:
+            raise StaleEdit
+        current = [c.user_id for c in event.coverage]
+        wanted = users if users is not None else [*current, add]
+        added, removed = set_coverage(db, event=event, user_ids=wanted, actor=actor, now=now)
+        changes = [FieldChange("coverage", ", ".join(current), ", ".join(c.user_id for c in event.coverage))] if added or removed else []
+        if changes:
+            record(db, event=event, actor=actor, now=now, action="coverage", changes=changes)
+        return Outcome(event, "coverage", changes, added=added, removed=removed)
+
+
+def load_event(engine: Engine, *, team_id: str, event_id: int) -> Event | None:
+    with session(engine) as db:
+        return get_event(db, team_id=team_id, event_id=event_id)
