@@ -12,6 +12,9 @@ def test_manifest_declares_what_tripdesk_uses():
     assert {"commands", "chat:write", "channels:join", "channels:read", "users:read"} <= set(manifest["oauth_config"]["scopes"]["bot"])
     settings = manifest["settings"]
     assert settings["interactivity"]["is_enabled"] is True
+    # The time-zone select loads its options from the app (external_select).
+    assert settings["interactivity"]["message_menu_options_url"].endswith("/slack/events")
+    assert {"usergroups:read", "channels:join", "groups:read"} <= set(manifest["oauth_config"]["scopes"]["bot"])
     assert settings["socket_mode_enabled"] is True
     assert "app_home_opened" in settings["event_subscriptions"]["bot_events"]
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
