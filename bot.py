@@ -173,7 +173,7 @@ def _console(args, settings: Settings) -> int:
         try:
             report = import_calendar(
                 engine, team_id=TEAM_ID, data=SAMPLE.read_bytes(), fallback_tz=settings.newsroom_tz.key,
-                actor="import", now=datetime.now(UTC),
+                actor="import", now=datetime.now(UTC), default_channel=settings.default_channel,
             )
         except ImportFailed as error:
             raise ConfigError(f"the sample could not be loaded: {error}") from None
@@ -193,7 +193,7 @@ def _import(args, settings: Settings) -> int:
         data = read_source(args.source)
         report = import_calendar(
             _engine(settings), team_id=team_id, data=data, fallback_tz=settings.newsroom_tz.key,
-            actor="import", now=datetime.now(UTC),
+            actor="import", now=datetime.now(UTC), default_channel=settings.default_channel,
         )
     except ImportFailed as error:
         raise UsageError(f"import failed, nothing was changed: {error}") from None

@@ -11,6 +11,7 @@ from storage.models import Event
 MENU_ACTION = "event_menu"
 COVER_ACTION = "cover_me"
 ASSIGN_ACTION = "assign"
+OPEN_ACTION = "event_open"
 
 _STATUS_EMOJI = {
     Status.CONFIRMED: ":white_check_mark:",

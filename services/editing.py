@@ -16,6 +16,7 @@ from domain.vocabulary import Status
 from storage.db import session
 from storage.editing import claim_version, create_event, get_event, get_trip, record, set_coverage, touch, update_event
 from storage.models import Event
+from storage.reminders import sync_reminders
 
 
 class StaleEdit(Exception):
@@ -46,10 +47,11 @@ def save_event(
     actor: str,
     form: EventInput,
     now: datetime,
+    default_channel: str | None,
     event_id: int | None = None,
     version: int | None = None,
 ) -> Outcome:
-    """Create the event, or update `event_id` if it is still at `version`."""
+    """Create the event, or update `event_id` if it is still at `version`; its reminders follow."""
     lead_times = None if form.lead_times is None else ",".join(str(m) for m in form.lead_times)
     with session(engine) as db, db.begin():
         if event_id is not None and not claim_version(db, team_id=team_id, event_id=event_id, version=version):
@@ -66,6 +68,7 @@ def save_event(
             event = create_event(db, team_id=team_id, draft=draft, **options)
             db.refresh(event)
             record(db, event=event, actor=actor, now=now, action="created")
+            sync_reminders(db, event=event, now=now, default_channel=default_channel)
             return Outcome(event, "created")
         event = get_event(db, team_id=team_id, event_id=event_id)
         before = snapshot(event)
@@ -73,10 +76,13 @@ def save_event(
         db.refresh(event)
         changes = diff(before, snapshot(event))
         record(db, event=event, actor=actor, now=now, action="changed", changes=changes)
+        sync_reminders(db, event=event, now=now, default_channel=default_channel)
         return Outcome(event, "changed", changes)
 
 
-def set_status(engine: Engine, *, team_id: str, actor: str, event_id: int, version: int, status: Status, now: datetime) -> Outcome:
+def set_status(
+    engine: Engine, *, team_id: str, actor: str, event_id: int, version: int, status: Status, now: datetime, default_channel: str | None
+) -> Outcome:
     with session(engine) as db, db.begin():
         if not claim_version(db, team_id=team_id, event_id=event_id, version=version):
             raise StaleEdit
@@ -87,10 +93,13 @@ def set_status(engine: Engine, *, team_id: str, actor: str, event_id: int, versi
         changes = [FieldChange("status", old.label, status.label)] if old is not status else []
         record(db, event=event, actor=actor, now=now, action=status.value, changes=changes)
         db.refresh(event)
+        sync_reminders(db, event=event, now=now, default_channel=default_channel)
         return Outcome(event, status.value, changes)
 
 
-def delete_event(engine: Engine, *, team_id: str, actor: str, event_id: int, version: int, now: datetime) -> Outcome:
+def delete_event(
+    engine: Engine, *, team_id: str, actor: str, event_id: int, version: int, now: datetime, default_channel: str | None
+) -> Outcome:
     """Take the event off the schedule; the row stays, so its history can still be read."""
     with session(engine) as db, db.begin():
         if not claim_version(db, team_id=team_id, event_id=event_id, version=version):
@@ -99,6 +108,7 @@ def delete_event(engine: Engine, *, team_id: str, actor: str, event_id: int, ver
         event.deleted_at = now
         touch(db, event=event, actor=actor, now=now)
         record(db, event=event, actor=actor, now=now, action="deleted")
+        sync_reminders(db, event=event, now=now, default_channel=default_channel)
         return Outcome(event, "deleted")
 
 

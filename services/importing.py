@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from domain.ical import CalendarError, parse_calendar
 from storage.db import session
 from storage.events import upsert_drafts
+from storage.reminders import sync_reminders
 
 FETCH_TIMEOUT = httpx.Timeout(20.0, connect=10.0)
 MAX_BYTES = 20 * 1024 * 1024
@@ -67,7 +68,7 @@ def read_source(source: str) -> bytes:
 
 
 def import_calendar(
-    engine: Engine, *, team_id: str, data: bytes, fallback_tz: str, actor: str, now: datetime
+    engine: Engine, *, team_id: str, data: bytes, fallback_tz: str, actor: str, now: datetime, default_channel: str | None = None
 ) -> ImportReport:
     try:
         parsed = parse_calendar(data, fallback_tz)
@@ -75,4 +76,6 @@ def import_calendar(
         raise ImportFailed(str(error)) from None
     with session(engine) as db, db.begin():
         counts = upsert_drafts(db, team_id=team_id, drafts=parsed.drafts, actor=actor, now=now)
+        for event in counts.touched:
+            sync_reminders(db, event=event, now=now, default_channel=default_channel)
     return ImportReport(counts.created, counts.updated, counts.unchanged, parsed.skipped_recurring)

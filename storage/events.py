@@ -28,6 +28,8 @@ class UpsertCounts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # The events created or updated, for what must follow a change (their reminders).
+    touched: tuple[Event, ...] = ()
 
 
 def find_events(
@@ -100,6 +102,7 @@ def upsert_drafts(
     existing = _events_by_uid(session, team_id=team_id, uids=[d.uid for d in drafts])
     trips: dict[TripRef, int] = {}
     created = updated = unchanged = 0
+    touched: list[Event] = []
     for draft in drafts:
         trip_id = trip_id_for(session, team_id=team_id, ref=draft.trip, now=now, cache=trips)
         event = existing.get(draft.uid)
@@ -122,7 +125,8 @@ def upsert_drafts(
             unchanged += 1
             continue
         index_terms(session, event=event, principal=draft.trip.principal if draft.trip else None)
-    return UpsertCounts(created=created, updated=updated, unchanged=unchanged)
+        touched.append(event)
+    return UpsertCounts(created=created, updated=updated, unchanged=unchanged, touched=tuple(touched))
 
 
 def schedule_fields(draft: EventDraft, trip_id: int | None) -> dict:

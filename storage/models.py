@@ -4,10 +4,10 @@ Every row belongs to one Slack workspace (`team_id`) and every query filters on 
 Instants are UTC (`UTCDateTime`); `tz` keeps the venue's IANA zone for display.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlmodel import Field, Relationship, SQLModel
 
 from domain.validation import MAX_LENGTH
@@ -166,3 +166,48 @@ class EventChange(SQLModel, table=True):
     field: str | None = Field(default=None, max_length=32)
     old: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     new: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class Reminder(SQLModel, table=True):
+    """One reminder of one event to one channel. The database is the only record of it:
+    no scheduler keeps reminders in memory, so none is lost to a restart."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        UniqueConstraint("event_id", "lead_minutes", "channel_id", name="uq_reminders_event_lead_channel"),
+        Index("ix_reminders_status_due", "status", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=TEAM_ID_MAX)
+    event_id: int = Field(sa_column=Column(Integer, ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True))
+    lead_minutes: int
+    channel_id: str = Field(max_length=CHANNEL_ID_MAX)
+    due_at: datetime = Field(sa_column=_instant())
+    # pending, sending, sent, skipped, failed
+    status: str = Field(max_length=16)
+    attempts: int = 0
+    # The failure, or why the reminder was skipped.
+    last_error: str | None = Field(default=None, max_length=500)
+    next_attempt_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    claimed_until: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    claimed_by: str | None = Field(default=None, max_length=64)
+    message_ts: str | None = Field(default=None, max_length=TS_MAX)
+    sent_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    late: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+
+
+class AgendaPost(SQLModel, table=True):
+    """The daily agenda of one newsroom day: the row is claimed before posting, once a day."""
+
+    __tablename__ = "agenda_posts"
+
+    team_id: str = Field(primary_key=True, max_length=TEAM_ID_MAX)
+    day: date = Field(sa_column=Column(Date, primary_key=True))
+    channel_id: str = Field(max_length=CHANNEL_ID_MAX)
+    status: str = Field(max_length=16)
+    claimed_until: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    claimed_by: str | None = Field(default=None, max_length=64)
+    posted_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    message_ts: str | None = Field(default=None, max_length=TS_MAX)
+    last_error: str | None = Field(default=None, max_length=500)

@@ -25,11 +25,20 @@ def fixed_clock(moment: datetime) -> Clock:
     return lambda: moment
 
 
+def _nothing() -> None:
+    pass
+
+
 @dataclass(frozen=True)
 class AppContext:
     settings: Settings
     engine: Engine
     clock: Clock = system_clock
+    # Called after every change of the schedule: the reminder deliverer re-reads its next due time.
+    on_schedule_change: Callable[[], None] = _nothing
+
+    def schedule_changed(self) -> None:
+        self.on_schedule_change()
 
     def session(self) -> Session:
         return session(self.engine)

@@ -53,7 +53,8 @@ def register(app: App, ctx: AppContext) -> None:
             open_view(client, body, confirm_modal(event, verb=verb), respond)
         elif verb == "postpone":
             try:
-                outcome = set_status(ctx.engine, team_id=context.team_id, actor=user_id, event_id=event.id, version=event.version, status=Status.POSTPONED, now=ctx.clock())
+                outcome = set_status(ctx.engine, team_id=context.team_id, actor=user_id, event_id=event.id, version=event.version, status=Status.POSTPONED, now=ctx.clock(), default_channel=ctx.settings.default_channel)
+                ctx.schedule_changed()
             except StaleEdit:
                 respond(replace_original=False, **notice_message(GONE))
                 return

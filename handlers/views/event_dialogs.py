@@ -31,13 +31,14 @@ def register(app: App, ctx: AppContext) -> None:
             return
         try:
             if verb == "cancel":
-                outcome = set_status(ctx.engine, team_id=context.team_id, actor=user_id, event_id=event_id, version=version, status=Status.CANCELLED, now=ctx.clock())
+                outcome = set_status(ctx.engine, team_id=context.team_id, actor=user_id, event_id=event_id, version=version, status=Status.CANCELLED, now=ctx.clock(), default_channel=ctx.settings.default_channel)
             else:
-                outcome = delete_event(ctx.engine, team_id=context.team_id, actor=user_id, event_id=event_id, version=version, now=ctx.clock())
+                outcome = delete_event(ctx.engine, team_id=context.team_id, actor=user_id, event_id=event_id, version=version, now=ctx.clock(), default_channel=ctx.settings.default_channel)
         except StaleEdit:
             ack(response_action="update", view=notice_view("Nothing done", "This event changed since you opened this dialog. Nothing was changed: look at it again first."))
             return
         ack()
+        ctx.schedule_changed()
         announce(ctx, client, outcome.event, change_notice(outcome.event, actor=user_id, action=outcome.action, changes=outcome.changes), broadcast=is_loud(outcome.action, outcome.changes))
 
     @app.view(ASSIGN_CALLBACK)

@@ -65,7 +65,7 @@ def register(app: App, ctx: AppContext) -> None:
             return
 
         try:
-            outcome = save_event(ctx.engine, team_id=team_id, actor=user_id, form=result.value, now=ctx.clock(), event_id=original.id if original else None, version=version)
+            outcome = save_event(ctx.engine, team_id=team_id, actor=user_id, form=result.value, now=ctx.clock(), default_channel=ctx.settings.default_channel, event_id=original.id if original else None, version=version)
         except StaleEdit:
             ack(response_action="errors", errors={"title": STALE})
             return
@@ -73,6 +73,7 @@ def register(app: App, ctx: AppContext) -> None:
             ack(response_action="errors", errors={"trip": "That trip is no longer on the schedule: pick another, or start a new one."})
             return
         event = outcome.event
+        ctx.schedule_changed()
         ack(response_action="update", view=saved_view(event, created=original is None, channel_id=event.channel_id or ctx.settings.default_channel))
         if original is None:
             announce(ctx, client, event, new_event_notice(event, actor=user_id), start_thread=True)

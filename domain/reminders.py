@@ -1,0 +1,65 @@
+"""When an event's reminders fall due, and how late one may still be useful."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from domain.event_form import effective_lead_times
+from domain.vocabulary import Precision
+
+MIN_LATENESS = timedelta(minutes=5)
+# Later than this after its due time, a reminder is marked late in the message.
+ON_TIME = timedelta(seconds=60)
+ALREADY_PAST = "already past when the event was scheduled"
+
+
+def stored_lead_times(stored: str | None) -> tuple[int, ...] | None:
+    if stored is None:
+        return None
+    return tuple(int(m) for m in stored.split(",") if m)
+
+
+def why_no_reminders(event) -> str | None:
+    """The reason an event gets no reminders at all, or None when it does."""
+    if event.deleted_at is not None:
+        return "event deleted"
+    if not event.status.live:
+        return f"event {event.status.value}"
+    if event.past_record:
+        return "record of a past event"
+    if event.precision is Precision.MONTH:
+        return "only the month is known"
+    return None
+
+
+def planned(event, *, default_channel: str | None) -> dict[tuple[int, str], datetime]:
+    """(lead minutes, channel) → due time, for every reminder the event should have."""
+    channel = event.channel_id or default_channel
+    if channel is None or why_no_reminders(event):
+        return {}
+    leads = effective_lead_times(event.kind, stored_lead_times(event.lead_times))
+    if event.precision is Precision.DAY:
+        # With only the day known, "an hour before" has no meaning; a day or a week still does.
+        leads = tuple(m for m in leads if m >= 1440)
+    return {(lead, channel): event.starts_at - timedelta(minutes=lead) for lead in leads}
+
+
+def lateness_limit(lead_minutes: int) -> timedelta:
+    """How late a reminder may still go out: half its lead (a 1-hour reminder up to 30 minutes)."""
+    return max(timedelta(minutes=lead_minutes) / 2, MIN_LATENESS)
+
+
+def lead_phrase(lead_minutes: int) -> str:
+    if lead_minutes == 0:
+        return "Starting now"
+    for size, unit in ((10080, "week"), (1440, "day"), (60, "hour"), (1, "minute")):
+        if lead_minutes % size == 0:
+            count = lead_minutes // size
+            return f"In {count} {unit}{'s' if count != 1 else ''}"
+    return f"In {lead_minutes} minutes"
+
+
+def remaining_phrase(starts_at: datetime, now: datetime) -> str:
+    """For a late reminder: the time actually left."""
+    minutes = max(0, int((starts_at - now).total_seconds() // 60))
+    return lead_phrase(minutes) if minutes else "Starting now"

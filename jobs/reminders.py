@@ -1,0 +1,263 @@
+"""Delivering reminders: claim a due row, check its event again, post it, record the outcome.
+
+Every replica runs this; the claim (see storage.reminders) makes each row go out once. Each
+channel is worked by its own thread, paced to one message a second as Slack asks, so that a
+summit morning's burst across many channels is limited by Slack's rate, not by ours.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import Engine
+
+from blocks.reminder import reminder_message, undeliverable_message
+from domain.reminders import ON_TIME, lateness_limit, lead_phrase, remaining_phrase, why_no_reminders
+from storage.db import session
+from storage.models import Event, Reminder
+from storage.reminders import FAILED, PENDING, SENT, SKIPPED, claim_next, due_channels, extend, finish, next_wakeup, release_all, supersede_overdue
+
+log = logging.getLogger(__name__)
+
+PERMANENT = {"channel_not_found", "not_in_channel", "is_archived"}
+AUTH = {"invalid_auth", "not_authed", "token_revoked", "account_inactive", "token_expired"}
+TRANSIENT = {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"}
+MAX_ATTEMPTS = 6
+MAX_CHANNEL_THREADS = 64
+
+
+def replica_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class ChannelPacer:
+    """At most one message a second per channel, and silence while Slack says Retry-After."""
+
+    def __init__(self, interval: float = 1.0):
+        self.interval = interval
+        self._next: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def take_turn(self, channel: str, stop: threading.Event) -> bool:
+        """Wait for the channel's next slot and reserve it; False if stopping."""
+        while True:
+            with self._lock:
+                delay = self._next.get(channel, 0.0) - time.monotonic()
+                if delay <= 0:
+                    self._next[channel] = time.monotonic() + self.interval
+                    return True
+            if stop.wait(delay):
+                return False
+
+    def back_off(self, channel: str, seconds: float) -> None:
+        with self._lock:
+            self._next[channel] = max(self._next.get(channel, 0.0), time.monotonic() + seconds)
+
+
+@dataclass
+class Report:
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+    retried: int = 0
+    rate_limited: int = 0
+    superseded: int = 0
+    outcomes: list[tuple[int, str]] = field(default_factory=list)
+
+
+class ReminderDeliverer:
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        client: WebClient,
+        clock: Callable[[], datetime],
+        lease: timedelta = timedelta(seconds=60),
+        replica: str | None = None,
+        pacer: ChannelPacer | None = None,
+        retry_base: float = 5.0,
+    ):
+        self.engine = engine
+        self.client = client
+        self.clock = clock
+        self.lease = lease
+        self.replica = replica or replica_name()
+        self.pacer = pacer or ChannelPacer()
+        self.retry_base = retry_base
+        self.paused: str | None = None
+        self.on_idle: Callable[[datetime | None], None] = lambda _next: None
+        self._stop = threading.Event()
+        self._wanted = threading.Event()
+        self._running = threading.Lock()
+        self._report_lock = threading.Lock()
+
+    # -- running -------------------------------------------------------------------------------
+    def run_once(self) -> Report | None:
+        """Deliver everything due now. A call while a run is going makes that run look again."""
+        self._wanted.set()
+        if not self._running.acquire(blocking=False):
+            return None
+        report = Report()
+        try:
+            while self._wanted.is_set() and not self._stop.is_set() and not self._still_paused():
+                self._wanted.clear()
+                now = self.clock()
+                with session(self.engine) as db, db.begin():
+                    report.superseded += supersede_overdue(db, now=now)
+                    channels = due_channels(db, now=now)
+                if not channels:
+                    break
+                with ThreadPoolExecutor(max_workers=min(len(channels), MAX_CHANNEL_THREADS), thread_name_prefix="remind") as pool:
+                    list(pool.map(lambda channel: self._drain(channel, report), channels))
+                self._wanted.set()  # rows may have come due while this pass ran
+        finally:
+            self._running.release()
+        self.on_idle(self.next_wakeup())
+        return report
+
+    def next_wakeup(self) -> datetime | None:
+        with session(self.engine) as db:
+            return next_wakeup(db)
+
+    def stop(self) -> int:
+        """Stop delivering and give back what this replica has claimed but not posted."""
+        self._stop.set()
+        acquired = self._running.acquire(timeout=5)
+        try:
+            with session(self.engine) as db, db.begin():
+                released = release_all(db, replica=self.replica)
+        finally:
+            if acquired:
+                self._running.release()
+        if released:
+            log.info("released %d claimed reminders on shutdown", released)
+        return released
+
+    def _still_paused(self) -> bool:
+        if self.paused is None:
+            return False
+        try:
+            self.client.auth_test()
+        except (SlackApiError, OSError):
+            return True
+        log.warning("Slack accepts the bot token again: reminder delivery resumes")
+        self.paused = None
+        return False
+
+    # -- one channel ---------------------------------------------------------------------------
+    def _drain(self, channel: str, report: Report) -> None:
+        while not self._stop.is_set() and self.paused is None:
+            now = self.clock()
+            with session(self.engine) as db, db.begin():
+                reminder_id = claim_next(db, channel_id=channel, now=now, lease_until=now + self.lease, replica=self.replica)
+            if reminder_id is None:
+                return
+            try:
+                outcome = self._deliver(reminder_id)
+            except Exception:
+                # Whatever went wrong, the row must not stay claimed until its lease runs out.
+                log.exception("reminder delivery crashed reminder=%s channel=%s", reminder_id, channel)
+                outcome = self._finish(reminder_id, FAILED, last_error="internal error while delivering")
+            with self._report_lock:
+                report.outcomes.append((reminder_id, outcome))
+                if outcome in ("sent", "skipped", "failed", "retried"):
+                    setattr(report, outcome, getattr(report, outcome) + 1)
+
+    def _deliver(self, reminder_id: int) -> str:
+        with session(self.engine) as db:
+            reminder = db.get(Reminder, reminder_id)
+            event = db.get(Event, reminder.event_id)
+        now = self.clock()
+        reason = self._skip_reason(reminder, event, now)
+        if reason:
+            log.info("reminder skipped reminder=%s event=%s reason=%s", reminder.id, event.id, reason)
+            return self._finish(reminder.id, SKIPPED, last_error=reason)
+        expected = event.starts_at - timedelta(minutes=reminder.lead_minutes)
+        if expected != reminder.due_at:
+            # The event moved while this row was claimed: put it back at its new time.
+            return self._finish(reminder.id, PENDING, due_at=expected, attempts=0)
+
+        late = now - reminder.due_at > ON_TIME
+        phrase = remaining_phrase(event.starts_at, now) if late else lead_phrase(reminder.lead_minutes)
+        message = reminder_message(event, phrase=phrase, late=late)
+        thread = {"thread_ts": event.thread_ts} if event.thread_ts and reminder.channel_id == event.channel_id else {}
+        return self._post(reminder, event, message, thread, late)
+
+    def _skip_reason(self, reminder: Reminder, event: Event, now: datetime) -> str | None:
+        reason = why_no_reminders(event)
+        if reason:
+            return reason
+        if reminder.lead_minutes > 0 and now >= event.starts_at:
+            return "the event had already started"
+        lateness = now - reminder.due_at
+        limit = lateness_limit(reminder.lead_minutes)
+        if lateness > limit:
+            return f"too late: {int(lateness.total_seconds() // 60)} min after its due time (limit {int(limit.total_seconds() // 60)} min)"
+        return None
+
+    def _post(self, reminder: Reminder, event: Event, message: dict, thread: dict, late: bool) -> str:
+        channel = reminder.channel_id
+        while True:
+            if not self.pacer.take_turn(channel, self._stop):
+                return self._finish(reminder.id, PENDING, attempts=reminder.attempts - 1)
+            try:
+                response = self.client.chat_postMessage(channel=channel, unfurl_links=False, **thread, **message)
+            except SlackApiError as error:
+                code = error.response.get("error") or f"HTTP {error.response.status_code}"
+                if error.response.status_code == 429 or code == "ratelimited":
+                    retry_after = float(error.response.headers.get("Retry-After", 1) or 1)
+                    log.info("rate limited channel=%s retry_after=%s reminder=%s", channel, retry_after, reminder.id)
+                    self.pacer.back_off(channel, retry_after)
+                    with session(self.engine) as db, db.begin():
+                        extend(db, reminder_id=reminder.id, replica=self.replica, lease_until=self.clock() + self.lease + timedelta(seconds=retry_after))
+                    continue
+                if code in PERMANENT:
+                    log.error("reminder undeliverable reminder=%s event=%s channel=%s error=%s", reminder.id, event.id, channel, code)
+                    self._tell_creator(event, channel, code)
+                    return self._finish(reminder.id, FAILED, last_error=code)
+                if code in AUTH:
+                    self.paused = code
+                    log.critical("Slack refused the bot token (%s): ALL reminder delivery is paused until it is accepted again", code)
+                    return self._finish(reminder.id, PENDING, attempts=reminder.attempts - 1, last_error=code)
+                if error.response.status_code >= 500 or code in TRANSIENT:
+                    return self._retry_later(reminder, code)
+                log.error("reminder refused by Slack reminder=%s channel=%s error=%s", reminder.id, channel, code)
+                return self._finish(reminder.id, FAILED, last_error=code)
+            except OSError as error:  # connection refused, reset, timed out
+                return self._retry_later(reminder, f"network: {error}")
+            log.info("reminder sent reminder=%s event=%s channel=%s late=%s", reminder.id, event.id, channel, late)
+            return self._finish(reminder.id, SENT, message_ts=response.get("ts"), sent_at=self.clock(), late=late, last_error=None)
+
+    def _retry_later(self, reminder: Reminder, error: str) -> str:
+        if reminder.attempts >= MAX_ATTEMPTS:
+            log.error("reminder failed after %d attempts reminder=%s error=%s", reminder.attempts, reminder.id, error)
+            return self._finish(reminder.id, FAILED, last_error=f"gave up after {reminder.attempts} attempts: {error}"[:500])
+        delay = timedelta(seconds=self.retry_base * 2 ** (reminder.attempts - 1))
+        log.warning("reminder will be retried reminder=%s in=%ss error=%s", reminder.id, delay.total_seconds(), error)
+        self._finish(reminder.id, PENDING, next_attempt_at=self.clock() + delay, last_error=error[:500])
+        return "retried"
+
+    def _finish(self, reminder_id: int, status: str, **fields) -> str:
+        with session(self.engine) as db, db.begin():
+            if not finish(db, reminder_id=reminder_id, replica=self.replica, status=status, **fields):
+                log.error("reminder %s was taken over by another replica before it finished here", reminder_id)
+        return status
+
+    def _tell_creator(self, event: Event, channel: str, code: str) -> None:
+        if event.created_by[:1] not in ("U", "W"):
+            return
+        try:
+            self.client.chat_postMessage(channel=event.created_by, **undeliverable_message(event, channel_id=channel, error=code))
+        except (SlackApiError, OSError) as error:
+            log.error("could not tell the creator user=%s event=%s: %s", event.created_by, event.id, error)

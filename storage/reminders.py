@@ -1,0 +1,141 @@
+"""Reminder rows: kept in step with their event, claimed atomically, finished once.
+
+A row is claimed by one statement that both picks and marks it, so that any number of
+replicas sharing a database deliver it once: PostgreSQL skips rows another replica has locked
+(FOR UPDATE SKIP LOCKED); SQLite runs the statement under its single write lock. A claim is a
+lease: if its replica dies, the row becomes due again when `claimed_until` passes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, exists, func, or_, update
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from domain.reminders import ALREADY_PAST, planned, why_no_reminders
+from storage.models import Event, Reminder
+
+PENDING, SENDING, SENT, SKIPPED, FAILED = "pending", "sending", "sent", "skipped", "failed"
+
+
+def sync_reminders(session: Session, *, event: Event, now: datetime, default_channel: str | None) -> None:
+    """Rewrite the event's pending reminders to match it, in the caller's transaction."""
+    wanted = planned(event, default_channel=default_channel)
+    rows = {(r.lead_minutes, r.channel_id): r for r in session.exec(select(Reminder).where(Reminder.event_id == event.id))}
+    reason = why_no_reminders(event) or "no longer asked for"
+    for key, row in rows.items():
+        if key not in wanted and row.status == PENDING:
+            row.status, row.last_error = SKIPPED, reason
+    for (lead, channel), due in wanted.items():
+        row = rows.get((lead, channel))
+        if row is None:
+            row = Reminder(team_id=event.team_id, event_id=event.id, lead_minutes=lead, channel_id=channel, due_at=due, status=PENDING)
+            session.add(row)
+        elif row.status == SENDING or (row.due_at == due and row.status in (PENDING, SENT, FAILED)):
+            continue  # in flight (the deliverer checks the event again), or nothing changed
+        _reset(row, due)
+        if due <= now:
+            row.status, row.last_error = SKIPPED, ALREADY_PAST
+    session.flush()
+
+
+def _reset(row: Reminder, due: datetime) -> None:
+    row.due_at, row.status, row.attempts, row.last_error = due, PENDING, 0, None
+    row.next_attempt_at = row.claimed_until = row.claimed_by = row.message_ts = row.sent_at = None
+    row.late = False
+
+
+def _due(now: datetime):
+    return or_(
+        and_(Reminder.status == PENDING, Reminder.due_at <= now, or_(Reminder.next_attempt_at.is_(None), Reminder.next_attempt_at <= now)),
+        and_(Reminder.status == SENDING, Reminder.claimed_until < now),
+    )
+
+
+def supersede_overdue(session: Session, *, now: datetime) -> int:
+    """Skip overdue reminders when a later one of the same event and channel is also due:
+    after downtime, only the newest is worth sending."""
+    newer = aliased(Reminder)
+    result = session.execute(
+        update(Reminder)
+        .where(
+            Reminder.status == PENDING,
+            Reminder.due_at <= now,
+            exists().where(
+                newer.event_id == Reminder.event_id,
+                newer.channel_id == Reminder.channel_id,
+                newer.due_at > Reminder.due_at,
+                newer.due_at <= now,
+                newer.status.in_([PENDING, SENDING, SENT]),
+            ),
+        )
+        .values(status=SKIPPED, last_error="superseded by a later reminder of the same event")
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+def due_channels(session: Session, *, now: datetime) -> list[str]:
+    return list(session.exec(select(Reminder.channel_id).where(_due(now)).distinct()))
+
+
+def claim_next(session: Session, *, channel_id: str, now: datetime, lease_until: datetime, replica: str) -> int | None:
+    """Claim the oldest due reminder of `channel_id`; its id, or None when there is none."""
+    pick = select(Reminder.id).where(Reminder.channel_id == channel_id, _due(now)).order_by(Reminder.due_at, Reminder.id).limit(1)
+    if session.get_bind().dialect.name == "postgresql":
+        pick = pick.with_for_update(skip_locked=True)
+    result = session.execute(
+        update(Reminder)
+        .where(Reminder.id == pick.scalar_subquery(), _due(now))
+        .values(status=SENDING, claimed_until=lease_until, claimed_by=replica, attempts=Reminder.attempts + 1)
+        .returning(Reminder.id)
+        .execution_options(synchronize_session=False)
+    )
+    return result.scalar_one_or_none()
+
+
+def finish(session: Session, *, reminder_id: int, replica: str, status: str, **fields) -> bool:
+    """Record the outcome of a delivery this replica still holds the claim for."""
+    result = session.execute(
+        update(Reminder)
+        .where(Reminder.id == reminder_id, Reminder.status == SENDING, Reminder.claimed_by == replica)
+        .values(status=status, claimed_until=None, claimed_by=None, **fields)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def extend(session: Session, *, reminder_id: int, replica: str, lease_until: datetime) -> None:
+    session.execute(
+        update(Reminder)
+        .where(Reminder.id == reminder_id, Reminder.claimed_by == replica, Reminder.status == SENDING)
+        .values(claimed_until=lease_until)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def release_all(session: Session, *, replica: str) -> int:
+    """Give back every claim of this replica (on shutdown): another may deliver them."""
+    result = session.execute(
+        update(Reminder)
+        .where(Reminder.status == SENDING, Reminder.claimed_by == replica)
+        .values(status=PENDING, claimed_until=None, claimed_by=None, attempts=Reminder.attempts - 1)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+def next_wakeup(session: Session) -> datetime | None:
+    """The earliest moment some reminder becomes due."""
+    pending = session.exec(
+        select(func.min(func.coalesce(Reminder.next_attempt_at, Reminder.due_at))).where(Reminder.status == PENDING)
+    ).one()
+    leased = session.exec(select(func.min(Reminder.claimed_until)).where(Reminder.status == SENDING)).one()
+    candidates = [moment for moment in (pending, leased) if moment is not None]
+    return min(candidates) if candidates else None
+
+
+def reminders_of(session: Session, *, event_ids: list[int]) -> list[Reminder]:
+    return list(session.exec(select(Reminder).where(Reminder.event_id.in_(event_ids)).order_by(Reminder.event_id, Reminder.due_at)))
