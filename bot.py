@@ -105,28 +105,47 @@ def _first_line(error: Exception) -> str:
 
 
 def _run(_args, settings: Settings) -> int:
-    from tripdesk.context import AppContext
+    from dataclasses import replace
+
+    from jobs.agenda import DailyAgenda
+    from jobs.reminders import ReminderDeliverer, replica_name
+    from jobs.scheduler import Jobs
+    from tripdesk.context import AppContext, system_clock
     from tripdesk.server import asgi_app, serve
-    from tripdesk.slack_app import create_app, web_client
+    from tripdesk.slack_app import create_app, delivery_client, web_client
 
     settings.require_slack()
-    ctx = AppContext(settings=settings, engine=None)
-    _check_token(web_client(ctx))
+    team_id = _check_token(web_client(AppContext(settings=settings, engine=None)))
     ctx = AppContext(settings=settings, engine=_engine(settings))
+    replica = replica_name()
+    deliverer = ReminderDeliverer(engine=ctx.engine, client=delivery_client(ctx), clock=system_clock, replica=replica)
+    agenda = DailyAgenda(
+        engine=ctx.engine, client=delivery_client(ctx), clock=system_clock, newsroom_tz=settings.newsroom_tz,
+        channel_id=settings.default_channel, team_id=team_id, replica=replica,
+    )
+    jobs = Jobs(deliverer=deliverer, agenda=agenda, settings=settings)
+    ctx = replace(ctx, on_schedule_change=jobs.wake)
     app = create_app(ctx)
+    handler = None
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
         handler = SocketModeHandler(app, settings.slack_app_token)
         _connect(handler)
-        log.info("connected to Slack in Socket Mode; health check on port %s", settings.port)
-        try:
-            serve(asgi_app(engine=ctx.engine, bolt=None), port=settings.port)
-        finally:
+
+    def shutdown() -> None:
+        jobs.stop()
+        if handler is not None:
             handler.close()
+
+    jobs.start()
+    log.info("reminders and the daily agenda are scheduled (replica %s)", replica)
+    if handler is not None:
+        log.info("connected to Slack in Socket Mode; health check on port %s", settings.port)
+        serve(asgi_app(engine=ctx.engine, bolt=None, on_shutdown=shutdown), port=settings.port)
     else:
         log.info("serving Slack requests on port %s at /slack/events", settings.port)
-        serve(asgi_app(engine=ctx.engine, bolt=app), port=settings.port)
+        serve(asgi_app(engine=ctx.engine, bolt=app, on_shutdown=shutdown), port=settings.port)
     return 0
 
 
@@ -147,11 +166,14 @@ def _connect(handler) -> None:
         raise StartupError(f"could not reach Slack to open a Socket Mode connection ({error})") from None
 
 
-def _check_token(client) -> None:
+def _check_token(client):
+    """Check the bot token; returns a function giving the workspace id (looked up again later
+    if Slack could not be reached now)."""
     from slack_sdk.errors import SlackApiError
 
     try:
-        client.auth_test()
+        team_id = client.auth_test()["team_id"]
+        return lambda: team_id
     except SlackApiError as error:
         code = error.response.get("error")
         if code in ("invalid_auth", "not_authed", "token_revoked", "account_inactive"):
@@ -159,6 +181,7 @@ def _check_token(client) -> None:
         log.warning("auth.test failed (%s); starting anyway", code)
     except OSError as error:
         log.warning("could not reach Slack to check the token (%s); starting anyway", error)
+    return lambda: client.auth_test()["team_id"]
 
 
 def _console(args, settings: Settings) -> int:

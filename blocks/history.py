@@ -23,7 +23,7 @@ def history_message(query: str, matched: int, rows: list[tuple[EventChange, Even
     if not rows:
         note = "No events match." if not matched else "No changes recorded for the matching events."
         return {"text": f"{title}\n{note}", "blocks": [{"type": "header", "text": plain(title, 150)}, {"type": "section", "text": mrkdwn(note)}]}
-    lines = [_line(change, event) for change, event in rows]
+    lines = [change_line(change, event.title) for change, event in rows]
     blocks: list[dict] = [{"type": "header", "text": plain(title, 150)}]
     chunk: list[str] = []
     for line in lines:
@@ -37,10 +37,10 @@ def history_message(query: str, matched: int, rows: list[tuple[EventChange, Even
     return {"text": shorten("\n".join(plain_lines), 3000), "blocks": blocks}
 
 
-def _line(change: EventChange, event: Event) -> str:
+def change_line(change: EventChange, title: str) -> str:
     who = "an import" if change.actor == "import" else f"<@{change.actor}>"
     when = reader_time_token(change.at)
-    subject = f"*{escape(shorten(event.title, 120))}*"
+    subject = f"*{escape(shorten(title, 120))}*"
     if change.action == "coverage":
         what = f"coverage: {_users(change.old)} → {_users(change.new)}"
     elif change.action == "changed" and change.field:

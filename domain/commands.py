@@ -41,11 +41,16 @@ class History:
 
 
 @dataclass(frozen=True)
+class Reminders:
+    query: str
+
+
+@dataclass(frozen=True)
 class Invalid:
     message: str
 
 
-Command = Help | Agenda | Search | Add | Mine | History | Invalid
+Command = Help | Agenda | Search | Add | Mine | History | Reminders | Invalid
 
 
 def parse_command(text: str) -> Command:
@@ -60,10 +65,12 @@ def parse_command(text: str) -> Command:
     if keyword == "mine":
         return Mine()
     first, _, rest = text.partition(" ")
-    if first.lower() == "history":
+    if first.lower() in ("history", "reminders"):
         if not query_words(rest):
-            return Invalid("Say which event: `/trip history macron`.")
-        return History(rest) if len(rest) <= MAX_QUERY_LENGTH else Invalid(f"Keep the search under {MAX_QUERY_LENGTH} characters.")
+            return Invalid(f"Say which event: `/trip {first.lower()} macron`.")
+        if len(rest) > MAX_QUERY_LENGTH:
+            return Invalid(f"Keep the search under {MAX_QUERY_LENGTH} characters.")
+        return History(rest) if first.lower() == "history" else Reminders(rest)
     if len(text) > MAX_QUERY_LENGTH:
         return Invalid(f"That search is {len(text)} characters long; keep it under {MAX_QUERY_LENGTH}.")
     if not query_words(text):

@@ -101,6 +101,7 @@ class ReminderDeliverer:
         self._wanted = threading.Event()
         self._running = threading.Lock()
         self._report_lock = threading.Lock()
+        self._posting: set[int] = set()
 
     # -- running -------------------------------------------------------------------------------
     def run_once(self) -> Report | None:
@@ -130,13 +131,17 @@ class ReminderDeliverer:
         with session(self.engine) as db:
             return next_wakeup(db)
 
-    def stop(self) -> int:
-        """Stop delivering and give back what this replica has claimed but not posted."""
+    def stop(self, wait: float = 6.0) -> int:
+        """Stop delivering and give back what this replica has claimed but not posted.
+
+        Posts already on the wire are let finish (the Slack client times out in 5 s), so that a
+        row is never both posted here and handed to another replica.
+        """
         self._stop.set()
-        acquired = self._running.acquire(timeout=5)
+        acquired = self._running.acquire(timeout=wait)
         try:
             with session(self.engine) as db, db.begin():
-                released = release_all(db, replica=self.replica)
+                released = release_all(db, replica=self.replica, keep=sorted(self._posting))
         finally:
             if acquired:
                 self._running.release()
@@ -211,6 +216,7 @@ class ReminderDeliverer:
         while True:
             if not self.pacer.take_turn(channel, self._stop):
                 return self._finish(reminder.id, PENDING, attempts=reminder.attempts - 1)
+            self._posting.add(reminder.id)
             try:
                 response = self.client.chat_postMessage(channel=channel, unfurl_links=False, **thread, **message)
             except SlackApiError as error:
@@ -236,6 +242,8 @@ class ReminderDeliverer:
                 return self._finish(reminder.id, FAILED, last_error=code)
             except OSError as error:  # connection refused, reset, timed out
                 return self._retry_later(reminder, f"network: {error}")
+            finally:
+                self._posting.discard(reminder.id)
             log.info("reminder sent reminder=%s event=%s channel=%s late=%s", reminder.id, event.id, channel, late)
             return self._finish(reminder.id, SENT, message_ts=response.get("ts"), sent_at=self.clock(), late=late, last_error=None)
 

@@ -91,8 +91,8 @@ def build_listing(
     page = find_events(
         session,
         team_id=team_id,
-        not_over_at=_midnight(first, newsroom_tz),
-        starts_before=_midnight(last + timedelta(days=1), newsroom_tz),
+        not_over_at=midnight(first, newsroom_tz),
+        starts_before=midnight(last + timedelta(days=1), newsroom_tz),
         limit=PAGE_SIZE,
         offset=request.offset,
     )
@@ -114,6 +114,6 @@ def _search(session: Session, *, team_id: str, request: ListingRequest, now: dat
     return Listing(request, Outcome.NO_MATCH, [], 0, suggestions=suggestions)
 
 
-def _midnight(day: date, tz: ZoneInfo) -> datetime:
+def midnight(day: date, tz: ZoneInfo) -> datetime:
     # Built from the calendar date, not by adding 24 hours, so days with a DST change are right.
     return datetime(day.year, day.month, day.day, tzinfo=tz)

@@ -116,11 +116,12 @@ def extend(session: Session, *, reminder_id: int, replica: str, lease_until: dat
     )
 
 
-def release_all(session: Session, *, replica: str) -> int:
-    """Give back every claim of this replica (on shutdown): another may deliver them."""
+def release_all(session: Session, *, replica: str, keep: list[int] = ()) -> int:
+    """Give back this replica's claims (on shutdown), except those in `keep`, which may be on
+    their way to Slack: another replica may deliver the rest."""
     result = session.execute(
         update(Reminder)
-        .where(Reminder.status == SENDING, Reminder.claimed_by == replica)
+        .where(Reminder.status == SENDING, Reminder.claimed_by == replica, Reminder.id.not_in(list(keep)))
         .values(status=PENDING, claimed_until=None, claimed_by=None, attempts=Reminder.attempts - 1)
         .execution_options(synchronize_session=False)
     )

@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import time
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -42,6 +43,10 @@ class Settings:
     default_channel: str | None = None
     # Slack user (U…, W…) and user-group (S…) ids allowed to change the schedule; empty: everyone.
     editors: frozenset[str] = frozenset()
+    # Newsroom-local time of the daily agenda.
+    digest_time: time = time(7, 0)
+    # How often every replica looks for due reminders, besides waking at the next due time.
+    sweep_seconds: int = 30
 
     @property
     def socket_mode(self) -> bool:
@@ -87,6 +92,8 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
         slack_api_url=_api_url(get("SLACK_API_URL")),
         default_channel=_channel("TRIPDESK_CHANNEL", get("TRIPDESK_CHANNEL")),
         editors=_editors(get("TRIPDESK_EDITORS")),
+        digest_time=_clock_time("TRIPDESK_DIGEST_TIME", get("TRIPDESK_DIGEST_TIME") or "07:00"),
+        sweep_seconds=_seconds("TRIPDESK_SWEEP_SECONDS", get("TRIPDESK_SWEEP_SECONDS") or "30"),
     )
 
 
@@ -161,3 +168,17 @@ def _editors(raw: str | None) -> frozenset[str]:
             "such as U0123ABCD (a person) or S0123ABCD (a user group), separated by commas"
         )
     return frozenset(ids)
+
+
+def _clock_time(name: str, raw: str) -> time:
+    try:
+        hours, minutes = raw.split(":")
+        return time(int(hours), int(minutes))
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a time of day: use HH:MM in the newsroom's zone, e.g. 07:00") from None
+
+
+def _seconds(name: str, raw: str) -> int:
+    if not raw.isdigit() or not 1 <= int(raw) <= 3600:
+        raise ConfigError(f"{name}={raw!r} must be a whole number of seconds from 1 to 3600")
+    return int(raw)

@@ -7,6 +7,8 @@ never holds up the event loop and requests are served concurrently.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from contextlib import asynccontextmanager
 
 import uvicorn
 from slack_bolt import App
@@ -24,8 +26,12 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 
 
-def asgi_app(*, engine: Engine, bolt: App | None) -> Starlette:
-    """The web app; without `bolt` (Socket Mode) it serves only the health check."""
+def asgi_app(*, engine: Engine, bolt: App | None, on_shutdown: Callable[[], None] | None = None) -> Starlette:
+    """The web app; without `bolt` (Socket Mode) it serves only the health check.
+
+    `on_shutdown` runs when the server stops (SIGTERM included), before the process exits:
+    uvicorn re-raises the signal once it has shut down, so code after `serve()` never runs.
+    """
 
     async def healthz(_request: Request) -> Response:
         healthy = await run_in_threadpool(ping, engine)
@@ -40,8 +46,15 @@ def asgi_app(*, engine: Engine, bolt: App | None) -> Starlette:
             return to_starlette_response(response)
 
         routes.append(Route(EVENTS_PATH, slack_events, methods=["POST"]))
-    return Starlette(routes=routes)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette):
+        yield
+        if on_shutdown is not None:
+            await run_in_threadpool(on_shutdown)
+
+    return Starlette(routes=routes, lifespan=lifespan)
 
 
 def serve(app: Starlette, *, port: int, host: str = "0.0.0.0") -> None:
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, timeout_graceful_shutdown=8)
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, timeout_graceful_shutdown=3)

@@ -27,11 +27,16 @@ logging.getLogger("slack_bolt.App").addFilter(_DropTokenSkippedWarning())
 
 def web_client(ctx: AppContext) -> WebClient:
     settings = ctx.settings
-    return WebClient(
-        token=settings.slack_bot_token,
-        base_url=settings.slack_api_url or WebClient.BASE_URL,
-        timeout=10,
-    )
+    return WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url or WebClient.BASE_URL, timeout=10)
+
+
+def delivery_client(ctx: AppContext) -> WebClient:
+    """The client for reminders and the agenda: no retries inside the client, because a post
+    retried there after a lost response would appear twice; the deliverer retries itself."""
+    client = web_client(ctx)
+    client.retry_handlers = []
+    client.timeout = 5
+    return client
 
 
 def create_app(ctx: AppContext, *, client: WebClient | None = None) -> App:

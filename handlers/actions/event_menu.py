@@ -8,7 +8,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from blocks.event_card import ASSIGN_ACTION, COVER_ACTION, MENU_ACTION
+from blocks.event_card import ASSIGN_ACTION, COVER_ACTION, MENU_ACTION, OPEN_ACTION, event_blocks, event_line
 from blocks.event_form import event_modal
 from blocks.help import notice_message
 from blocks.notices import assign_modal, change_notice, confirm_modal, coverage_notice, is_loud
@@ -54,10 +54,10 @@ def register(app: App, ctx: AppContext) -> None:
         elif verb == "postpone":
             try:
                 outcome = set_status(ctx.engine, team_id=context.team_id, actor=user_id, event_id=event.id, version=event.version, status=Status.POSTPONED, now=ctx.clock(), default_channel=ctx.settings.default_channel)
-                ctx.schedule_changed()
             except StaleEdit:
                 respond(replace_original=False, **notice_message(GONE))
                 return
+            ctx.schedule_changed()
             respond(replace_original=False, **notice_message(f"Postponed: *{escape(event.title)}*. Edit it when the new date is known."))
             announce(ctx, client, outcome.event, change_notice(outcome.event, actor=user_id, action="postponed", changes=outcome.changes), broadcast=is_loud("postponed", outcome.changes))
 
@@ -89,3 +89,14 @@ def register(app: App, ctx: AppContext) -> None:
             respond(replace_original=False, **notice_message(REFUSED))
             return
         open_view(client, body, assign_modal(event), respond)
+
+    @app.action(OPEN_ACTION)
+    def open_event(ack: Ack, action: dict, context: BoltContext, respond: Respond) -> None:
+        """From a reminder: the event's card, with its menu and coverage buttons, for whoever asked."""
+        ack()
+        raw_id = action.get("value", "")
+        event = load_event(ctx.engine, team_id=context.team_id, event_id=int(raw_id)) if raw_id.isdigit() else None
+        if event is None:
+            respond(replace_original=False, response_type="ephemeral", **notice_message(GONE))
+            return
+        respond(replace_original=False, response_type="ephemeral", text=event_line(event), blocks=event_blocks(event, controls=True))

@@ -12,11 +12,12 @@ from slack_sdk.errors import SlackApiError
 from blocks.event_form import event_modal
 from blocks.help import help_message, notice_message
 from blocks.history import history_message
+from blocks.reminder_status import reminders_message
 from blocks.text import escape
-from domain.commands import Add, Agenda, Help, History, Invalid, Mine, Search, parse_command
+from domain.commands import Add, Agenda, Help, History, Invalid, Mine, Reminders, Search, parse_command
 from handlers.replies import listing_reply
 from handlers.slack_helpers import REFUSED, may_edit
-from services.history import event_history
+from services.history import event_history, event_reminders
 from services.itinerary import ListingRequest, Mode
 from storage.editing import trip_choices
 from tripdesk.context import AppContext
@@ -46,6 +47,10 @@ def register(app: App, ctx: AppContext) -> None:
                 with ctx.session() as session:
                     matched, rows = event_history(session, team_id=team_id, query=query)
                     reply = history_message(query, matched, rows)
+            case Reminders(query):
+                with ctx.session() as session:
+                    matched, events = event_reminders(session, team_id=team_id, query=query)
+                    reply = reminders_message(query, matched, events)
         ack(response_type="ephemeral", **reply)
 
 

@@ -1,0 +1,44 @@
+"""The daily agenda message."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from blocks.event_card import card_text, event_line
+from blocks.history import change_line
+from blocks.text import mrkdwn, plain, shorten
+from domain.timetext import day_text
+from storage.models import Event, EventChange
+
+MAX_CARDS_PER_DAY = 20
+
+
+def agenda_message(
+    today: date,
+    events: dict[date, list[Event]],
+    changes: list[EventChange],
+    titles: dict[int, str],
+    *,
+    newsroom_tz: ZoneInfo,
+    since: datetime | None,
+) -> dict:
+    title = f"Agenda for {day_text(today)}"
+    blocks: list[dict] = [{"type": "header", "text": plain(title, 150)}]
+    lines = [title]
+    for day, label in zip(sorted(events), ("Today", "Tomorrow")):
+        day_events = events[day]
+        blocks.append({"type": "section", "text": mrkdwn(f"*{label}, {day_text(day)}*" + ("" if day_events else ": nothing on the schedule"))})
+        for event in day_events[:MAX_CARDS_PER_DAY]:
+            blocks.append({"type": "section", "text": mrkdwn(card_text(event))})
+        if len(day_events) > MAX_CARDS_PER_DAY:
+            blocks.append({"type": "context", "elements": [mrkdwn(f"…and {len(day_events) - MAX_CARDS_PER_DAY} more: `/trip {'today' if label == 'Today' else 'week'}`")]})
+        lines += [f"{label}:", *(event_line(e) for e in day_events)] if day_events else [f"{label}: nothing on the schedule"]
+    if changes:
+        changed = "\n".join(change_line(change, titles.get(change.event_id, "an event")) for change in changes)
+        blocks.append({"type": "section", "text": mrkdwn(shorten("*Changed since the last agenda*\n" + changed, 3000))})
+        lines.append(f"{len(changes)} changes since the last agenda")
+    elif since is not None:
+        blocks.append({"type": "context", "elements": [mrkdwn("No changes since the last agenda.")]})
+    blocks.append({"type": "context", "elements": [mrkdwn(f"Days in newsroom time ({newsroom_tz.key}) · `/trip week` for the next seven days")]})
+    return {"text": shorten("\n".join(lines), 3000), "blocks": blocks}

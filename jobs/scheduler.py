@@ -1,0 +1,57 @@
+"""APScheduler (UTC) drives the jobs: a reminder run at the next due time, a periodic sweep that
+catches what another replica added or what a dead replica left, and the daily agenda.
+
+The scheduler holds no reminder: jobs only say when to look in the database, so a restart or
+a second replica loses and duplicates nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from jobs.agenda import DailyAgenda
+from jobs.reminders import ReminderDeliverer
+from tripdesk.config import Settings
+
+log = logging.getLogger(__name__)
+WAKE_JOB = "reminders-wake"
+
+
+class Jobs:
+    def __init__(self, *, deliverer: ReminderDeliverer, agenda: DailyAgenda, settings: Settings):
+        self.deliverer, self.agenda, self.settings = deliverer, agenda, settings
+        # A late job still runs (APScheduler's default grace is one second, which silently drops
+        # a reminder whose wake-up came a little late); overlapping runs collapse into one.
+        self.scheduler = BackgroundScheduler(
+            timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
+        )
+        deliverer.on_idle = self._wake_at
+
+    def start(self) -> None:
+        self.scheduler.add_job(self._sweep, "interval", seconds=self.settings.sweep_seconds, id="sweep", next_run_time=datetime.now(UTC))
+        digest = self.settings.digest_time
+        self.scheduler.add_job(
+            self.agenda.post, CronTrigger(hour=digest.hour, minute=digest.minute, timezone=self.settings.newsroom_tz), id="daily-agenda"
+        )
+        self.scheduler.start()
+
+    def wake(self) -> None:
+        """Run the deliverer now: the schedule changed."""
+        self.scheduler.add_job(self.deliverer.run_once, "date", run_date=datetime.now(UTC), id=WAKE_JOB, replace_existing=True)
+
+    def stop(self) -> None:
+        self.scheduler.shutdown(wait=False)
+        self.deliverer.stop()
+
+    def _sweep(self) -> None:
+        self.deliverer.run_once()
+        self.agenda.post_if_due(self.settings.digest_time)
+
+    def _wake_at(self, moment: datetime | None) -> None:
+        if moment is None or not self.scheduler.running:
+            return
+        self.scheduler.add_job(self.deliverer.run_once, "date", run_date=max(moment, datetime.now(UTC)), id=WAKE_JOB, replace_existing=True)

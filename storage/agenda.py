@@ -1,0 +1,62 @@
+"""The daily agenda's rows: one per workspace and newsroom day, claimed before posting."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from storage.models import AgendaPost, EventChange
+
+SENDING, SENT = "sending", "sent"
+
+
+def claim_day(session: Session, *, team_id: str, day: date, channel_id: str, now: datetime, lease_until: datetime, replica: str) -> bool:
+    """Claim the day's agenda. The primary key makes the first insert win; a claim whose
+    replica died (lease passed) can be taken over."""
+    try:
+        with session.begin_nested():
+            session.add(AgendaPost(team_id=team_id, day=day, channel_id=channel_id, status=SENDING, claimed_until=lease_until, claimed_by=replica))
+        return True
+    except IntegrityError:
+        pass
+    result = session.execute(
+        update(AgendaPost)
+        .where(
+            AgendaPost.team_id == team_id,
+            AgendaPost.day == day,
+            AgendaPost.status == SENDING,
+            or_(AgendaPost.claimed_until.is_(None), AgendaPost.claimed_until < now),
+        )
+        .values(claimed_until=lease_until, claimed_by=replica)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def finish_day(session: Session, *, team_id: str, day: date, replica: str, **fields) -> None:
+    session.execute(
+        update(AgendaPost)
+        .where(AgendaPost.team_id == team_id, AgendaPost.day == day, AgendaPost.claimed_by == replica)
+        .values(claimed_until=None, **fields)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def last_posted_at(session: Session, *, team_id: str, before: date) -> datetime | None:
+    return session.exec(
+        select(AgendaPost.posted_at)
+        .where(AgendaPost.team_id == team_id, AgendaPost.day < before, AgendaPost.status == SENT)
+        .order_by(AgendaPost.day.desc())
+        .limit(1)
+    ).first()
+
+
+def changes_since(session: Session, *, team_id: str, since: datetime, limit: int) -> list[EventChange]:
+    return list(
+        session.exec(
+            select(EventChange).where(EventChange.team_id == team_id, EventChange.at > since).order_by(EventChange.at.desc()).limit(limit)
+        )
+    )
