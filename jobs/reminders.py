@@ -42,9 +42,12 @@ def replica_name() -> str:
 
 
 class ChannelPacer:
-    """At most one message a second per channel, and silence while Slack says Retry-After."""
+    """At most one message a second per channel, and silence while Slack says Retry-After.
 
-    def __init__(self, interval: float = 1.0):
+    The interval has a small margin over Slack's one second, so that network jitter does not
+    bring two posts closer than Slack counts."""
+
+    def __init__(self, interval: float = 1.05):
         self.interval = interval
         self._next: dict[str, float] = {}
         self._lock = threading.Lock()

@@ -26,6 +26,8 @@ class Call:
     payload: dict[str, Any]
     path: str = ""
     headers: dict[str, str] = field(default_factory=dict)
+    # Whether the answer was ok: a refused post (rate limit, error) is recorded but not accepted.
+    accepted: bool = False
 
 
 @dataclass
@@ -77,7 +79,9 @@ class LocalSlack:
             self.calls.append(call)
         if self.on_call is not None:
             self.on_call(call)
-        return self.answer(call)
+        answer = self.answer(call)
+        call.accepted = answer.status == 200 and bool(answer.body.get("ok"))
+        return answer
 
     def answer(self, call: Call) -> Answer:
         """Slack's answer to `call`; subclasses override it to fail or to throttle."""
