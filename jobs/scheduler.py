@@ -21,6 +21,11 @@ log = logging.getLogger(__name__)
 WAKE_JOB = "reminders-wake"
 
 
+def agenda_trigger(settings: Settings) -> CronTrigger:
+    """Every day at TRIPDESK_DIGEST_TIME on the newsroom's clock, whatever its UTC offset that day."""
+    return CronTrigger(hour=settings.digest_time.hour, minute=settings.digest_time.minute, timezone=settings.newsroom_tz)
+
+
 class Jobs:
     def __init__(self, *, deliverer: ReminderDeliverer, agenda: DailyAgenda, settings: Settings):
         self.deliverer, self.agenda, self.settings = deliverer, agenda, settings
@@ -33,10 +38,7 @@ class Jobs:
 
     def start(self) -> None:
         self.scheduler.add_job(self._sweep, "interval", seconds=self.settings.sweep_seconds, id="sweep", next_run_time=datetime.now(UTC))
-        digest = self.settings.digest_time
-        self.scheduler.add_job(
-            self.agenda.post, CronTrigger(hour=digest.hour, minute=digest.minute, timezone=self.settings.newsroom_tz), id="daily-agenda"
-        )
+        self.scheduler.add_job(self.agenda.post, agenda_trigger(self.settings), id="daily-agenda")
         self.scheduler.start()
 
     def wake(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,11 +14,13 @@ from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 from domain.zones import zone
+from jobs.reminders import ChannelPacer, ReminderDeliverer
 from services.importing import import_calendar
 from storage.db import make_engine
 from storage.migrate import upgrade
 from tests.support.bot_server import BotServer
 from tests.support.clock import Clock
+from tests.support.schedule import client_for
 from tests.support.fake_slack import DeskSlack
 from tests.support.slack_requests import SIGNING_SECRET
 from tripdesk.config import Settings
@@ -126,3 +128,25 @@ def load_ics(engine, data: bytes, *, team_id: str = TEAM, now: datetime | None =
 @pytest.fixture
 def sample(engine):
     return load_ics(engine, SAMPLE.read_bytes())
+
+
+@pytest.fixture
+def make_deliverer(engine, fake_slack, clock):
+    made = []
+
+    def make(*, interval: float | None = 0.0, engine_=None, replica=None, lease=timedelta(seconds=60)):
+        deliverer = ReminderDeliverer(
+            engine=engine_ or engine, client=client_for(fake_slack), clock=clock, replica=replica,
+            pacer=ChannelPacer() if interval is None else ChannelPacer(interval=interval), retry_base=5.0, lease=lease,
+        )
+        made.append(deliverer)
+        return deliverer
+
+    yield make
+    for deliverer in made:
+        deliverer._stop.set()
+
+
+@pytest.fixture
+def deliverer(make_deliverer):
+    return make_deliverer()

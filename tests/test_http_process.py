@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -24,23 +25,31 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def process(tmp_path, database_url, engine, fake_slack):
-    port = free_port()
-    env = {
+def bot_env(tmp_path, database_url, fake_slack) -> dict:
+    return {
         "PATH": os.environ["PATH"],
         "HOME": str(tmp_path),
         "SLACK_BOT_TOKEN": "xoxb-test-token",
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": fake_slack.base_url,
         "DATABASE_URL": database_url,
-        "PORT": str(port),
+        "PORT": str(free_port()),
         "TRIPDESK_TZ": "Europe/Paris",
+        "TRIPDESK_CHANNEL": "C0FOREIGN",
     }
-    imported = subprocess.run([sys.executable, str(ROOT / "bot.py"), "import", str(SAMPLE)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+
+
+def import_file(path, env, cwd) -> None:
+    imported = subprocess.run([sys.executable, str(ROOT / "bot.py"), "import", str(path)], cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
     assert imported.returncode == 0, imported.stderr
-    bot = subprocess.Popen([sys.executable, str(ROOT / "bot.py")], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
+
+
+def start_bot(env, cwd):
+    # The log goes to a file: a pipe nobody reads fills up and blocks the bot.
+    log = open(cwd / f"bot-{env['PORT']}.log", "w")
+    bot = subprocess.Popen([sys.executable, str(ROOT / "bot.py")], cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+    bot.log_path = log.name
+    base = f"http://127.0.0.1:{env['PORT']}"
     deadline = time.monotonic() + 30
     while True:
         try:
@@ -48,9 +57,17 @@ def process(tmp_path, database_url, engine, fake_slack):
                 break
         except httpx.HTTPError:
             pass
-        assert bot.poll() is None, bot.stdout.read()
+        assert bot.poll() is None, open(bot.log_path).read()
         assert time.monotonic() < deadline, "the bot did not answer /healthz"
         time.sleep(0.1)
+    return bot, base
+
+
+@pytest.fixture
+def process(tmp_path, database_url, engine, fake_slack):
+    env = bot_env(tmp_path, database_url, fake_slack)
+    import_file(SAMPLE, env, tmp_path)
+    bot, base = start_bot(env, tmp_path)
     yield bot, base
     if bot.poll() is None:
         bot.kill()
@@ -85,4 +102,65 @@ def test_sigterm_stops_the_bot_quickly(process):
     # uvicorn shuts down cleanly, then re-raises the signal so that supervisors see why it stopped.
     assert bot.wait(timeout=10) in (0, -signal.SIGTERM)
     assert time.monotonic() - started < 10
-    assert "Finished server process" in bot.stdout.read()
+    assert "Finished server process" in open(bot.log_path).read()
+
+
+def test_killed_before_a_reminder_is_due_it_is_sent_once_after_restart(tmp_path, database_url, engine, fake_slack):
+    env = {**bot_env(tmp_path, database_url, fake_slack), "TRIPDESK_SWEEP_SECONDS": "1"}
+    start = datetime.now(UTC) + timedelta(hours=1, seconds=8)
+    stamp = f"{start:%Y%m%dT%H%M%SZ}"
+    events = "".join(
+        f"BEGIN:VEVENT\nUID:{uid}@test\nDTSTAMP:20240101T000000Z\nSUMMARY:{title}\nDTSTART:{stamp}\n"
+        f"LOCATION:Élysée Palace, Paris, France\nSTATUS:{status}\nCATEGORIES:Press conference\nEND:VEVENT\n"
+        for uid, title, status in (("live", "Joint press conference", "CONFIRMED"), ("off", "Cancelled briefing", "CANCELLED"))
+    )
+    (tmp_path / "soon.ics").write_text(f"BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//EN\n{events}END:VCALENDAR\n", encoding="utf-8")
+    bot, _base = start_bot(env, tmp_path)
+    import_file(tmp_path / "soon.ics", env, tmp_path)
+    bot.send_signal(signal.SIGKILL)
+    bot.wait(timeout=10)
+    due = start - timedelta(hours=1)
+    while datetime.now(UTC) < due + timedelta(seconds=2):
+        time.sleep(0.2)
+    assert fake_slack.posts() == []  # nobody was running at the due time
+    bot, _base = start_bot(env, tmp_path)
+    try:
+        deadline = time.monotonic() + 15
+        while not fake_slack.posts() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(2)  # a second delivery, if there were one, would have arrived by now
+        posts = fake_slack.posts()
+        assert [p.payload["channel"] for p in posts] == ["C0FOREIGN"]
+        assert posts[0].payload["text"].startswith("In 1 hour: Joint press conference")
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        bot.wait(timeout=10)
+
+
+def test_two_bot_processes_deliver_500_reminders_exactly_once(tmp_path, database_url, engine, fake_slack):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("replicas share PostgreSQL in production; SQLite is for a single bot")
+    from tests.support.schedule import add_event
+
+    fake_slack.post_interval = 1.0  # Slack's one message a second per channel, with 429 beyond it
+    env = {**bot_env(tmp_path, database_url, fake_slack), "TRIPDESK_SWEEP_SECONDS": "1"}
+    bots = [start_bot({**env, "PORT": str(free_port())}, tmp_path) for _ in range(2)]
+    try:
+        start = datetime.now(UTC) + timedelta(hours=1, seconds=12)
+        channels = [f"C0DESK{n:02d}" for n in range(20)]
+        clock = lambda: datetime.now(UTC)  # noqa: E731
+        for n in range(500):
+            add_event(engine, clock, title=f"Meeting {n:03d}", start=start, channel=channels[n % 20])
+        deadline = time.monotonic() + 150
+        while len(fake_slack.posts()) < 500 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        time.sleep(3)
+        titles = [p.payload["text"].split(": ", 1)[1].split(" —")[0] for p in fake_slack.posts()]
+        assert len(set(titles)) == 500, f"lost {500 - len(set(titles))}"
+        assert len(titles) == 500, f"{len(titles) - len(set(titles))} duplicates"
+        assert all(bot.poll() is None for bot, _ in bots)
+    finally:
+        for bot, _ in bots:
+            bot.send_signal(signal.SIGTERM)
+        for bot, _ in bots:
+            bot.wait(timeout=15)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,6 +29,7 @@ class Call:
     headers: dict[str, str] = field(default_factory=dict)
     # Whether the answer was ok: a refused post (rate limit, error) is recorded but not accepted.
     accepted: bool = False
+    received_at: float = field(default_factory=time.time)
 
 
 @dataclass

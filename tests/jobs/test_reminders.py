@@ -15,7 +15,7 @@ from services.editing import save_event, set_status
 from storage.db import session
 from storage.models import Reminder
 from storage.reminders import claim_next, finish
-from tests.jobs.conftest import add_event
+from tests.support.schedule import add_event
 
 START = datetime(2024, 4, 2, 8, 0, tzinfo=UTC)  # 10:00 in Paris
 
