@@ -164,3 +164,41 @@ def test_two_bot_processes_deliver_500_reminders_exactly_once(tmp_path, database
             bot.send_signal(signal.SIGTERM)
         for bot, _ in bots:
             bot.wait(timeout=15)
+
+
+def test_sigterm_mid_burst_leaves_nothing_claimed_and_a_restart_finishes_the_job(tmp_path, database_url, engine, fake_slack):
+    from sqlmodel import select
+
+    from storage.db import session
+    from storage.models import Reminder
+    from tests.support.schedule import add_event
+
+    fake_slack.post_interval = 1.0
+    env = {**bot_env(tmp_path, database_url, fake_slack), "TRIPDESK_SWEEP_SECONDS": "1"}
+    bot, _ = start_bot(env, tmp_path)
+    start = datetime.now(UTC) + timedelta(hours=1, seconds=3)
+    clock = lambda: datetime.now(UTC)  # noqa: E731
+    for n in range(30):
+        add_event(engine, clock, title=f"Meeting {n:02d}", start=start, channel=("C0DESK01", "C0DESK02")[n % 2])
+    while not fake_slack.posts():
+        time.sleep(0.1)
+    time.sleep(2)
+    stopping = time.monotonic()
+    bot.send_signal(signal.SIGTERM)
+    bot.wait(timeout=15)
+    assert time.monotonic() - stopping < 10
+    with session(engine) as db:
+        statuses = [r.status for r in db.exec(select(Reminder))]
+    assert "sending" not in statuses and "pending" in statuses
+    sent_before = len(fake_slack.posts())
+    bot, _ = start_bot(env, tmp_path)
+    try:
+        deadline = time.monotonic() + 60
+        while len(fake_slack.posts()) < 30 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(1.5)
+        titles = [p.payload["text"].split(": ", 1)[1].split(" —")[0] for p in fake_slack.posts()]
+        assert sent_before < 30 and sorted(titles) == [f"Meeting {n:02d}" for n in range(30)]
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        bot.wait(timeout=15)
