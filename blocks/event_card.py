@@ -36,13 +36,19 @@ def card_text(event: Event) -> str:
     place = place_text(event)
     if place:
         lines.append(f":round_pushpin: {escape(place)}")
+    return "\n".join(lines + people_coverage_source(event))
+
+
+def people_coverage_source(event: Event) -> list[str]:
+    """The lines a card and a reminder share: who meets whom, who covers it, the source."""
+    lines = []
     people = people_text(event)
     if people:
         lines.append(f":busts_in_silhouette: {escape(people)}")
     lines.append(f":writing_hand: {coverage_text(event)}")
     if event.source_url:
         lines.append(f":link: Source: {link(event.source_url, source_label(event.source_url))}")
-    return "\n".join(lines)
+    return lines
 
 
 def coverage_text(event: Event) -> str:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from blocks.event_card import OPEN_ACTION, coverage_text
-from blocks.text import escape, link, mrkdwn, plain, shorten, source_label
+from blocks.event_card import OPEN_ACTION, people_coverage_source
+from blocks.text import escape, mrkdwn, plain, shorten
 from blocks.when import reader_time_token
-from domain.snapshot import event_time_text, people_text
+from domain.snapshot import event_time_text
 from domain.vocabulary import Precision
 from storage.models import Event
 
@@ -20,12 +20,7 @@ def reminder_message(event: Event, *, phrase: str, late: bool) -> dict:
         lines.append(f"Your time: {reader_time_token(event.starts_at)}  ·  {event.status.label}")
     else:
         lines.append(event.status.label)
-    people = people_text(event)
-    if people:
-        lines.append(f":busts_in_silhouette: {escape(people)}")
-    lines.append(f":writing_hand: {coverage_text(event)}")
-    if event.source_url:
-        lines.append(f":link: Source: {link(event.source_url, source_label(event.source_url))}")
+    lines += people_coverage_source(event)
     return {
         "text": shorten(f"{phrase}: {headline}{late_note}", 3000),
         "blocks": [
