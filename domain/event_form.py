@@ -94,6 +94,7 @@ def validate(
     uid: str,
     now: datetime,
     newsroom_tz: str,
+    default_channel: str | None = None,
     original_start: datetime | None = None,
 ) -> FormResult:
     """Check `form`; `original_start` is the saved start of an event being edited."""
@@ -135,6 +136,8 @@ def validate(
         participants = (trip.principal, *participants)
     lead_times = _lead_times(form.lead_times, errors)
     channel = (form.channel or "").strip() or None
+    if channel is None and default_channel is None:
+        errors["channel"] = "Pick the channel for reminders and change notices."
 
     if errors:
         return FormResult(errors=errors)

@@ -49,17 +49,14 @@ def register(app: App, ctx: AppContext) -> None:
             uid=original.uid if original else new_uid(),
             now=ctx.clock(),
             newsroom_tz=ctx.settings.newsroom_tz.key,
+            default_channel=ctx.settings.default_channel,
             original_start=original.starts_at if original else None,
         )
         errors = dict(result.errors)
-        if not errors:
-            channel = result.value.channel_id
-            if channel is None and ctx.settings.default_channel is None:
-                errors["channel"] = "Pick the channel for reminders and change notices."
-            elif channel is not None:
-                problem = channel_problem(client, channel)
-                if problem:
-                    errors["channel"] = problem
+        if not errors and result.value.channel_id is not None:
+            problem = channel_problem(client, result.value.channel_id)
+            if problem:
+                errors["channel"] = problem
         if errors:
             ack(response_action="errors", errors=errors)
             return

@@ -8,7 +8,7 @@ NOW = datetime(2024, 3, 1, tzinfo=UTC)
 
 def check(**values):
     base = dict(title="Meeting", start_date="2024-04-02", start_time="10:00", city="Paris")
-    return validate(FormValues(**{**base, **values}), uid="u", now=NOW, newsroom_tz="Europe/London")
+    return validate(FormValues(**{**base, **values}), uid="u", now=NOW, newsroom_tz="Europe/London", default_channel="C0DESK")
 
 
 def test_new_york_dst_gap_and_overlap():
@@ -49,3 +49,10 @@ def test_existing_trip_choice_and_new_trip_principal():
     new = check(trip="new", trip_name="Asia, May 2024", participants="Antony Blinken")
     assert new.value.draft.trip.principal == "Antony Blinken"
     assert "trip_principal" in check(trip="new", trip_name="Asia").errors
+
+
+def test_a_channel_is_needed_when_the_newsroom_has_no_default():
+    base = dict(title="Meeting", start_date="2024-04-02", start_time="10:00")
+    assert "channel" in validate(FormValues(**base), uid="u", now=NOW, newsroom_tz="UTC").errors
+    assert validate(FormValues(**base), uid="u", now=NOW, newsroom_tz="UTC", default_channel="C0DESK").value.channel_id is None
+    assert validate(FormValues(**base, channel="C0ABC"), uid="u", now=NOW, newsroom_tz="UTC").value.channel_id == "C0ABC"
