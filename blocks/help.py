@@ -9,6 +9,10 @@ USAGE = [
     ("/trip paris", "what is on in a city or country; `/trip nato` or `/trip unesco` for a keyword"),
     ("/trip today", "today's agenda, by the newsroom's day; `/trip week` for seven days"),
     ("/trip next", "the next events on the schedule, whoever they concern"),
+    ("/trip mine", "the events you cover"),
+    ("/trip add", "add an event; each card's ⋯ menu edits, postpones, cancels or deletes it"),
+    ("/trip history macron", "who changed what, newest first"),
+    ("/trip reminders macron", "the reminders of an event and how they went"),
 ]
 
 
