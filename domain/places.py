@@ -19,6 +19,7 @@ class _Place(NamedTuple):
     tz: str
 
 
+@lru_cache(maxsize=4096)
 def zone_for_place(city: str | None, country: str | None) -> str | None:
     """The IANA zone of the most populous city called `city` (in `country` when given).
 

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from domain.ical import CalendarError, parse_calendar
 from storage.db import session
 from storage.events import upsert_drafts
-from storage.reminders import sync_reminders
+from storage.reminders import sync_many
 
 FETCH_TIMEOUT = httpx.Timeout(20.0, connect=10.0)
 MAX_BYTES = 20 * 1024 * 1024
@@ -76,6 +76,5 @@ def import_calendar(
         raise ImportFailed(str(error)) from None
     with session(engine) as db, db.begin():
         counts = upsert_drafts(db, team_id=team_id, drafts=parsed.drafts, actor=actor, now=now)
-        for event in counts.touched:
-            sync_reminders(db, event=event, now=now, default_channel=default_channel)
+        sync_many(db, events=counts.touched, now=now, default_channel=default_channel)
     return ImportReport(counts.created, counts.updated, counts.unchanged, parsed.skipped_recurring)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, insert
 from sqlmodel import Session, select
 
 from domain.drafts import EventDraft, TripRef
@@ -101,8 +101,9 @@ def upsert_drafts(
     """
     existing = _events_by_uid(session, team_id=team_id, uids=[d.uid for d in drafts])
     trips: dict[TripRef, int] = {}
-    created = updated = unchanged = 0
-    touched: list[Event] = []
+    unchanged = 0
+    created: list[tuple[Event, EventDraft]] = []
+    updated: list[tuple[Event, EventDraft]] = []
     for draft in drafts:
         trip_id = trip_id_for(session, team_id=team_id, ref=draft.trip, now=now, cache=trips)
         event = existing.get(draft.uid)
@@ -111,22 +112,31 @@ def upsert_drafts(
             event.updated_by, event.updated_at = actor, now
             session.add(event)
             set_participants(event, draft.participants)
-            session.flush()
-            created += 1
+            created.append((event, draft))
         elif _differs(event, draft, trip_id):
             for name, value in schedule_fields(draft, trip_id).items():
                 setattr(event, name, value)
             if [p.name for p in event.participants] != list(draft.participants):
                 set_participants(event, draft.participants)
             event.updated_by, event.updated_at = actor, now
-            session.flush()
-            updated += 1
+            updated.append((event, draft))
         else:
             unchanged += 1
-            continue
-        index_terms(session, event=event, principal=draft.trip.principal if draft.trip else None)
-        touched.append(event)
-    return UpsertCounts(created=created, updated=updated, unchanged=unchanged, touched=tuple(touched))
+    # One flush for the whole batch: the inserts go out together and the new ids come back.
+    session.flush()
+    if updated:
+        stale = [event.id for event, _draft in updated]
+        for start in range(0, len(stale), _IN_CHUNK):
+            session.execute(delete(EventTerm).where(EventTerm.event_id.in_(stale[start : start + _IN_CHUNK])))
+    rows = [
+        row
+        for event, draft in created + updated
+        for row in term_rows(event, principal=draft.trip.principal if draft.trip else None)
+    ]
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(EventTerm.__table__), rows[start : start + 5000])
+    touched = tuple(event for event, _draft in created + updated)
+    return UpsertCounts(created=len(created), updated=len(updated), unchanged=unchanged, touched=touched)
 
 
 def schedule_fields(draft: EventDraft, trip_id: int | None) -> dict:
@@ -160,6 +170,10 @@ def set_participants(event: Event, names: Iterable[str]) -> None:
 
 def index_terms(session: Session, *, event: Event, principal: str | None) -> None:
     session.execute(delete(EventTerm).where(EventTerm.event_id == event.id))
+    session.execute(insert(EventTerm.__table__), term_rows(event, principal=principal))
+
+
+def term_rows(event: Event, *, principal: str | None) -> list[dict]:
     found = terms(
         event.title,
         event.city,
@@ -171,7 +185,7 @@ def index_terms(session: Session, *, event: Event, principal: str | None) -> Non
         # of a trip called "Paris and Brussels".
         principal,
     )
-    session.add_all(EventTerm(team_id=event.team_id, term=term, event_id=event.id) for term in sorted(found))
+    return [{"team_id": event.team_id, "term": term, "event_id": event.id} for term in sorted(found)]
 
 
 def _events_by_uid(session: Session, *, team_id: str, uids: list[str]) -> dict[str, Event]:

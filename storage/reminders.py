@@ -8,6 +8,7 @@ lease: if its replica dies, the row becomes due again when `claimed_until` passe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import and_, exists, func, or_, update
@@ -22,8 +23,24 @@ PENDING, SENDING, SENT, SKIPPED, FAILED = "pending", "sending", "sent", "skipped
 
 def sync_reminders(session: Session, *, event: Event, now: datetime, default_channel: str | None) -> None:
     """Rewrite the event's pending reminders to match it, in the caller's transaction."""
+    sync_many(session, events=[event], now=now, default_channel=default_channel)
+
+
+def sync_many(session: Session, *, events: Sequence[Event], now: datetime, default_channel: str | None) -> None:
+    """`sync_reminders` for a batch (an import), reading the existing rows in a few queries."""
+    existing: dict[int, list[Reminder]] = {}
+    ids = [event.id for event in events]
+    for start in range(0, len(ids), 500):
+        for row in session.exec(select(Reminder).where(Reminder.event_id.in_(ids[start : start + 500]))):
+            existing.setdefault(row.event_id, []).append(row)
+    for event in events:
+        _sync(session, event=event, rows=existing.get(event.id, []), now=now, default_channel=default_channel)
+    session.flush()
+
+
+def _sync(session: Session, *, event: Event, rows: list[Reminder], now: datetime, default_channel: str | None) -> None:
     wanted = planned(event, default_channel=default_channel)
-    rows = {(r.lead_minutes, r.channel_id): r for r in session.exec(select(Reminder).where(Reminder.event_id == event.id))}
+    rows = {(r.lead_minutes, r.channel_id): r for r in rows}
     reason = why_no_reminders(event) or "no longer asked for"
     for key, row in rows.items():
         if key not in wanted and row.status == PENDING:
@@ -38,7 +55,6 @@ def sync_reminders(session: Session, *, event: Event, now: datetime, default_cha
         _reset(row, due)
         if due <= now:
             row.status, row.last_error = SKIPPED, ALREADY_PAST
-    session.flush()
 
 
 def _reset(row: Reminder, due: datetime) -> None:

@@ -45,6 +45,12 @@ class LocalSlack:
         self.bot_user_id = bot_user_id
         self.on_call = on_call
         self.calls: list[Call] = []
+        # Slack's chat.postMessage limit: one message per `post_interval` seconds per channel,
+        # answered with HTTP 429 and Retry-After beyond it. None: no limit.
+        self.post_interval: float | None = None
+        self.retry_after = 1
+        self.rate_limited = 0
+        self._last_post: dict[str, float] = {}
         self._lock = threading.Lock()
         self._ts = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
@@ -92,6 +98,13 @@ class LocalSlack:
             return Answer({"ok": True})
         if method == "auth.test":
             return Answer({"ok": True, "team_id": self.team_id, "user_id": self.bot_user_id, "bot_id": "B0TRIPDESK", "user": "tripdesk", "team": "Newsroom", "url": "https://newsroom.slack.com/"})
+        if method == "chat.postMessage" and self.post_interval is not None:
+            with self._lock:
+                channel, now = payload.get("channel", ""), time.monotonic()
+                if now - self._last_post.get(channel, -1e9) < self.post_interval:
+                    self.rate_limited += 1
+                    return Answer({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(self.retry_after)})
+                self._last_post[channel] = now
         if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
             ts = f"{1700000000 + next(self._ts)}.000100"
             key = "message_ts" if method == "chat.postEphemeral" else "ts"
@@ -115,6 +128,10 @@ class LocalSlack:
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
             return [call for call in self.calls if call.method == method]
+
+    def posts(self, channel: str | None = None) -> list[Call]:
+        """Messages Slack accepted (not the refused attempts)."""
+        return [c for c in self.calls_to("chat.postMessage") if c.accepted and (channel is None or c.payload.get("channel") == channel)]
 
 
 def _handler_for(slack: LocalSlack) -> type[BaseHTTPRequestHandler]:

@@ -3,9 +3,6 @@ payload, and switches to make Slack fail."""
 
 from __future__ import annotations
 
-import threading
-import time
-
 from blocks.limits import message_problems, view_problems
 from tripdesk.local_slack import RESPONSE_URL_METHOD, Answer, Call, LocalSlack
 
@@ -17,14 +14,7 @@ class FakeSlack(LocalSlack):
         super().__init__(**kwargs)
         self.problems: list[str] = []
         self.failures: dict[str, Answer] = {}
-        # Slack's chat.postMessage limit: one message per `post_interval` seconds per channel,
-        # answered with HTTP 429 and Retry-After beyond it. None: no limit.
-        self.post_interval: float | None = None
-        self.retry_after = 1
         self.channel_errors: dict[str, str] = {}
-        self.rate_limited = 0
-        self._last_post: dict[str, float] = {}
-        self._post_lock = threading.Lock()
 
     def fail(self, method: str, error: str, status: int = 200) -> None:
         """Answer every later call to `method` with Slack error `error`."""
@@ -34,22 +24,9 @@ class FakeSlack(LocalSlack):
         self._check(call)
         if call.method in self.failures:
             return self.failures[call.method]
-        if call.method == "chat.postMessage":
-            channel = call.payload.get("channel", "")
-            if channel in self.channel_errors:
-                return Answer({"ok": False, "error": self.channel_errors[channel]})
-            if self.post_interval is not None:
-                with self._post_lock:
-                    now = time.monotonic()
-                    if now - self._last_post.get(channel, -1e9) < self.post_interval:
-                        self.rate_limited += 1
-                        return Answer({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(self.retry_after)})
-                    self._last_post[channel] = now
+        if call.method == "chat.postMessage" and call.payload.get("channel", "") in self.channel_errors:
+            return Answer({"ok": False, "error": self.channel_errors[call.payload["channel"]]})
         return super().answer(call)
-
-    def posts(self, channel: str | None = None) -> list[Call]:
-        """Messages Slack accepted (not the refused attempts)."""
-        return [c for c in self.calls_to("chat.postMessage") if c.accepted and (channel is None or c.payload.get("channel") == channel)]
 
     def _check(self, call: Call) -> None:
         payload = call.payload

@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench` (or `--quick`). See README, Performance."""
