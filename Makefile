@@ -26,5 +26,9 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/.python
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@ $(VENV)/.runtime
 
+# Benchmarks: `make bench` (add BENCH_ARGS=--quick for a smoke run; --postgres URL for PostgreSQL too).
+bench: $(VENV)/.runtime
+	$(PY) -m bench $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV)

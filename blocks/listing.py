@@ -10,6 +10,7 @@ from blocks.text import escape, mrkdwn, plain, shorten
 from domain.timetext import day_text, local_day
 from domain.vocabulary import Precision
 from services.itinerary import Listing, ListingRequest, Mode, Outcome
+from storage.events import COUNT_CAP
 from storage.models import Event
 
 SHARE_ACTION = "trip_share"
@@ -49,11 +50,15 @@ def listing_blocks(
     return blocks
 
 
+def count_text(total: int) -> str:
+    return f"{COUNT_CAP:,}+" if total > COUNT_CAP else f"{total:,}"
+
+
 def _title(listing: Listing) -> str:
     request = listing.request
     query = shorten(request.text, 80)
     if listing.outcome is Outcome.UPCOMING:
-        return f"{query}: {listing.total} upcoming event{'s' if listing.total != 1 else ''}"
+        return f"{query}: {count_text(listing.total)} upcoming event{'s' if listing.total != 1 else ''}"
     if listing.outcome is Outcome.PAST:
         return f"{query}: nothing upcoming"
     if listing.outcome is Outcome.NO_MATCH:
@@ -61,7 +66,7 @@ def _title(listing: Listing) -> str:
     if request.mode is Mode.NEXT:
         return "Next on the schedule"
     if request.mode is Mode.MINE:
-        return f"You cover {listing.total} upcoming event{'s' if listing.total != 1 else ''}"
+        return f"You cover {count_text(listing.total)} upcoming event{'s' if listing.total != 1 else ''}"
     first, last = listing.days
     if request.mode is Mode.TODAY:
         return f"Today, {day_text(first)}"
@@ -113,9 +118,9 @@ def _footer(listing: Listing, newsroom_tz: ZoneInfo, shared_by: str | None) -> s
     last = listing.request.offset + len(listing.events)
     parts = []
     if listing.outcome is Outcome.PAST:
-        parts.append(f"Past events {first}–{last} of {listing.total}, counting back from the latest")
+        parts.append(f"Past events {first}–{last} of {count_text(listing.total)}, counting back from the latest")
     elif listing.total > len(listing.events):
-        parts.append(f"Showing {first}–{last} of {listing.total}")
+        parts.append(f"Showing {first}–{last} of {count_text(listing.total)}")
     parts.append("Venue time, then yours")
     if listing.outcome is Outcome.AGENDA:
         parts.append(f"days in newsroom time ({newsroom_tz.key})")

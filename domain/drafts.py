@@ -10,6 +10,9 @@ from domain.zones import zone
 
 # An event with a start time but no end counts as under way for this long.
 DEFAULT_DURATION = timedelta(hours=1)
+# The longest an event may last. Summits and visits last days; a bound lets "what is still
+# to come" be an index range on the start time instead of a scan of the whole past.
+MAX_SPAN = timedelta(days=62)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from domain.drafts import EventDraft, TripRef
+from domain.drafts import MAX_SPAN, EventDraft, TripRef
 from domain.places import zone_for_place
 from domain.validation import MAX_LENGTH, is_web_url
 from domain.vocabulary import Kind, Precision, Status
@@ -233,6 +233,9 @@ def _end(form: FormValues, precision: Precision, tz: str, start: datetime, error
         end = _local(datetime.combine(day, clock), tz, "end_time", errors)
     if end is not None and end <= start:
         errors["end_date" if form.end_date else "end_time"] = "The end is before the start."
+        return None
+    if end is not None and end - start > MAX_SPAN:
+        errors["end_date"] = f"An event can last at most {MAX_SPAN.days} days: enter the stops of a long trip as events of their own."
         return None
     return end
 

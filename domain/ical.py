@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from domain.drafts import EventDraft, TripRef
+from domain.drafts import MAX_SPAN, EventDraft, TripRef
 from domain.places import country_name, zone_for_place
 from domain.validation import clip, is_web_url
 from domain.vocabulary import Kind, Precision, Status
@@ -99,6 +99,8 @@ def _draft(component: icalendar.Event, fallback_tz: str) -> EventDraft:
         starts_at = _instant(date(start.year, start.month, 1), tz)
     if ends_at is not None and ends_at < starts_at:
         raise CalendarError(f"{where}: it ends before it starts")
+    if ends_at is not None and ends_at - starts_at > MAX_SPAN:
+        raise CalendarError(f"{where}: it lasts more than {MAX_SPAN.days} days; enter long trips stop by stop")
     if precision is Precision.DAY and ends_at == starts_at + timedelta(days=1):
         ends_at = None  # a one-day all-day event: its day says it all
 

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from blocks.reminder import reminder_message, undeliverable_message
 from domain.reminders import ON_TIME, lateness_limit, lead_phrase, remaining_phrase, why_no_reminders
@@ -33,7 +34,10 @@ log = logging.getLogger(__name__)
 PERMANENT = {"channel_not_found", "not_in_channel", "is_archived"}
 AUTH = {"invalid_auth", "not_authed", "token_revoked", "account_inactive", "token_expired"}
 TRANSIENT = {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"}
-MAX_ATTEMPTS = 6
+# Retries after network errors and 5xx: doubling from `retry_base`, at most this far apart,
+# for as long as the reminder would still be on time enough, and this many attempts at most.
+MAX_RETRY_DELAY = timedelta(minutes=5)
+MAX_ATTEMPTS = 30
 MAX_CHANNEL_THREADS = 64
 
 
@@ -123,7 +127,7 @@ class ReminderDeliverer:
                 if not channels:
                     break
                 with ThreadPoolExecutor(max_workers=min(len(channels), MAX_CHANNEL_THREADS), thread_name_prefix="remind") as pool:
-                    list(pool.map(lambda channel: self._drain(channel, report), channels))
+                    list(pool.map(lambda channel: self._drain_safely(channel, report), channels))
                 self._wanted.set()  # rows may have come due while this pass ran
         finally:
             self._running.release()
@@ -164,11 +168,17 @@ class ReminderDeliverer:
         return False
 
     # -- one channel ---------------------------------------------------------------------------
+    def _drain_safely(self, channel: str, report: Report) -> None:
+        try:
+            self._drain(channel, report)
+        except OperationalError:
+            # The database kept refusing: what is left stays due and the next pass takes it.
+            log.exception("reminder channel pass failed channel=%s", channel)
+
     def _drain(self, channel: str, report: Report) -> None:
         while not self._stop.is_set() and self.paused is None:
             now = self.clock()
-            with session(self.engine) as db, db.begin():
-                reminder_id = claim_next(db, channel_id=channel, now=now, lease_until=now + self.lease, replica=self.replica)
+            reminder_id = _retrying(lambda: self._claim(channel, now))
             if reminder_id is None:
                 return
             try:
@@ -181,6 +191,10 @@ class ReminderDeliverer:
                 report.outcomes.append((reminder_id, outcome))
                 if outcome in ("sent", "skipped", "failed", "retried"):
                     setattr(report, outcome, getattr(report, outcome) + 1)
+
+    def _claim(self, channel: str, now: datetime) -> int | None:
+        with session(self.engine) as db, db.begin():
+            return claim_next(db, channel_id=channel, now=now, lease_until=now + self.lease, replica=self.replica)
 
     def _deliver(self, reminder_id: int) -> str:
         with session(self.engine) as db:
@@ -251,18 +265,23 @@ class ReminderDeliverer:
             return self._finish(reminder.id, SENT, message_ts=response.get("ts"), sent_at=self.clock(), late=late, last_error=None)
 
     def _retry_later(self, reminder: Reminder, error: str) -> str:
-        if reminder.attempts >= MAX_ATTEMPTS:
+        """Slack is down or unreachable: try again while the reminder can still be useful."""
+        delay = min(timedelta(seconds=self.retry_base * 2 ** min(reminder.attempts - 1, 16)), MAX_RETRY_DELAY)
+        too_late = self.clock() + delay - reminder.due_at > lateness_limit(reminder.lead_minutes)
+        if reminder.attempts >= MAX_ATTEMPTS or too_late:
             log.error("reminder failed after %d attempts reminder=%s error=%s", reminder.attempts, reminder.id, error)
             return self._finish(reminder.id, FAILED, last_error=f"gave up after {reminder.attempts} attempts: {error}"[:500])
-        delay = timedelta(seconds=self.retry_base * 2 ** (reminder.attempts - 1))
         log.warning("reminder will be retried reminder=%s in=%ss error=%s", reminder.id, delay.total_seconds(), error)
         self._finish(reminder.id, PENDING, next_attempt_at=self.clock() + delay, last_error=error[:500])
         return "retried"
 
     def _finish(self, reminder_id: int, status: str, **fields) -> str:
-        with session(self.engine) as db, db.begin():
-            if not finish(db, reminder_id=reminder_id, replica=self.replica, status=status, **fields):
-                log.error("reminder %s was taken over by another replica before it finished here", reminder_id)
+        def record() -> None:
+            with session(self.engine) as db, db.begin():
+                if not finish(db, reminder_id=reminder_id, replica=self.replica, status=status, **fields):
+                    log.error("reminder %s was taken over by another replica before it finished here", reminder_id)
+
+        _retrying(record)
         return status
 
     def _tell_creator(self, event: Event, channel: str, code: str) -> None:
@@ -272,3 +291,16 @@ class ReminderDeliverer:
             self.client.chat_postMessage(channel=event.created_by, **undeliverable_message(event, channel_id=channel, error=code))
         except (SlackApiError, OSError) as error:
             log.error("could not tell the creator user=%s event=%s: %s", event.created_by, event.id, error)
+
+
+def _retrying(work: Callable, attempts: int = 8):
+    """Run a short database transaction again when it collides with another replica's: SQLite
+    answers "database is locked" when a concurrent writer moved its snapshot on, without
+    waiting; PostgreSQL may report a deadlock between two claims."""
+    for attempt in range(attempts):
+        try:
+            return work()
+        except OperationalError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1))

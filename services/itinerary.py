@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from domain.commands import MAX_QUERY_LENGTH
 from domain.search import query_words, suggest
-from storage.events import find_events, known_names
+from storage.events import find_events, similar_terms
 from storage.models import Event
 
 PAGE_SIZE = 10
@@ -110,7 +110,12 @@ def _search(session: Session, *, team_id: str, request: ListingRequest, now: dat
     if past.total:
         # The most recent ones, read in the order they happened.
         return Listing(request, Outcome.PAST, list(reversed(past.events)), past.total)
-    suggestions = suggest(request.text, known_names(session, team_id=team_id))
+    suggestions: list[str] = []
+    if words:
+        longest = words[0]
+        found = suggest(longest, similar_terms(session, team_id=team_id, word=longest))
+        # Terms are folded; offered capitalised, they read as the names they come from.
+        suggestions = [term.capitalize() for term in found]
     return Listing(request, Outcome.NO_MATCH, [], 0, suggestions=suggestions)
 
 

@@ -56,3 +56,8 @@ def test_a_channel_is_needed_when_the_newsroom_has_no_default():
     assert "channel" in validate(FormValues(**base), uid="u", now=NOW, newsroom_tz="UTC").errors
     assert validate(FormValues(**base), uid="u", now=NOW, newsroom_tz="UTC", default_channel="C0DESK").value.channel_id is None
     assert validate(FormValues(**base, channel="C0ABC"), uid="u", now=NOW, newsroom_tz="UTC").value.channel_id == "C0ABC"
+
+
+def test_an_event_may_last_at_most_62_days():
+    assert "at most 62 days" in check(end_date="2024-06-04", end_time="10:00").errors["end_date"]
+    assert check(end_date="2024-06-02", end_time="10:00").value is not None

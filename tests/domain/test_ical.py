@@ -120,6 +120,7 @@ def test_recurring_events_are_skipped_and_counted():
         (calendar("UID:a\nSUMMARY:M"), "has no DTSTART"),
         (calendar("UID:a\nSUMMARY:M\nDTSTART:2024-13-45"), "event 'a'"),
         (calendar("UID:a\nSUMMARY:M\nDTSTART:20240402T100000Z\nDTEND:20240401T100000Z"), "ends before it starts"),
+        (calendar("UID:a\nSUMMARY:M\nDTSTART:20240402T100000Z\nDTEND:20240802T100000Z"), "more than 62 days"),
         (calendar("UID:a\nSUMMARY:M\nDTSTART:20240402T100000Z", "UID:a\nSUMMARY:N\nDTSTART:20240402T100000Z"), "appears twice"),
         (calendar("UID:a\nSUMMARY:M\nDTSTART;VALUE=DATE:20240701\nX-TRIPDESK-PRECISION:WEEK"), "X-TRIPDESK-PRECISION"),
     ],

@@ -243,17 +243,45 @@ def test_server_errors_are_retried_with_backoff_then_fail(engine, clock, fake_sl
     assert rows(engine)[60].status == "sent" and len(fake_slack.posts()) == 1
 
 
-def test_retries_are_bounded(engine, clock, fake_slack, deliverer):
+def test_retries_are_bounded_by_attempts(engine, clock, fake_slack, deliverer):
     at(clock, START - timedelta(days=2))
     add_event(engine, clock, start=START, lead_times=(1440,))
     fake_slack.fail("chat.postMessage", "service_unavailable", status=503)
     at(clock, START - timedelta(days=1))
-    for _ in range(10):
+    for _ in range(40):
         deliverer.run_once()
-        at(clock, clock() + timedelta(minutes=10))
+        at(clock, clock() + timedelta(minutes=5))
     reminder = rows(engine)[1440]
-    assert reminder.status == "failed" and reminder.last_error.startswith("gave up after 6 attempts")
-    assert len(fake_slack.calls_to("chat.postMessage")) == 6
+    assert reminder.status == "failed" and reminder.last_error.startswith("gave up after 30 attempts")
+    assert len(fake_slack.calls_to("chat.postMessage")) == 30
+
+
+def test_retries_stop_when_the_reminder_would_be_too_late(engine, clock, fake_slack, deliverer):
+    add_event(engine, clock, start=START)
+    fake_slack.fail("chat.postMessage", "internal_error", status=500)
+    at(clock, START - timedelta(hours=1))
+    for _ in range(20):
+        deliverer.run_once()
+        at(clock, clock() + timedelta(minutes=3))
+    reminder = rows(engine)[60]
+    assert reminder.status == "failed" and reminder.last_error.startswith("gave up after")
+    # It gave up once the next try would have come more than the 30 minutes a 1-hour reminder may be late.
+    assert 5 <= reminder.attempts < 30 and len(fake_slack.calls_to("chat.postMessage")) == reminder.attempts
+
+
+def test_an_outage_of_several_minutes_delays_but_does_not_lose(engine, clock, fake_slack, deliverer):
+    add_event(engine, clock, start=START)
+    fake_slack.fail("chat.postMessage", "service_unavailable", status=503)
+    at(clock, START - timedelta(hours=1))
+    for _ in range(4):  # five minutes of outage
+        deliverer.run_once()
+        at(clock, clock() + timedelta(seconds=75))
+    fake_slack.failures.clear()
+    at(clock, clock() + timedelta(minutes=2))
+    deliverer.run_once()
+    reminder = rows(engine)[60]
+    assert (reminder.status, reminder.late) == ("sent", True)
+    assert len(fake_slack.posts()) == 1
 
 
 def test_network_errors_are_retried(engine, clock, fake_slack, make_deliverer):

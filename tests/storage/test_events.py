@@ -13,7 +13,7 @@ from domain.drafts import EventDraft, TripRef
 from domain.search import query_words
 from domain.vocabulary import Precision, Status
 from storage.db import session
-from storage.events import find_events, known_names, upsert_drafts
+from storage.events import COUNT_CAP, find_events, similar_terms, upsert_drafts
 from storage.models import Event, EventTerm
 
 NOW = datetime(2024, 4, 1, 8, 0, tzinfo=UTC)
@@ -115,7 +115,7 @@ def test_workspaces_are_isolated(engine):
     assert search(engine, "secret", team_id="T0ONE").total == 0
     assert search(engine, "blinken", team_id="T0ONE").events[0].title == "Blinken meets Séjourné"
     with session(engine) as db:
-        assert "Other team's secret" not in str(known_names(db, team_id="T0ONE"))
+        assert "secret" not in similar_terms(db, team_id="T0ONE", word="secrte")
 
 
 def test_the_same_trip_is_shared_by_its_stops(engine):
@@ -125,10 +125,23 @@ def test_the_same_trip_is_shared_by_its_stops(engine):
     assert events[0].trip.name == "Europe, April 2024"
 
 
-def test_known_names_lists_people_places_and_principals(engine):
+def test_similar_terms_share_the_first_letter_and_about_the_length(engine):
     upsert(engine, [draft(venue="Quai d'Orsay")])
     with session(engine) as db:
-        assert known_names(db, team_id=TEAM) == ["Antony Blinken", "France", "Paris", "Quai d'Orsay", "Stéphane Séjourné"]
+        assert sorted(similar_terms(db, team_id=TEAM, word="blinkin")) == ["blinken"]
+        assert sorted(similar_terms(db, team_id=TEAM, word="sejurne")) == ["sejourne", "stephane"]
+        assert similar_terms(db, team_id=TEAM, word="x") == []
+
+
+def test_counts_stop_past_the_cap(engine):
+    upsert(engine, [draft(f"e{i:04d}", starts_at=NOW + timedelta(minutes=i)) for i in range(COUNT_CAP + 5)])
+    page = search(engine, "blinken", not_over_at=NOW)
+    assert page.total == COUNT_CAP + 1 and len(page.events) == 10
+
+
+def test_a_long_ongoing_event_is_still_upcoming(engine):
+    upsert(engine, [draft("long", starts_at=NOW - timedelta(days=60), ends_at=NOW + timedelta(days=1))])
+    assert [e.uid for e in search(engine, "blinken", not_over_at=NOW).events] == ["long"]
 
 
 def test_a_failed_batch_leaves_nothing_behind(engine):
