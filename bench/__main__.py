@@ -152,7 +152,7 @@ def _print(results: dict) -> None:
     print("\nTimeliness")
     for row in results["timeliness"]:
         late = row["lateness"]
-        print(f"{row['database']:<11} {row['sample']} due within a minute among {row['pending']} pending: delivered {row['delivered']}, lateness p50 {late.get('p50_ms')} ms p99 {late.get('p99_ms')} ms max {late.get('max_ms')} ms")
+        print(f"{row['database']:<11} {row['sample']} due within {row['spread_s']} s among {row['pending']} pending: delivered {row['delivered']}, lateness p50 {late.get('p50_ms')} ms p99 {late.get('p99_ms')} ms max {late.get('max_ms')} ms")
     imp = results["import"]
     print(f"\nImport of a {imp['events']}-event .ics: {imp['seconds']} s, peak RSS {imp['peak_rss_mb']} MB")
 

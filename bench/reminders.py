@@ -100,4 +100,4 @@ def timeliness(engine: Engine, database_url: str, *, background: int, sample: in
         proc.stop()
         slack.stop()
     lateness = [at - dues[t] for t, at in posts]
-    return {"pending": background + sample, "sample": sample, "delivered": len({t for t, _ in posts}), "lateness": summary(lateness) if lateness else {}}
+    return {"pending": background + sample, "sample": sample, "spread_s": spread, "delivered": len({t for t, _ in posts}), "lateness": summary(lateness) if lateness else {}}
