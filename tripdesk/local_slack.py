@@ -57,8 +57,7 @@ class LocalSlack:
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> LocalSlack:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), _handler_for(self))
         threading.Thread(target=self._server.serve_forever, name="local-slack", daemon=True).start()
         return self
 
@@ -132,6 +131,13 @@ class LocalSlack:
     def posts(self, channel: str | None = None) -> list[Call]:
         """Messages Slack accepted (not the refused attempts)."""
         return [c for c in self.calls_to("chat.postMessage") if c.accepted and (channel is None or c.payload.get("channel") == channel)]
+
+
+class _Server(ThreadingHTTPServer):
+    # A burst opens dozens of connections at once; the default backlog of 5 resets some of
+    # them, which Slack itself never does.
+    request_queue_size = 256
+    daemon_threads = True
 
 
 def _handler_for(slack: LocalSlack) -> type[BaseHTTPRequestHandler]:
