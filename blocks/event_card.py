@@ -72,10 +72,6 @@ def event_blocks(event: Event, *, controls: bool = False) -> list[dict]:
     return [section, buttons]
 
 
-def event_section(event: Event) -> dict:
-    return event_blocks(event)[0]
-
-
 def _menu(event: Event) -> list[dict]:
     choices = [("Edit", "edit")]
     if event.status.live:

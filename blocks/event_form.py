@@ -11,6 +11,7 @@ from typing import Any
 
 from blocks.text import plain, shorten
 from domain.event_form import AUTO_ZONE, LEAD_TIMES, NEW_TRIP, NO_REMINDERS, NO_TRIP, FormValues
+from domain.reminders import stored_lead_times
 from domain.validation import MAX_LENGTH
 from domain.vocabulary import Kind, Precision, Status
 from domain.zones import zone
@@ -200,8 +201,9 @@ def _lead_time_options() -> list[dict]:
 
 
 def _lead_time_initial(event: Event | None) -> list[dict] | None:
-    if event is None or event.lead_times is None:
+    stored = stored_lead_times(event.lead_times) if event else None
+    if stored is None:
         return None
-    if event.lead_times == "":
+    if not stored:
         return [_option("No reminders", NO_REMINDERS)]
-    return [_option(LEAD_TIMES[int(m)], m) for m in event.lead_times.split(",") if int(m) in LEAD_TIMES]
+    return [_option(LEAD_TIMES[m], str(m)) for m in stored if m in LEAD_TIMES]

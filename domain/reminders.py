@@ -14,9 +14,14 @@ ALREADY_PAST = "already past when the event was scheduled"
 
 
 def stored_lead_times(stored: str | None) -> tuple[int, ...] | None:
+    """Lead times as the events table keeps them ("10080,1440,60"); None: the kind's defaults."""
     if stored is None:
         return None
     return tuple(int(m) for m in stored.split(",") if m)
+
+
+def storable_lead_times(lead_times: tuple[int, ...] | None) -> str | None:
+    return None if lead_times is None else ",".join(str(m) for m in lead_times)
 
 
 def why_no_reminders(event) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.event_form import effective_lead_times, lead_time_label
+from domain.reminders import stored_lead_times
 from domain.timetext import venue_time_text
 
 # Keeps a card well inside a section's 3,000 characters however many people attend.
@@ -62,14 +63,8 @@ def _listed(names: list[str]) -> str:
 def reminders_text(event) -> str:
     if event.past_record:
         return "none (record of a past event)"
-    lead_times = effective_lead_times(event.kind, _lead_times(event.lead_times))
+    lead_times = effective_lead_times(event.kind, stored_lead_times(event.lead_times))
     return ", ".join(lead_time_label(m) for m in lead_times) or "none"
-
-
-def _lead_times(stored: str | None) -> tuple[int, ...] | None:
-    if stored is None:
-        return None
-    return tuple(int(m) for m in stored.split(",") if m)
 
 
 def snapshot(event) -> dict[str, str]:

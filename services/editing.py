@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from domain.drafts import TripRef
 from domain.event_form import EventInput
+from domain.reminders import storable_lead_times
 from domain.snapshot import FieldChange, diff, snapshot
 from domain.vocabulary import Status
 from storage.db import session
@@ -52,7 +53,7 @@ def save_event(
     version: int | None = None,
 ) -> Outcome:
     """Create the event, or update `event_id` if it is still at `version`; its reminders follow."""
-    lead_times = None if form.lead_times is None else ",".join(str(m) for m in form.lead_times)
+    lead_times = storable_lead_times(form.lead_times)
     with session(engine) as db, db.begin():
         if event_id is not None and not claim_version(db, team_id=team_id, event_id=event_id, version=version):
             raise StaleEdit

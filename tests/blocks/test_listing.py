@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from blocks.event_card import event_section
+from blocks.event_card import card_text
 from blocks.help import help_message
 from blocks.home import home_view
 from blocks.limits import message_problems, view_problems
@@ -40,14 +40,14 @@ def listing(events, total=None, outcome=Outcome.UPCOMING, text="blinken", offset
 
 def test_hostile_text_is_escaped():
     hostile = event(title="<!channel> & <@U123> *bold*", participants=["<!here>"], venue="<https://evil.example|click>")
-    text = event_section(hostile)["text"]["text"]
+    text = card_text(hostile)
     assert "<!channel>" not in text and "<@U123>" not in text and "<!here>" not in text
     assert "&lt;!channel&gt; &amp; &lt;@U123&gt;" in text
     assert "<https://evil.example|click>" not in text
 
 
 def test_source_links_cannot_be_broken_by_the_url():
-    text = event_section(event(source_url="https://example.com/a|b>c"))["text"]["text"]
+    text = card_text(event(source_url="https://example.com/a|b>c"))
     assert "<https://example.com/a%7Cb%3Ec|example.com>" in text
 
 
@@ -57,7 +57,7 @@ def test_a_full_page_of_huge_events_stays_within_limits():
     events = [event(i, title="T" * 300, venue="V" * 200, city="C" * 120, country="K" * 120, participants=people, trip=trip, trip_id=1) for i in range(PAGE_SIZE)]
     message = listing_message(listing(events, total=10_000), newsroom_tz=PARIS)
     assert message_problems(message) == []
-    assert "and 4" in event_section(events[0])["text"]["text"]  # "… and N more" participants
+    assert "and 4" in card_text(events[0])  # "… and N more" participants
 
 
 def test_every_event_in_its_own_group_stays_within_limits():

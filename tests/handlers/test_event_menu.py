@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from storage.db import session
 from storage.models import Event
-from tests.handlers.test_event_form import VALID, answer, open_form
+from tests.handlers.test_event_form import answer, open_form
 from tests.support.views import submission
 from tests.support.waiting import wait_for_calls
 
