@@ -17,12 +17,13 @@ from typing import TextIO
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from slack_bolt import App, BoltRequest
+from slack_bolt import App
 from slack_sdk.signature import SignatureVerifier
 
 from tripdesk.console_render import render_message, render_view
 from tripdesk.context import AppContext
 from tripdesk.local_slack import RESPONSE_URL_METHOD, Call, LocalSlack
+from tripdesk.slack_request import SlackRequest
 
 TEAM_ID = "T0CONSOLE"
 USER_ID = "U0CONSOLE"
@@ -76,7 +77,7 @@ class Console:
         elif response.body:
             self.out.write(render_message(json.loads(response.body), self.reader_tz) + "\n")
 
-    def _request(self, command: str, text: str) -> BoltRequest:
+    def _request(self, command: str, text: str) -> SlackRequest:
         body = urlencode(
             {
                 "token": "console",
@@ -99,7 +100,7 @@ class Console:
             "x-slack-request-timestamp": timestamp,
             "x-slack-signature": self.verifier.generate_signature(timestamp=timestamp, body=body),
         }
-        return BoltRequest(body=body, headers=headers)
+        return SlackRequest(body=body, headers=headers)
 
 
 def run_console(ctx: AppContext, make_app, *, reader_tz: ZoneInfo, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:

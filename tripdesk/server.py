@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 
 import uvicorn
 from slack_bolt import App
-from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from slack_bolt.adapter.starlette.handler import to_starlette_response
 from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from storage.db import ping
+from tripdesk.slack_request import SlackRequest
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
@@ -42,7 +43,8 @@ def asgi_app(*, engine: Engine, bolt: App | None, on_shutdown: Callable[[], None
 
         async def slack_events(request: Request) -> Response:
             body = await request.body()
-            response = await run_in_threadpool(bolt.dispatch, to_bolt_request(request, body))
+            slack_request = SlackRequest(body=body.decode("utf-8"), query=request.query_params, headers=request.headers)
+            response = await run_in_threadpool(bolt.dispatch, slack_request)
             return to_starlette_response(response)
 
         routes.append(Route(EVENTS_PATH, slack_events, methods=["POST"]))

@@ -20,6 +20,10 @@ def sign(body: str, *, secret: str = SIGNING_SECRET, timestamp: int | None = Non
     return {"X-Slack-Request-Timestamp": str(timestamp), "X-Slack-Signature": signature}
 
 
+def new_trigger_id() -> str:
+    return f"{secrets.randbelow(10**10)}.{secrets.randbelow(10**10)}.{secrets.token_hex(16)}"
+
+
 def command_body(
     text: str,
     *,
@@ -27,7 +31,10 @@ def command_body(
     team_id: str = "T0NEWSROOM",
     user_id: str = "U0EDITOR",
     channel_id: str = "C0FOREIGN",
+    channel_name: str = "foreign-desk",
+    user_name: str = "editor",
     response_url: str = "https://hooks.slack.com/commands/T0NEWSROOM/1/abc",
+    trigger_id: str | None = None,
 ) -> str:
     return urlencode(
         {
@@ -35,15 +42,15 @@ def command_body(
             "team_id": team_id,
             "team_domain": "newsroom",
             "channel_id": channel_id,
-            "channel_name": "foreign-desk",
+            "channel_name": channel_name,
             "user_id": user_id,
-            "user_name": "editor",
+            "user_name": user_name,
             "command": command,
             "text": text,
             "api_app_id": "A0TRIPDESK",
             "is_enterprise_install": "false",
             "response_url": response_url,
-            "trigger_id": f"{secrets.randbelow(10**10)}.{secrets.randbelow(10**10)}.{secrets.token_hex(16)}",
+            "trigger_id": trigger_id or new_trigger_id(),
         }
     )
 
