@@ -17,6 +17,13 @@ log = logging.getLogger(__name__)
 REFUSED = "Only the desk's editors can change the schedule. Ask one of them, or an admin to add you to TRIPDESK_EDITORS."
 
 
+def state_values(view: dict) -> dict:
+    """The form's `view.state.values`, or nothing if a client sent something else."""
+    state = view.get("state")
+    values = state.get("values") if isinstance(state, dict) else None
+    return values if isinstance(values, dict) else {}
+
+
 def may_edit(ctx: AppContext, client: WebClient, user_id: str) -> bool:
     return ctx.editors.allows(user_id, lambda group: client.usergroups_users_list(usergroup=group)["users"])
 

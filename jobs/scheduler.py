@@ -8,17 +8,22 @@ a second replica loses and duplicates nothing.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from jobs.agenda import DailyAgenda
 from jobs.reminders import ReminderDeliverer
+from storage.db import session
+from storage.replays import forget_before
 from tripdesk.config import Settings
 
 log = logging.getLogger(__name__)
 WAKE_JOB = "reminders-wake"
+# Slack's signatures expire after five minutes and it stops retrying an event within the hour;
+# after that a request key can no longer come back.
+HANDLED_KEPT = timedelta(hours=2)
 
 
 def agenda_trigger(settings: Settings) -> CronTrigger:
@@ -39,6 +44,7 @@ class Jobs:
     def start(self) -> None:
         self.scheduler.add_job(self._sweep, "interval", seconds=self.settings.sweep_seconds, id="sweep", next_run_time=datetime.now(UTC))
         self.scheduler.add_job(self.agenda.post, agenda_trigger(self.settings), id="daily-agenda")
+        self.scheduler.add_job(self.forget_handled_requests, "interval", minutes=10, id="forget-handled-requests")
         self.scheduler.start()
 
     def wake(self) -> None:
@@ -52,6 +58,13 @@ class Jobs:
     def _sweep(self) -> None:
         self.deliverer.run_once()
         self.agenda.post_if_due(self.settings.digest_time)
+
+    def forget_handled_requests(self) -> int:
+        engine, now = self.deliverer.engine, self.deliverer.clock()
+        with session(engine) as db, db.begin():
+            forgotten = forget_before(db, cutoff=now - HANDLED_KEPT)
+        log.debug("forgot %d handled request keys", forgotten)
+        return forgotten
 
     def _wake_at(self, moment: datetime | None) -> None:
         if moment is None or not self.scheduler.running:

@@ -18,6 +18,7 @@ from storage.db import session
 from storage.editing import claim_version, create_event, get_event, get_trip, record, set_coverage, touch, update_event
 from storage.models import Event
 from storage.reminders import sync_reminders
+from storage.replays import recall, remember
 
 
 class StaleEdit(Exception):
@@ -26,6 +27,14 @@ class StaleEdit(Exception):
 
 class UnknownTrip(Exception):
     """The chosen trip is not one of this workspace's."""
+
+
+class AlreadySaved(Exception):
+    """This very form was saved before: Slack sent the submission again."""
+
+    def __init__(self, event_id: int | None):
+        super().__init__(event_id)
+        self.event_id = event_id
 
 
 @dataclass
@@ -51,10 +60,17 @@ def save_event(
     default_channel: str | None,
     event_id: int | None = None,
     version: int | None = None,
+    submission: str | None = None,
 ) -> Outcome:
-    """Create the event, or update `event_id` if it is still at `version`; its reminders follow."""
+    """Create the event, or update `event_id` if it is still at `version`; its reminders follow.
+
+    `submission` names the submitted form (its view id and hash): a form already saved is not
+    saved twice, whether Slack re-sends it or the user submits again after a slow answer.
+    """
     lead_times = storable_lead_times(form.lead_times)
     with session(engine) as db, db.begin():
+        if submission is not None and (done := recall(db, key=submission)) is not None:
+            raise AlreadySaved(done.event_id)
         if event_id is not None and not claim_version(db, team_id=team_id, event_id=event_id, version=version):
             raise StaleEdit
         draft = form.draft
@@ -70,6 +86,7 @@ def save_event(
             db.refresh(event)
             record(db, event=event, actor=actor, now=now, action="created")
             sync_reminders(db, event=event, now=now, default_channel=default_channel)
+            _remember_submission(db, submission, event_id=event.id, now=now)
             return Outcome(event, "created")
         event = get_event(db, team_id=team_id, event_id=event_id)
         before = snapshot(event)
@@ -78,7 +95,15 @@ def save_event(
         changes = diff(before, snapshot(event))
         record(db, event=event, actor=actor, now=now, action="changed", changes=changes)
         sync_reminders(db, event=event, now=now, default_channel=default_channel)
+        _remember_submission(db, submission, event_id=event.id, now=now)
         return Outcome(event, "changed", changes)
+
+
+def _remember_submission(db, submission: str | None, *, event_id: int, now: datetime) -> None:
+    # Two copies of one submission can pass the first check together; the key decides.
+    if submission is not None and not remember(db, key=submission, now=now, event_id=event_id):
+        done = recall(db, key=submission)
+        raise AlreadySaved(done.event_id if done else None)
 
 
 def set_status(

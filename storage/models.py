@@ -211,3 +211,15 @@ class AgendaPost(SQLModel, table=True):
     posted_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
     message_ts: str | None = Field(default=None, max_length=TS_MAX)
     last_error: str | None = Field(default=None, max_length=500)
+
+
+class HandledRequest(SQLModel, table=True):
+    """A request from Slack that has had its effect: a trigger, an Events API delivery or a
+    saved form. Replays and retries find their key here and do nothing again."""
+
+    __tablename__ = "handled_requests"
+
+    key: str = Field(primary_key=True, max_length=255)
+    handled_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    # For a saved form: the event it created or changed, to show again to a re-sent submission.
+    event_id: int | None = None

@@ -42,6 +42,9 @@ def asgi_app(*, engine: Engine, bolt: App | None, on_shutdown: Callable[[], None
     if bolt is not None:
 
         async def slack_events(request: Request) -> Response:
+            if not request.headers.get("x-slack-request-timestamp", "").isdigit():
+                # Bolt's verifier would fail on a timestamp that is not a number with a 500.
+                return JSONResponse({"error": "invalid request"}, status_code=401)
             body = await request.body()
             slack_request = SlackRequest(body=body.decode("utf-8"), query=request.query_params, headers=request.headers)
             response = await run_in_threadpool(bolt.dispatch, slack_request)

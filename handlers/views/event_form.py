@@ -11,8 +11,8 @@ from slack_sdk import WebClient
 from blocks.event_form import CALLBACK_ID, read_form
 from blocks.notices import change_notice, is_loud, new_event_notice, saved_view
 from domain.event_form import validate
-from handlers.slack_helpers import REFUSED, announce, channel_problem, may_edit
-from services.editing import StaleEdit, UnknownTrip, load_event, new_uid, save_event
+from handlers.slack_helpers import REFUSED, announce, channel_problem, may_edit, state_values
+from services.editing import AlreadySaved, StaleEdit, UnknownTrip, load_event, new_uid, save_event
 from tripdesk.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,14 @@ def metadata(view: dict) -> dict:
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def submission_key(view: dict) -> str | None:
+    """One form as the user submitted it: Slack changes a view's hash whenever the view changes."""
+    view_id, view_hash = view.get("id"), view.get("hash")
+    if not isinstance(view_id, str) or not isinstance(view_hash, str):
+        return None
+    return f"view:{view_id}:{view_hash}"[:255]
 
 
 def register(app: App, ctx: AppContext) -> None:
@@ -45,7 +53,7 @@ def register(app: App, ctx: AppContext) -> None:
                 return
 
         result = validate(
-            read_form(view.get("state", {}).get("values", {})),
+            read_form(state_values(view)),
             uid=original.uid if original else new_uid(),
             now=ctx.clock(),
             newsroom_tz=ctx.settings.newsroom_tz.key,
@@ -61,8 +69,17 @@ def register(app: App, ctx: AppContext) -> None:
             ack(response_action="errors", errors=errors)
             return
 
+        channel_id = result.value.channel_id or ctx.settings.default_channel
         try:
-            outcome = save_event(ctx.engine, team_id=team_id, actor=user_id, form=result.value, now=ctx.clock(), default_channel=ctx.settings.default_channel, event_id=original.id if original else None, version=version)
+            outcome = save_event(
+                ctx.engine, team_id=team_id, actor=user_id, form=result.value, now=ctx.clock(), default_channel=ctx.settings.default_channel,
+                event_id=original.id if original else None, version=version, submission=submission_key(view),
+            )
+        except AlreadySaved as saved:
+            event = load_event(ctx.engine, team_id=team_id, event_id=saved.event_id) if saved.event_id else None
+            log.info("form submitted again view=%s event=%s: not saved twice", view.get("id"), saved.event_id)
+            ack(**({"response_action": "update", "view": saved_view(event, created=original is None, channel_id=channel_id)} if event else {}))
+            return
         except StaleEdit:
             ack(response_action="errors", errors={"title": STALE})
             return
@@ -71,7 +88,7 @@ def register(app: App, ctx: AppContext) -> None:
             return
         event = outcome.event
         ctx.schedule_changed()
-        ack(response_action="update", view=saved_view(event, created=original is None, channel_id=event.channel_id or ctx.settings.default_channel))
+        ack(response_action="update", view=saved_view(event, created=original is None, channel_id=channel_id))
         if original is None:
             announce(ctx, client, event, new_event_notice(event, actor=user_id), start_thread=True)
         elif outcome.changes:

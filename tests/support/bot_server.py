@@ -37,8 +37,8 @@ class BotServer:
         self._socket.close()
 
     # -- Slack's side of the conversation --------------------------------------------------
-    def post_signed(self, body: str, content_type: str, **sign_args) -> httpx.Response:
-        headers = {"Content-Type": content_type, **sign(body, **sign_args)}
+    def post_signed(self, body: str, content_type: str, *, headers: dict | None = None, **sign_args) -> httpx.Response:
+        headers = {"Content-Type": content_type, **sign(body, **sign_args), **(headers or {})}
         return self.http.post("/slack/events", content=body.encode(), headers=headers)
 
     def command(self, text: str, **fields) -> httpx.Response:

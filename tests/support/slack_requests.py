@@ -79,7 +79,7 @@ def block_actions_body(
     return urlencode({"payload": json.dumps(payload)})
 
 
-def event_body(event: dict, *, team_id: str = "T0NEWSROOM") -> str:
+def event_body(event: dict, *, team_id: str = "T0NEWSROOM", event_id: str | None = None) -> str:
     return json.dumps(
         {
             "token": "gIkuvaNzQIHg97ATvDxqgjtO",
@@ -87,7 +87,7 @@ def event_body(event: dict, *, team_id: str = "T0NEWSROOM") -> str:
             "api_app_id": "A0TRIPDESK",
             "event": event,
             "type": "event_callback",
-            "event_id": f"Ev{secrets.token_hex(5).upper()}",
+            "event_id": event_id or f"Ev{secrets.token_hex(5).upper()}",
             "event_time": int(time.time()),
             "authorizations": [{"team_id": team_id, "user_id": "U0TRIPDESK", "is_bot": True}],
         }

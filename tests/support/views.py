@@ -3,6 +3,7 @@ typed per element, with untouched inputs keeping their initial values."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 
@@ -60,8 +61,10 @@ def _initial(element: dict) -> Any:
     return None
 
 
-def submission(view: dict, values: dict[str, Any], *, view_id: str = "V0FORM") -> dict:
-    """The `view` part of a view_submission payload for `view` filled with `values`."""
+def submission(view: dict, values: dict[str, Any], *, view_id: str | None = None, view_hash: str | None = None) -> dict:
+    """The `view` part of a view_submission payload for `view` filled with `values`; each opened
+    view has an id and a hash of its own unless they are given."""
+    view_id = view_id or f"V{secrets.token_hex(5).upper()}"
     return {
         "id": view_id,
         "team_id": "T0NEWSROOM",
@@ -71,7 +74,7 @@ def submission(view: dict, values: dict[str, Any], *, view_id: str = "V0FORM") -
         "title": view.get("title"),
         "blocks": view["blocks"],
         "state": state_for(view, values),
-        "hash": "1712000000.abcd",
+        "hash": view_hash or f"1712000000.{secrets.token_hex(4)}",
         "previous_view_id": None,
         "root_view_id": view_id,
         "app_id": "A0TRIPDESK",
