@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from blocks.event_card import card_text, event_line
 from blocks.history import change_line
-from blocks.text import mrkdwn, plain, shorten
+from blocks.text import fallback, mrkdwn, plain, shorten
 from domain.timetext import day_text
 from storage.models import Event, EventChange
 
@@ -41,4 +41,4 @@ def agenda_message(
     elif since is not None:
         blocks.append({"type": "context", "elements": [mrkdwn("No changes since the last agenda.")]})
     blocks.append({"type": "context", "elements": [mrkdwn(f"Days in newsroom time ({newsroom_tz.key}) · `/trip week` for the next seven days")]})
-    return {"text": shorten("\n".join(lines), 3000), "blocks": blocks}
+    return {"text": fallback("\n".join(lines)), "blocks": blocks}

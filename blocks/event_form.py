@@ -96,8 +96,11 @@ def zone_options(query: str, names: tuple[str, ...], *, newsroom_tz: str, limit:
     return options[:limit]
 
 
-def read_form(values: dict[str, Any]) -> FormValues:
-    """Form values from a view_submission's `view.state.values`, tolerant of anything missing."""
+def read_form(values: Any) -> FormValues:
+    """Form values from a view_submission's `view.state.values`, tolerant of anything missing
+    or of the wrong type."""
+    if not isinstance(values, dict):
+        values = {}
 
     def element(name: str) -> dict:
         block = values.get(name)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from blocks.notices import change_lines
-from blocks.text import escape, mrkdwn, plain, shorten
+from blocks.text import escape, fallback, mrkdwn, plain, shorten
 from blocks.when import reader_time_token
 from domain.snapshot import FieldChange
 from storage.models import Event, EventChange
@@ -22,7 +22,7 @@ def history_message(query: str, matched: int, rows: list[tuple[EventChange, Even
     title = f"History: {shorten(query, 80)}"
     if not rows:
         note = "No events match." if not matched else "No changes recorded for the matching events."
-        return {"text": f"{title}\n{note}", "blocks": [{"type": "header", "text": plain(title, 150)}, {"type": "section", "text": mrkdwn(note)}]}
+        return {"text": fallback(f"{title}\n{note}"), "blocks": [{"type": "header", "text": plain(title, 150)}, {"type": "section", "text": mrkdwn(note)}]}
     lines = [change_line(change, event.title) for change, event in rows]
     blocks: list[dict] = [{"type": "header", "text": plain(title, 150)}]
     chunk: list[str] = []
@@ -34,7 +34,7 @@ def history_message(query: str, matched: int, rows: list[tuple[EventChange, Even
     blocks.append({"type": "section", "text": mrkdwn("\n".join(chunk))})
     blocks.append({"type": "context", "elements": [mrkdwn(f"Newest first · {len(rows)} changes of {matched} matching event{'s' if matched != 1 else ''}")]})
     plain_lines = [title, *(f"{change.at:%Y-%m-%d %H:%M} UTC {change.actor}: {event.title} ({change.action})" for change, event in rows)]
-    return {"text": shorten("\n".join(plain_lines), 3000), "blocks": blocks}
+    return {"text": fallback("\n".join(plain_lines)), "blocks": blocks}
 
 
 def change_line(change: EventChange, title: str) -> str:

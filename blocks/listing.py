@@ -6,7 +6,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from blocks.event_card import event_blocks, event_line
-from blocks.text import escape, mrkdwn, plain, shorten
+from blocks.text import escape, fallback, mrkdwn, plain, shorten
 from domain.timetext import day_text, local_day
 from domain.vocabulary import Precision
 from services.itinerary import Listing, ListingRequest, Mode, Outcome
@@ -25,7 +25,7 @@ def listing_message(listing: Listing, *, newsroom_tz: ZoneInfo, shared_by: str |
     if listing.suggestions:
         lines.append("Did you mean " + " or ".join(listing.suggestions) + "?")
     return {
-        "text": shorten("\n".join(lines), 3000),
+        "text": fallback("\n".join(lines)),
         "blocks": listing_blocks(listing, newsroom_tz=newsroom_tz, shared_by=shared_by, buttons=shared_by is None),
     }
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 
 from blocks.event_card import card_text, event_blocks, event_line
-from blocks.text import escape, mrkdwn, plain, shorten
+from blocks.text import escape, fallback, mrkdwn, plain, shorten
 from domain.snapshot import LABELS, FieldChange, compact_change
+from domain.validation import is_slack_id
 from storage.models import Event
 
 CONFIRM_CALLBACK = "event_confirm"
@@ -18,7 +19,7 @@ LOUD_FIELDS = {"when", "status", "place"}
 
 def new_event_notice(event: Event, *, actor: str) -> dict:
     return {
-        "text": shorten(f"New on the schedule: {event_line(event)}", 3000),
+        "text": fallback(f"New on the schedule: {event_line(event)}"),
         "blocks": [
             {"type": "context", "elements": [mrkdwn(f":new: *New on the schedule*, added by <@{actor}>")]},
             *event_blocks(event, controls=True),
@@ -49,8 +50,9 @@ def change_notice(event: Event, *, actor: str, action: str, changes: list[FieldC
     }.get(action, f":pencil2: *Changed:* {title}")
     lines = change_lines(changes) if action == "changed" else []
     text = "\n".join([f"{heading} (by <@{actor}>)", *lines])
-    plain_lines = [f"{action.capitalize()}: {event.title}", *(line.replace("*", "") for line in lines)]
-    return {"text": shorten("\n".join(plain_lines), 3000), "blocks": [{"type": "section", "text": mrkdwn(shorten(text, 3000))}]}
+    # The change lines are escaped already.
+    fallback_text = "\n".join([fallback(f"{action.capitalize()}: {event.title}"), *(line.replace("*", "") for line in lines)])
+    return {"text": shorten(fallback_text, 3000), "blocks": [{"type": "section", "text": mrkdwn(shorten(text, 3000))}]}
 
 
 def coverage_notice(event: Event, *, actor: str, added: list[str], removed: list[str]) -> dict:
@@ -64,7 +66,7 @@ def coverage_notice(event: Event, *, actor: str, added: list[str], removed: list
             parts.append(f"{', '.join(f'<@{u}>' for u in removed)} no longer covering it")
         parts.append(f"(by <@{actor}>)")
     text = ":writing_hand: " + " ".join(parts)
-    return {"text": shorten(f"Coverage of {event.title} changed", 3000), "blocks": [{"type": "section", "text": mrkdwn(text)}]}
+    return {"text": fallback(f"Coverage of {event.title} changed"), "blocks": [{"type": "section", "text": mrkdwn(text)}]}
 
 
 def is_loud(action: str, changes: list[FieldChange]) -> bool:
@@ -121,3 +123,15 @@ def assign_modal(event: Event) -> dict:
             {"type": "input", "block_id": ASSIGN_FIELD, "optional": True, "label": plain("Covering"), "element": element},
         ],
     }
+
+
+def assigned_users(values: dict) -> list[str] | None:
+    """The users chosen in the assignment dialog; None if anything but user ids came back."""
+    block = values.get(ASSIGN_FIELD)
+    element = block.get(ASSIGN_FIELD) if isinstance(block, dict) else None
+    chosen = element.get("selected_users") if isinstance(element, dict) else None
+    if chosen is None:
+        return []
+    if not isinstance(chosen, list) or not all(is_slack_id(user, "UW") for user in chosen):
+        return None
+    return list(dict.fromkeys(chosen))

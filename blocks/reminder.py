@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from blocks.event_card import OPEN_ACTION, people_coverage_source
-from blocks.text import escape, mrkdwn, plain, shorten
+from blocks.text import escape, fallback, mrkdwn, plain, shorten
 from blocks.when import reader_time_token
 from domain.snapshot import event_time_text
 from domain.vocabulary import Precision
@@ -22,7 +22,7 @@ def reminder_message(event: Event, *, phrase: str, late: bool) -> dict:
         lines.append(event.status.label)
     lines += people_coverage_source(event)
     return {
-        "text": shorten(f"{phrase}: {headline}{late_note}", 3000),
+        "text": fallback(f"{phrase}: {headline}{late_note}"),
         "blocks": [
             {
                 "type": "section",
@@ -43,4 +43,4 @@ def undeliverable_message(event: Event, *, channel_id: str, error: str) -> dict:
         f"A reminder for *{escape(event.title)}* could not be posted in <#{channel_id}>: {why}. "
         "Edit the event to choose another channel, or invite @TripDesk to it."
     )
-    return {"text": shorten(f"A reminder for {event.title} could not be posted: {why}.", 3000), "blocks": [{"type": "section", "text": mrkdwn(text)}]}
+    return {"text": fallback(f"A reminder for {event.title} could not be posted: {why}."), "blocks": [{"type": "section", "text": mrkdwn(text)}]}

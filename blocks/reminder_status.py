@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from blocks.text import escape, mrkdwn, plain, shorten
+from blocks.text import escape, fallback, mrkdwn, plain, shorten
 from blocks.when import reader_time_token
 from domain.event_form import lead_time_label
 from domain.reminders import why_no_reminders
@@ -25,14 +25,14 @@ def reminders_message(query: str, matched: int, events: list[tuple[Event, list[R
     lines = [title]
     if not events:
         blocks.append({"type": "section", "text": mrkdwn("No events match.")})
-        return {"text": f"{title}\nNo events match.", "blocks": blocks}
+        return {"text": fallback(f"{title}\nNo events match."), "blocks": blocks}
     for event, reminders in events[:MAX_EVENT_SECTIONS]:
         rows = [_row(r) for r in reminders] or ["No reminders: " + _none_reason(event)]
         text = f"*{escape(event.title)}* — {escape(event_time_text(event))}\n" + "\n".join(rows)
         blocks.append({"type": "section", "text": mrkdwn(shorten(text, 3000))})
         lines.append(f"{event.title}: " + ", ".join(f"{lead_time_label(r.lead_minutes)} {r.status}" for r in reminders))
     blocks.append({"type": "context", "elements": [mrkdwn(f"{matched} matching event{'s' if matched != 1 else ''} · due times in your own time")]})
-    return {"text": shorten("\n".join(lines), 3000), "blocks": blocks}
+    return {"text": fallback("\n".join(lines)), "blocks": blocks}
 
 
 def _row(reminder: Reminder) -> str:

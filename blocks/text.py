@@ -24,6 +24,12 @@ def source_label(url: str) -> str:
     return host.removeprefix("www.")
 
 
+def fallback(text: str) -> str:
+    """A message's `text`: shown in notifications and by clients without blocks, and read by
+    Slack as mrkdwn like the blocks, so the user text in it is escaped too."""
+    return escape(shorten(text, 3000))
+
+
 def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.search import query_words
+from domain.validation import storable
 
 MAX_QUERY_LENGTH = 200
 AGENDAS = ("today", "week", "next")
@@ -54,7 +55,7 @@ Command = Help | Agenda | Search | Add | Mine | History | Reminders | Invalid
 
 
 def parse_command(text: str) -> Command:
-    text = " ".join(text.split())
+    text = " ".join(storable(text).split())
     keyword = text.lower()
     if keyword in ("", "help", "?"):
         return Help()

@@ -7,12 +7,12 @@ one under its own input; nothing is saved while any remains.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from domain.drafts import MAX_SPAN, EventDraft, TripRef
 from domain.places import zone_for_place
-from domain.validation import MAX_LENGTH, is_web_url
+from domain.validation import MAX_LENGTH, is_slack_id, is_web_url, storable
 from domain.vocabulary import Kind, Precision, Status
 from domain.zones import AmbiguousTime, NonexistentTime, ZoneError, localize, zone
 
@@ -98,6 +98,7 @@ def validate(
     original_start: datetime | None = None,
 ) -> FormResult:
     """Check `form`; `original_start` is the saved start of an event being edited."""
+    form = _storable(form)
     errors: dict[str, str] = {}
 
     def text(name: str, value: str, limit_key: str, required: str | None = None) -> str:
@@ -138,6 +139,8 @@ def validate(
     channel = (form.channel or "").strip() or None
     if channel is None and default_channel is None:
         errors["channel"] = "Pick the channel for reminders and change notices."
+    elif channel is not None and not is_slack_id(channel, "CGD"):
+        errors["channel"] = "Pick a channel from the list."
 
     if errors:
         return FormResult(errors=errors)
@@ -297,3 +300,13 @@ def _lead_times(raw: tuple[str, ...], errors: dict[str, str]) -> tuple[int, ...]
         errors["lead_times"] = "Pick reminder times from the list."
         return None
     return tuple(minutes)
+
+
+def _storable(form: FormValues) -> FormValues:
+    """Slack sends what the form's inputs hold; a forged or broken client can send anything."""
+    cleaned = {
+        f.name: storable(value, multiline=f.name in ("notes", "participants"))
+        for f in fields(form)
+        if isinstance(value := getattr(form, f.name), str)
+    }
+    return replace(form, **cleaned)

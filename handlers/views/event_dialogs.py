@@ -5,10 +5,10 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from blocks.notices import ASSIGN_CALLBACK, ASSIGN_FIELD, CONFIRM_CALLBACK, change_notice, coverage_notice, is_loud
+from blocks.notices import ASSIGN_CALLBACK, ASSIGN_FIELD, CONFIRM_CALLBACK, assigned_users, change_notice, coverage_notice, is_loud
 from blocks.text import mrkdwn, plain
 from domain.vocabulary import Status
-from handlers.slack_helpers import REFUSED, announce, may_edit
+from handlers.slack_helpers import REFUSED, announce, may_edit, state_values
 from handlers.views.event_form import metadata
 from services.editing import StaleEdit, change_coverage, delete_event, set_status
 from tripdesk.context import AppContext
@@ -47,8 +47,10 @@ def register(app: App, ctx: AppContext) -> None:
         if not may_edit(ctx, client, user_id):
             ack(response_action="errors", errors={ASSIGN_FIELD: REFUSED})
             return
-        chosen = view.get("state", {}).get("values", {}).get(ASSIGN_FIELD, {}).get(ASSIGN_FIELD, {}).get("selected_users") or []
-        users = [u for u in chosen if isinstance(u, str)]
+        users = assigned_users(state_values(view))
+        if users is None:
+            ack(response_action="errors", errors={ASSIGN_FIELD: "Choose people from the list."})
+            return
         event_id = meta.get("e")
         try:
             if not isinstance(event_id, int):

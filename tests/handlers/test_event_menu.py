@@ -169,6 +169,19 @@ def test_assign_sets_who_covers(bot, fake_slack, added, engine):
     assert "coverage: nobody → <@U0ALICE>, <@U0BOB>" in history
 
 
+def test_assign_refuses_anything_but_user_ids(bot, fake_slack, added, engine):
+    _, buttons = card_controls(bot, "macron")
+    bot.action({"type": "button", "action_id": "assign", "value": buttons["assign"]["value"]}, response_url=fake_slack.response_url("a"))
+    dialog = wait_for_calls(fake_slack, "views.open", 2)[-1].payload["view"]
+    for chosen in (["<!channel>"], ["U0ALICE", "U0BOB|x"], "U0ALICE", [42]):
+        view = submission(dialog, {})
+        view["state"] = {"values": {"assignees": {"assignees": {"type": "multi_users_select", "selected_users": chosen}}}}
+        answer = json.loads(bot.submit(view).text)
+        assert answer == {"response_action": "errors", "errors": {"assignees": "Choose people from the list."}}
+    assert the_event(engine).coverage == []
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1  # the notice of the new event only
+
+
 def test_history_is_newest_first(bot, fake_slack, added, engine, clock):
     from datetime import timedelta
 
