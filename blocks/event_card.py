@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from blocks.text import escape, link, mrkdwn, plain, shorten, source_label
+from blocks.text import escape, fallback, link, mrkdwn, plain, shorten, source_label
 from blocks.when import reader_time_token
 from domain.snapshot import event_time_text, people_text, place_text
 from domain.vocabulary import Precision, Status
@@ -90,3 +90,8 @@ def event_line(event: Event) -> str:
     if status is not Status.CONFIRMED:
         line += f" ({status.label.lower()})"
     return shorten(line, 400)
+
+
+def event_message(event: Event) -> dict:
+    """One event's card as a message of its own, with its controls."""
+    return {"text": fallback(event_line(event)), "blocks": event_blocks(event, controls=True)}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 
+from slack_bolt import Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from storage.db import session
 from storage.editing import set_thread
@@ -14,7 +15,18 @@ from tripdesk.context import AppContext
 
 log = logging.getLogger(__name__)
 
+# What a Web API call raises when Slack fails: an error answer (5xx included), or the network
+# (refused, reset, timed out).
+SLACK_FAILURES = (SlackClientError, OSError)
+
 REFUSED = "Only the desk's editors can change the schedule. Ask one of them, or an admin to add you to TRIPDESK_EDITORS."
+
+
+def slack_error(error: Exception) -> str:
+    """Slack's error code, or what went wrong on the way, for logs and for the user."""
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error") or f"HTTP {error.response.status_code}")
+    return "no answer in time" if isinstance(error, TimeoutError) else "not reachable"
 
 
 def state_values(view: dict) -> dict:
@@ -35,12 +47,14 @@ def channel_problem(client: WebClient, channel_id: str) -> str | None:
     """
     try:
         channel = client.conversations_info(channel=channel_id)["channel"]
-    except SlackApiError as error:
-        code = error.response.get("error")
+    except SLACK_FAILURES as error:
+        code = slack_error(error)
         if code in ("channel_not_found", "not_in_channel"):
             return "Invite @TripDesk to that channel first (type /invite @TripDesk there), or pick another one."
-        log.error("conversations.info failed channel=%s error=%s", channel_id, code)
-        return f"Slack could not check that channel ({code}). Try again, or pick another one."
+        # Slack itself is failing: the desk's work is not held up by a check. A channel the bot
+        # cannot post in is reported to the event's creator when its first reminder is due.
+        log.warning("channel not checked, Slack failing channel=%s error=%s", channel_id, code)
+        return None
     name = f"#{channel.get('name', channel_id)}"
     if channel.get("is_archived"):
         return f"{name} is archived: pick another channel."
@@ -50,8 +64,8 @@ def channel_problem(client: WebClient, channel_id: str) -> str | None:
         return f"Invite @TripDesk to {name} first (type /invite @TripDesk there), or pick another channel."
     try:
         client.conversations_join(channel=channel_id)
-    except SlackApiError as error:
-        log.error("conversations.join failed channel=%s error=%s", channel_id, error.response.get("error"))
+    except SLACK_FAILURES as error:
+        log.error("conversations.join failed channel=%s error=%s", channel_id, slack_error(error))
         return f"Invite @TripDesk to {name} first (type /invite @TripDesk there), or pick another channel."
     return None
 
@@ -68,10 +82,24 @@ def announce(ctx: AppContext, client: WebClient, event: Event, message: dict, *,
     thread = {"thread_ts": event.thread_ts, "reply_broadcast": broadcast} if event.thread_ts else {}
     try:
         response = client.chat_postMessage(channel=channel, unfurl_links=False, **thread, **message)
-    except SlackApiError as error:
-        log.error("notice not posted event=%s channel=%s error=%s", event.id, channel, error.response.get("error"))
+    except SLACK_FAILURES as error:
+        log.error("notice not posted event=%s channel=%s error=%s", event.id, channel, slack_error(error))
         return
     if start_thread and not event.thread_ts:
         with session(ctx.engine) as db, db.begin():
             set_thread(db, event_id=event.id, ts=response["ts"])
         event.thread_ts = response["ts"]
+
+
+def tell(respond: Respond, message: dict, **options) -> bool:
+    """Reply through the interaction's response_url, after the acknowledgement. False, logged,
+    when Slack did not take the reply: the user saw the ack, and nothing more can reach them."""
+    try:
+        response = respond(**options, **message)
+    except OSError as error:
+        log.error("reply not delivered: %s", slack_error(error))
+        return False
+    if response.status_code != 200:
+        log.error("reply not delivered: response_url answered HTTP %s", response.status_code)
+        return False
+    return True

@@ -6,15 +6,14 @@ import logging
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
-from blocks.event_card import ASSIGN_ACTION, COVER_ACTION, MENU_ACTION, OPEN_ACTION, event_blocks, event_line
+from blocks.event_card import ASSIGN_ACTION, COVER_ACTION, MENU_ACTION, OPEN_ACTION, event_message
 from blocks.event_form import event_modal
 from blocks.help import notice_message
 from blocks.notices import assign_modal, change_notice, confirm_modal, coverage_notice, is_loud
 from blocks.text import escape
 from domain.vocabulary import Status
-from handlers.slack_helpers import REFUSED, announce, may_edit
+from handlers.slack_helpers import REFUSED, SLACK_FAILURES, announce, may_edit, slack_error, tell
 from services.editing import StaleEdit, change_coverage, load_event, set_status
 from storage.editing import trip_choices
 from tripdesk.context import AppContext
@@ -27,10 +26,10 @@ def register(app: App, ctx: AppContext) -> None:
     def open_view(client: WebClient, body: dict, view: dict, respond: Respond) -> None:
         try:
             client.views_open(trigger_id=body["trigger_id"], view=view)
-        except SlackApiError as error:
-            code = error.response.get("error")
+        except SLACK_FAILURES as error:
+            code = slack_error(error)
             log.error("views.open failed user=%s error=%s", body["user"]["id"], code)
-            respond(replace_original=False, **notice_message(f"Slack could not open the form ({escape(str(code))}). Try again."))
+            tell(respond, notice_message(f"Slack could not open the form ({escape(code)}). Try again."), replace_original=False)
 
     @app.action(MENU_ACTION)
     def menu(ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient, respond: Respond) -> None:
@@ -39,10 +38,10 @@ def register(app: App, ctx: AppContext) -> None:
         verb, _, raw_id = action.get("selected_option", {}).get("value", "").partition(":")
         event = load_event(ctx.engine, team_id=context.team_id, event_id=int(raw_id)) if raw_id.isdigit() else None
         if event is None:
-            respond(replace_original=False, **notice_message(GONE))
+            tell(respond, notice_message(GONE), replace_original=False)
             return
         if not may_edit(ctx, client, user_id):
-            respond(replace_original=False, **notice_message(REFUSED))
+            tell(respond, notice_message(REFUSED), replace_original=False)
             return
         if verb == "edit":
             with ctx.session() as session:
@@ -55,10 +54,10 @@ def register(app: App, ctx: AppContext) -> None:
             try:
                 outcome = set_status(ctx.engine, team_id=context.team_id, actor=user_id, event_id=event.id, version=event.version, status=Status.POSTPONED, now=ctx.clock(), default_channel=ctx.settings.default_channel)
             except StaleEdit:
-                respond(replace_original=False, **notice_message(GONE))
+                tell(respond, notice_message(GONE), replace_original=False)
                 return
             ctx.schedule_changed()
-            respond(replace_original=False, **notice_message(f"Postponed: *{escape(event.title)}*. Edit it when the new date is known."))
+            tell(respond, notice_message(f"Postponed: *{escape(event.title)}*. Edit it when the new date is known."), replace_original=False)
             announce(ctx, client, outcome.event, change_notice(outcome.event, actor=user_id, action="postponed", changes=outcome.changes), broadcast=is_loud("postponed", outcome.changes))
 
     @app.action(COVER_ACTION)
@@ -69,12 +68,12 @@ def register(app: App, ctx: AppContext) -> None:
         try:
             outcome = change_coverage(ctx.engine, team_id=context.team_id, actor=user_id, event_id=int(event_id), add=user_id, now=ctx.clock())
         except (StaleEdit, ValueError):
-            respond(replace_original=False, **notice_message(GONE))
+            tell(respond, notice_message(GONE), replace_original=False)
             return
         if not outcome.added:
-            respond(replace_original=False, **notice_message(f"You already cover *{escape(outcome.event.title)}*."))
+            tell(respond, notice_message(f"You already cover *{escape(outcome.event.title)}*."), replace_original=False)
             return
-        respond(replace_original=False, **notice_message(f"You cover *{escape(outcome.event.title)}*. It is in `/trip mine`."))
+        tell(respond, notice_message(f"You cover *{escape(outcome.event.title)}*. It is in `/trip mine`."), replace_original=False)
         announce(ctx, client, outcome.event, coverage_notice(outcome.event, actor=user_id, added=outcome.added, removed=outcome.removed))
 
     @app.action(ASSIGN_ACTION)
@@ -83,10 +82,10 @@ def register(app: App, ctx: AppContext) -> None:
         raw_id = action.get("value", "")
         event = load_event(ctx.engine, team_id=context.team_id, event_id=int(raw_id)) if raw_id.isdigit() else None
         if event is None:
-            respond(replace_original=False, **notice_message(GONE))
+            tell(respond, notice_message(GONE), replace_original=False)
             return
         if not may_edit(ctx, client, body["user"]["id"]):
-            respond(replace_original=False, **notice_message(REFUSED))
+            tell(respond, notice_message(REFUSED), replace_original=False)
             return
         open_view(client, body, assign_modal(event), respond)
 
@@ -97,6 +96,6 @@ def register(app: App, ctx: AppContext) -> None:
         raw_id = action.get("value", "")
         event = load_event(ctx.engine, team_id=context.team_id, event_id=int(raw_id)) if raw_id.isdigit() else None
         if event is None:
-            respond(replace_original=False, response_type="ephemeral", **notice_message(GONE))
+            tell(respond, notice_message(GONE), replace_original=False, response_type="ephemeral")
             return
-        respond(replace_original=False, response_type="ephemeral", text=event_line(event), blocks=event_blocks(event, controls=True))
+        tell(respond, event_message(event), replace_original=False, response_type="ephemeral")

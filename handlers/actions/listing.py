@@ -9,6 +9,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from blocks.help import notice_message
 from blocks.listing import MORE_ACTION, SHARE_ACTION, SUGGEST_ACTION_PREFIX
 from handlers.replies import listing_reply
+from handlers.slack_helpers import tell
 from services.itinerary import ListingRequest
 from tripdesk.context import AppContext
 
@@ -24,18 +25,17 @@ def register(app: App, ctx: AppContext) -> None:
         ack()
         request, team_id = rerun(action, context)
         if request is None:
-            respond(replace_original=False, **notice_message(EXPIRED))
+            tell(respond, notice_message(EXPIRED), replace_original=False)
             return
         user_id = body["user"]["id"]
         reply = listing_reply(ctx, team_id=team_id, user_id=user_id, request=request, shared_by=user_id)
-        respond(response_type="in_channel", replace_original=False, **reply)
-
+        tell(respond, reply, response_type="in_channel", replace_original=False)
     @app.action(MORE_ACTION)
     @app.action(re.compile(f"^{SUGGEST_ACTION_PREFIX}\\d+$"))
     def show(ack: Ack, action: dict, body: dict, context: BoltContext, respond: Respond) -> None:
         ack()
         request, team_id = rerun(action, context)
         if request is None:
-            respond(replace_original=False, **notice_message(EXPIRED))
+            tell(respond, notice_message(EXPIRED), replace_original=False)
             return
-        respond(replace_original=True, **listing_reply(ctx, team_id=team_id, user_id=body["user"]["id"], request=request))
+        tell(respond, listing_reply(ctx, team_id=team_id, user_id=body["user"]["id"], request=request), replace_original=True)

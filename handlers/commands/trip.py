@@ -1,13 +1,12 @@
 """`/trip`. Queries are answered in the acknowledgement itself, so the reply arrives within
-Slack's 3 seconds without a second round trip; `/trip add` acknowledges, then opens the form."""
+Slack's 3 seconds without a second round trip; `/trip add` opens the form, then acknowledges."""
 
 from __future__ import annotations
 
 import logging
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from blocks.event_form import event_modal
 from blocks.help import help_message, notice_message
@@ -16,7 +15,7 @@ from blocks.reminder_status import reminders_message
 from blocks.text import escape
 from domain.commands import Add, Agenda, Help, History, Invalid, Mine, Reminders, Search, parse_command
 from handlers.replies import listing_reply
-from handlers.slack_helpers import REFUSED, may_edit
+from handlers.slack_helpers import REFUSED, SLACK_FAILURES, may_edit, slack_error
 from services.history import event_history, event_reminders
 from services.itinerary import ListingRequest, Mode
 from storage.editing import trip_choices
@@ -27,11 +26,11 @@ log = logging.getLogger(__name__)
 
 def register(app: App, ctx: AppContext) -> None:
     @app.command("/trip")
-    def trip(ack: Ack, command: dict, context: BoltContext, client: WebClient, respond: Respond) -> None:
+    def trip(ack: Ack, command: dict, context: BoltContext, client: WebClient) -> None:
         team_id, user_id = context.team_id, command["user_id"]
         match parse_command(command.get("text", "")):
             case Add():
-                open_add_form(ack, respond, ctx, client, command, team_id)
+                open_add_form(ack, ctx, client, command, team_id)
                 return
             case Help():
                 reply = help_message()
@@ -54,7 +53,7 @@ def register(app: App, ctx: AppContext) -> None:
         ack(response_type="ephemeral", **reply)
 
 
-def open_add_form(ack: Ack, respond: Respond, ctx: AppContext, client: WebClient, command: dict, team_id: str) -> None:
+def open_add_form(ack: Ack, ctx: AppContext, client: WebClient, command: dict, team_id: str) -> None:
     if not may_edit(ctx, client, command["user_id"]):
         ack(response_type="ephemeral", **notice_message(REFUSED))
         return
@@ -64,10 +63,14 @@ def open_add_form(ack: Ack, respond: Respond, ctx: AppContext, client: WebClient
         event=None, trips=trips, channel_id=command.get("channel_id"), newsroom_tz=ctx.settings.newsroom_tz.key,
         metadata={"c": command.get("channel_id")},
     )
-    ack()
+    # Opened before the acknowledgement, so that if Slack fails the ack itself says so: the
+    # response_url would go through the same failing Slack. The client's timeout keeps this
+    # well inside Slack's 3 seconds.
     try:
         client.views_open(trigger_id=command["trigger_id"], view=view)
-    except SlackApiError as error:
-        code = error.response.get("error")
+    except SLACK_FAILURES as error:
+        code = slack_error(error)
         log.error("views.open failed user=%s error=%s", command["user_id"], code)
-        respond(**notice_message(f"The form could not be opened (Slack said {escape(str(code))}). Try `/trip add` again."))
+        ack(response_type="ephemeral", **notice_message(f"Slack could not open the form ({escape(code)}). Try `/trip add` again in a moment."))
+        return
+    ack()

@@ -6,9 +6,9 @@ import logging
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from blocks.home import home_view
+from handlers.slack_helpers import SLACK_FAILURES, slack_error
 from services.itinerary import ListingRequest, Mode, build_listing
 from tripdesk.context import AppContext
 
@@ -31,5 +31,5 @@ def register(app: App, ctx: AppContext) -> None:
             view = home_view(week, newsroom_tz=ctx.settings.newsroom_tz)
         try:
             client.views_publish(user_id=event["user"], view=view)
-        except SlackApiError as error:
-            log.error("views.publish failed user=%s error=%s", event["user"], error.response.get("error"))
+        except SLACK_FAILURES as error:
+            log.error("views.publish failed user=%s error=%s", event["user"], slack_error(error))
