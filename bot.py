@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tripdesk.config import ConfigError, Settings, load_settings
+from tripdesk.logs import configure as configure_logs
 
 SAMPLE = Path(__file__).parent / "samples" / "blinken-paris-brussels-2024.ics"
 # The console's --sample clock: the morning before the Paris stop, so the trip is still to come.
@@ -40,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         settings = load_settings()
-        _configure_logging(quiet=args.handler is not _run)
+        configure_logs(level=logging.WARNING if args.handler is not _run else logging.INFO, secrets_=settings.secrets())
         return args.handler(args, settings)
     except (UsageError, ConfigError) as error:
         print(f"bot.py: {error}", file=sys.stderr)
@@ -48,14 +49,6 @@ def main(argv: list[str] | None = None) -> int:
     except StartupError as error:
         print(f"bot.py: {error}", file=sys.stderr)
         return 1
-
-
-def _configure_logging(*, quiet: bool) -> None:
-    logging.basicConfig(
-        level=logging.WARNING if quiet else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def _parser() -> Parser:

@@ -2,11 +2,12 @@
 
 from slack_bolt import App
 
-from handlers import actions, commands, events, options, replays, views
+from handlers import actions, commands, errors, events, options, replays, views
 from tripdesk.context import AppContext
 
 
 def register(app: App, ctx: AppContext) -> None:
+    errors.register(app, ctx)
     replays.register(app, ctx)
     commands.register(app, ctx)
     actions.register(app, ctx)

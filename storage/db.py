@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from sqlalchemy import Engine, event, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session, create_engine
 
 
@@ -37,3 +38,11 @@ def ping(engine: Engine) -> bool:
         return True
     except SQLAlchemyError:
         return False
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """The database could not be reached or used right now (down, restarting, locked, full),
+    as opposed to a fault in what was asked of it: trying again later may work."""
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, (OperationalError, InterfaceError, PoolTimeout))

@@ -48,6 +48,12 @@ class Settings:
     # How often every replica looks for due reminders, besides waking at the next due time.
     sweep_seconds: int = 30
 
+    def secrets(self) -> tuple[str, ...]:
+        """Values that must never be written to a log."""
+        password = urlsplit(self.database_url).password if "://" in self.database_url else None
+        values = (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token, password)
+        return tuple(v for v in values if v)
+
     @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None

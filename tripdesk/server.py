@@ -7,11 +7,12 @@ never holds up the event loop and requests are served concurrently.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 
 import uvicorn
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
 from slack_bolt.adapter.starlette.handler import to_starlette_response
 from sqlalchemy import Engine
 from starlette.applications import Starlette
@@ -21,6 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from storage.db import ping
+from tripdesk.logs import request_scope
 from tripdesk.slack_request import SlackRequest
 
 log = logging.getLogger(__name__)
@@ -46,8 +48,8 @@ def asgi_app(*, engine: Engine, bolt: App | None, on_shutdown: Callable[[], None
                 # Bolt's verifier would fail on a timestamp that is not a number with a 500.
                 return JSONResponse({"error": "invalid request"}, status_code=401)
             body = await request.body()
-            slack_request = SlackRequest(body=body.decode("utf-8"), query=request.query_params, headers=request.headers)
-            response = await run_in_threadpool(bolt.dispatch, slack_request)
+            slack_request = SlackRequest(body=body.decode("utf-8", "replace"), query=request.query_params, headers=request.headers)
+            response = await run_in_threadpool(_dispatch, bolt, slack_request, request.headers.get("x-slack-retry-num"))
             return to_starlette_response(response)
 
         routes.append(Route(EVENTS_PATH, slack_events, methods=["POST"]))
@@ -61,5 +63,34 @@ def asgi_app(*, engine: Engine, bolt: App | None, on_shutdown: Callable[[], None
     return Starlette(routes=routes, lifespan=lifespan)
 
 
+def _dispatch(bolt: App, request: SlackRequest, retry: str | None) -> BoltResponse:
+    """Dispatch on this worker thread under a new request id, and log the request in one line."""
+    with request_scope():
+        started = time.perf_counter()
+        response = bolt.dispatch(request)
+        body = request.body
+        log.info(
+            "slack request kind=%s name=%s team=%s user=%s status=%s ms=%.0f%s",
+            body.get("type") or ("slash_command" if body.get("command") else None),
+            _name(body), request.context.team_id, request.context.user_id, response.status,
+            (time.perf_counter() - started) * 1000, f" retry={retry}" if retry else "",
+        )
+        return response
+
+
+def _name(body: dict) -> str | None:
+    """The command, action, form or event a request is about: what an operator looks for."""
+    if body.get("command"):
+        return body["command"]
+    if body.get("actions"):
+        return (body["actions"][0] or {}).get("action_id")
+    if isinstance(body.get("view"), dict):
+        return body["view"].get("callback_id")
+    if isinstance(body.get("event"), dict):
+        return body["event"].get("type")
+    return None
+
+
 def serve(app: Starlette, *, port: int, host: str = "0.0.0.0") -> None:
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, timeout_graceful_shutdown=3)
+    # log_config=None: uvicorn's lines go through the same one-line JSON logging as ours.
+    uvicorn.run(app, host=host, port=port, log_level="info", log_config=None, access_log=False, timeout_graceful_shutdown=3)

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 
 import handlers
 from tripdesk.context import AppContext
+from tripdesk.logs import ContextExecutor
 
 log = logging.getLogger(__name__)
 
@@ -25,37 +26,32 @@ class _DropTokenSkippedWarning(logging.Filter):
 logging.getLogger("slack_bolt.App").addFilter(_DropTokenSkippedWarning())
 
 
-def web_client(ctx: AppContext) -> WebClient:
+# Listeners call Slack before they acknowledge (opening a form, checking a channel): a call
+# must give up in time for the acknowledgement to reach Slack within its 3 seconds.
+REQUEST_TIMEOUT = 2
+
+
+def web_client(ctx: AppContext, *, timeout: float = REQUEST_TIMEOUT) -> WebClient:
     settings = ctx.settings
-    return WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url or WebClient.BASE_URL, timeout=10)
+    return WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url or WebClient.BASE_URL, timeout=timeout)
 
 
 def delivery_client(ctx: AppContext) -> WebClient:
     """The client for reminders and the agenda: no retries inside the client, because a post
     retried there after a lost response would appear twice; the deliverer retries itself."""
-    client = web_client(ctx)
+    client = web_client(ctx, timeout=5)
     client.retry_handlers = []
-    client.timeout = 5
     return client
 
 
 def create_app(ctx: AppContext, *, client: WebClient | None = None) -> App:
     app = App(
         signing_secret=ctx.settings.slack_signing_secret,
+        listener_executor=ContextExecutor(),
         client=client or web_client(ctx),  # carries the bot token and SLACK_API_URL
         # Checked by `bot.py` with a clear message instead; the console and tests have no Slack.
         token_verification_enabled=False,
     )
-
-    @app.error
-    def log_error(error: Exception, body: dict) -> None:
-        log.error(
-            "listener failed type=%s team=%s user=%s",
-            body.get("type") or body.get("command"),
-            (body.get("team") or {}).get("id") or body.get("team_id"),
-            (body.get("user") or {}).get("id") or body.get("user_id"),
-            exc_info=error,
-        )
 
     handlers.register(app, ctx)
     return app
