@@ -39,6 +39,12 @@ TRANSIENT = {"internal_error", "fatal_error", "service_unavailable", "request_ti
 MAX_RETRY_DELAY = timedelta(minutes=5)
 MAX_ATTEMPTS = 30
 MAX_CHANNEL_THREADS = 64
+# A post whose answer never came, or came as a server error, may have gone out all the same
+# (Slack: internal_error means "some aspect of the operation may have succeeded"). Before
+# posting again the deliverer looks for it in the channel, by the metadata every reminder
+# carries.
+UNCERTAIN = "uncertain: "
+METADATA_TYPE = "tripdesk_reminder"
 
 
 def replica_name() -> str:
@@ -230,12 +236,21 @@ class ReminderDeliverer:
 
     def _post(self, reminder: Reminder, event: Event, message: dict, thread: dict, late: bool) -> str:
         channel = reminder.channel_id
+        if (reminder.last_error or "").startswith(UNCERTAIN):
+            try:
+                ts = self._already_posted(reminder, thread)
+            except SLACK_FAILURES as error:
+                return self._retry_later(reminder, f"{UNCERTAIN}could not check the channel: {_describe(error)}")
+            if ts is not None:
+                log.info("reminder had been sent after all reminder=%s channel=%s ts=%s", reminder.id, channel, ts)
+                return self._finish(reminder.id, SENT, message_ts=ts, sent_at=self.clock(), late=late, last_error=None)
+        metadata = {"event_type": METADATA_TYPE, "event_payload": {"reminder_id": reminder.id}}
         while True:
             if not self.pacer.take_turn(channel, self._stop):
                 return self._finish(reminder.id, PENDING, attempts=reminder.attempts - 1)
             self._posting.add(reminder.id)
             try:
-                response = self.client.chat_postMessage(channel=channel, unfurl_links=False, **thread, **message)
+                response = self.client.chat_postMessage(channel=channel, unfurl_links=False, metadata=metadata, **thread, **message)
             except SlackApiError as error:
                 code = error.response.get("error") or f"HTTP {error.response.status_code}"
                 if error.response.status_code == 429 or code == "ratelimited":
@@ -254,18 +269,41 @@ class ReminderDeliverer:
                     log.critical("Slack refused the bot token (%s): ALL reminder delivery is paused until it is accepted again", code)
                     return self._finish(reminder.id, PENDING, attempts=reminder.attempts - 1, last_error=code)
                 if error.response.status_code >= 500 or code in TRANSIENT:
-                    return self._retry_later(reminder, code)
+                    maybe_posted = code in ("internal_error", "fatal_error") or error.response.status_code in (500, 502, 504)
+                    return self._retry_later(reminder, UNCERTAIN + code if maybe_posted else code)
                 log.error("reminder refused by Slack reminder=%s channel=%s error=%s", reminder.id, channel, code)
                 return self._finish(reminder.id, FAILED, last_error=code)
             except OSError as error:  # connection refused, reset, timed out
-                return self._retry_later(reminder, f"network: {error}")
+                refused = isinstance(getattr(error, "reason", error), ConnectionRefusedError)
+                return self._retry_later(reminder, ("" if refused else UNCERTAIN) + f"network: {_describe(error)}")
             finally:
                 self._posting.discard(reminder.id)
             log.info("reminder sent reminder=%s event=%s channel=%s late=%s", reminder.id, event.id, channel, late)
             return self._finish(reminder.id, SENT, message_ts=response.get("ts"), sent_at=self.clock(), late=late, last_error=None)
 
+    def _already_posted(self, reminder: Reminder, thread: dict) -> str | None:
+        """The ts of this reminder's message if an earlier, unanswered attempt did post it."""
+        since = {"oldest": f"{(reminder.due_at - timedelta(minutes=1)).timestamp():.6f}", "include_all_metadata": True, "limit": 200}
+        try:
+            if thread:
+                response = self.client.conversations_replies(channel=reminder.channel_id, ts=thread["thread_ts"], **since)
+            else:
+                response = self.client.conversations_history(channel=reminder.channel_id, **since)
+        except SlackApiError as error:
+            if error.response.get("error") in ("missing_scope", "not_in_channel", "channel_not_found"):
+                log.warning("cannot look for an earlier post reminder=%s error=%s: posting", reminder.id, error.response.get("error"))
+                return None
+            raise
+        for message in response.get("messages", []):
+            metadata = message.get("metadata") or {}
+            if metadata.get("event_type") == METADATA_TYPE and (metadata.get("event_payload") or {}).get("reminder_id") == reminder.id:
+                return message.get("ts")
+        return None
+
     def _retry_later(self, reminder: Reminder, error: str) -> str:
         """Slack is down or unreachable: try again while the reminder can still be useful."""
+        if (reminder.last_error or "").startswith(UNCERTAIN) and not error.startswith(UNCERTAIN):
+            error = UNCERTAIN + error  # an earlier attempt may still have posted it
         delay = min(timedelta(seconds=self.retry_base * 2 ** min(reminder.attempts - 1, 16)), MAX_RETRY_DELAY)
         too_late = self.clock() + delay - reminder.due_at > lateness_limit(reminder.lead_minutes)
         if reminder.attempts >= MAX_ATTEMPTS or too_late:
@@ -291,6 +329,15 @@ class ReminderDeliverer:
             self.client.chat_postMessage(channel=event.created_by, **undeliverable_message(event, channel_id=channel, error=code))
         except (SlackApiError, OSError) as error:
             log.error("could not tell the creator user=%s event=%s: %s", event.created_by, event.id, error)
+
+
+SLACK_FAILURES = (SlackApiError, OSError)
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error") or f"HTTP {error.response.status_code}")
+    return str(getattr(error, "reason", None) or error) or type(error).__name__
 
 
 def _retrying(work: Callable, attempts: int = 8):

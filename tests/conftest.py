@@ -134,9 +134,9 @@ def sample(engine):
 def make_deliverer(engine, fake_slack, clock):
     made = []
 
-    def make(*, interval: float | None = 0.0, engine_=None, replica=None, lease=timedelta(seconds=60)):
+    def make(*, interval: float | None = 0.0, engine_=None, replica=None, lease=timedelta(seconds=60), client=None):
         deliverer = ReminderDeliverer(
-            engine=engine_ or engine, client=client_for(fake_slack), clock=clock, replica=replica,
+            engine=engine_ or engine, client=client or client_for(fake_slack), clock=clock, replica=replica,
             pacer=ChannelPacer() if interval is None else ChannelPacer(interval=interval), retry_base=5.0, lease=lease,
         )
         made.append(deliverer)

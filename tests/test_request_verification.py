@@ -48,7 +48,12 @@ def test_forged_submissions_get_401_and_touch_nothing(bot, fake_slack, engine, c
     with session(engine) as db:
         assert db.exec(select(Event)).first() is None
         assert db.exec(select(HandledRequest)).first() is None
-    assert fake_slack.calls == []
+    assert slack_calls(fake_slack) == []
+
+
+def slack_calls(fake_slack) -> list[str]:
+    """Calls made after the bot started (it checks its token with auth.test when it starts)."""
+    return [c.method for c in fake_slack.calls if c.method != "auth.test"]
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -57,4 +62,4 @@ def test_forged_commands_get_401(bot, fake_slack, case):
     headers = forged_headers(body)[case]
     response = bot.http.post("/slack/events", content=body.encode(), headers={"Content-Type": FORM, **headers})
     assert response.status_code == 401
-    assert fake_slack.calls == []
+    assert slack_calls(fake_slack) == []

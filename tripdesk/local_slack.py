@@ -30,6 +30,8 @@ class Call:
     # Whether the answer was ok: a refused post (rate limit, error) is recorded but not accepted.
     accepted: bool = False
     received_at: float = field(default_factory=time.time)
+    # What Slack answered (for a post, its ts).
+    answer: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -88,6 +90,7 @@ class LocalSlack:
             self.on_call(call)
         answer = self.answer(call)
         call.accepted = answer.status == 200 and bool(answer.body.get("ok"))
+        call.answer = answer.body
         return answer
 
     def answer(self, call: Call) -> Answer:
@@ -108,6 +111,8 @@ class LocalSlack:
             ts = f"{1700000000 + next(self._ts)}.000100"
             key = "message_ts" if method == "chat.postEphemeral" else "ts"
             return Answer({"ok": True, "channel": payload.get("channel"), key: payload.get("ts", ts)})
+        if method in ("conversations.history", "conversations.replies"):
+            return Answer({"ok": True, "messages": self._history(payload), "has_more": False})
         if method == "chat.delete":
             return Answer({"ok": True, "channel": payload.get("channel"), "ts": payload.get("ts")})
         if method.startswith("views."):
@@ -122,6 +127,21 @@ class LocalSlack:
         if method == "conversations.join":
             return Answer({"ok": True, "channel": {"id": payload.get("channel")}})
         return Answer({"ok": False, "error": "unknown_method"})
+
+    def _history(self, query: dict) -> list[dict]:
+        """Messages posted in a channel (or one thread), newest first. This stand-in keeps no
+        clock of its own, so `oldest` is not applied."""
+        channel, thread = query.get("channel"), query.get("ts")
+        messages = []
+        for call in reversed(self.posts(channel)):
+            in_thread = call.payload.get("thread_ts") is not None
+            if (thread is None and in_thread) or (thread is not None and call.payload.get("thread_ts") != thread):
+                continue
+            message = {"type": "message", "ts": call.answer.get("ts"), "text": call.payload.get("text", ""), "bot_id": "B0TRIPDESK"}
+            if call.payload.get("metadata") and query.get("include_all_metadata") in (True, "true", "1"):
+                message["metadata"] = call.payload["metadata"]
+            messages.append(message)
+        return messages
 
     # -- inspection ------------------------------------------------------------------------
     def calls_to(self, method: str) -> list[Call]:
@@ -165,7 +185,10 @@ def _handler_for(slack: LocalSlack) -> type[BaseHTTPRequestHandler]:
             for name, value in answer.headers.items():
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up waiting, as a real one does with a slow Slack
 
         def log_message(self, *_args) -> None:  # calls are recorded, not logged
             pass

@@ -49,8 +49,10 @@ def create_app(ctx: AppContext, *, client: WebClient | None = None) -> App:
         signing_secret=ctx.settings.slack_signing_secret,
         listener_executor=ContextExecutor(),
         client=client or web_client(ctx),  # carries the bot token and SLACK_API_URL
-        # Checked by `bot.py` with a clear message instead; the console and tests have no Slack.
-        token_verification_enabled=False,
+        # auth.test now, once: Bolt would otherwise call it on the first request, and a Slack
+        # outage at that moment would fail the request. `bot.py` checks the token before this,
+        # to say clearly what is wrong with it.
+        token_verification_enabled=True,
     )
 
     handlers.register(app, ctx)

@@ -345,3 +345,53 @@ def test_two_replicas_deliver_hundreds_exactly_once(engine, clock, fake_slack, m
     titles = [p.payload["text"].split(": ", 1)[1].split(" —")[0] for p in fake_slack.posts()]
     assert len(titles) == 200 and len(set(titles)) == 200
     assert {r.status for r in _all(engine)} == {"sent"}
+
+
+def test_a_post_whose_answer_was_lost_is_found_and_not_sent_again(engine, clock, fake_slack, make_deliverer):
+    """Slack posted the reminder but answered after the client gave up: the retry finds the
+    message by its metadata instead of posting a second one."""
+    from tests.support.schedule import client_for
+
+    add_event(engine, clock, start=START)
+    deliverer = make_deliverer(client=client_for(fake_slack, timeout=0.2))
+    fake_slack.outage(status=None, hang=0.5)  # slow, but it does post
+    at(clock, START - timedelta(hours=1))
+    deliverer.run_once()
+    reminder = rows(engine)[60]
+    assert reminder.status == "pending" and reminder.last_error.startswith("uncertain: network:")
+    wait_until(lambda: len(fake_slack.posts()) == 1)
+    fake_slack.recover()
+    at(clock, clock() + timedelta(seconds=5))
+    deliverer.run_once()
+    reminder = rows(engine)[60]
+    assert reminder.status == "sent" and reminder.message_ts == fake_slack.posts()[0].answer["ts"]
+    assert len(fake_slack.posts()) == 1
+    assert fake_slack.posts()[0].payload["metadata"] == {"event_type": "tripdesk_reminder", "event_payload": {"reminder_id": reminder.id}}
+
+
+def test_an_uncertain_post_is_not_repeated_blindly_when_the_channel_cannot_be_read(engine, clock, fake_slack, make_deliverer):
+    add_event(engine, clock, start=START)
+    fake_slack.fail("chat.postMessage", "internal_error", status=500)
+    at(clock, START - timedelta(hours=1))
+    make_deliverer().run_once()
+    assert rows(engine)[60].last_error == "uncertain: internal_error"
+    fake_slack.failures.clear()
+    fake_slack.fail("conversations.history", "internal_error", status=500)
+    at(clock, clock() + timedelta(seconds=5))
+    make_deliverer().run_once()
+    reminder = rows(engine)[60]
+    assert reminder.status == "pending" and reminder.last_error.startswith("uncertain: could not check the channel")
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1
+    fake_slack.failures.clear()
+    at(clock, clock() + timedelta(seconds=10))
+    make_deliverer().run_once()
+    assert rows(engine)[60].status == "sent" and len(fake_slack.posts()) == 1
+
+
+def wait_until(condition, timeout: float = 5.0) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.02)

@@ -3,6 +3,8 @@ payload, and switches to make Slack fail."""
 
 from __future__ import annotations
 
+import time
+
 from blocks.limits import message_problems, view_problems
 from tripdesk.local_slack import RESPONSE_URL_METHOD, Answer, Call, LocalSlack
 
@@ -15,13 +17,27 @@ class FakeSlack(LocalSlack):
         self.problems: list[str] = []
         self.failures: dict[str, Answer] = {}
         self.channel_errors: dict[str, str] = {}
+        # An outage of the whole of Slack: every call answered with this HTTP status, or
+        # answered only after `hang` seconds (longer than a client waits).
+        self.down_status: int | None = None
+        self.hang: float = 0.0
 
     def fail(self, method: str, error: str, status: int = 200) -> None:
         """Answer every later call to `method` with Slack error `error`."""
         self.failures[method] = Answer({"ok": False, "error": error}, status=status)
 
+    def outage(self, *, status: int | None = 500, hang: float = 0.0) -> None:
+        self.down_status, self.hang = status, hang
+
+    def recover(self) -> None:
+        self.down_status, self.hang = None, 0.0
+
     def answer(self, call: Call) -> Answer:
         self._check(call)
+        if self.hang:
+            time.sleep(self.hang)
+        if self.down_status is not None:
+            return Answer({"ok": False, "error": "internal_error"}, status=self.down_status)
         if call.method in self.failures:
             return self.failures[call.method]
         if call.method == "chat.postMessage" and call.payload.get("channel", "") in self.channel_errors:
@@ -52,6 +68,8 @@ class DeskSlack(FakeSlack):
         self.groups: dict[str, list[str]] = {}
 
     def answer(self, call: Call) -> Answer:
+        if self.down_status is not None or self.hang:
+            return super().answer(call)
         if call.method == "conversations.info" and call.method not in self.failures:
             self._check(call)
             channel = self.channels.get(call.payload.get("channel"))

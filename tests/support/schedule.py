@@ -18,5 +18,5 @@ def add_event(engine, clock, *, title="Blinken meets Macron", start, tz="Europe/
     return save_event(engine, team_id=TEAM, actor=actor, form=form, now=clock(), default_channel=None).event
 
 
-def client_for(fake_slack) -> WebClient:
-    return WebClient(token="xoxb-test", base_url=fake_slack.base_url, timeout=5, retry_handlers=[])
+def client_for(fake_slack, *, timeout: float = 5) -> WebClient:
+    return WebClient(token="xoxb-test", base_url=fake_slack.base_url, timeout=timeout, retry_handlers=[])
