@@ -28,7 +28,8 @@ class UsageError(Exception):
 
 
 class StartupError(Exception):
-    """Slack could not be reached at start: not the operator's mistake, so exit status 1."""
+    """Something outside TripDesk failed (Slack unreachable at start, the database refusing
+    work): not the operator's mistake, so exit status 1."""
 
 
 class Parser(argparse.ArgumentParser):
@@ -202,6 +203,8 @@ def _console(args, settings: Settings) -> int:
 
 
 def _import(args, settings: Settings) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from services.importing import ImportFailed, import_calendar, read_source
 
     team_id = args.team or _team_from_token(settings)
@@ -213,6 +216,8 @@ def _import(args, settings: Settings) -> int:
         )
     except ImportFailed as error:
         raise UsageError(f"import failed, nothing was changed: {error}") from None
+    except SQLAlchemyError as error:
+        raise StartupError(f"import failed, nothing was changed: the database refused it ({_first_line(error)})") from None
     print(report.summary(args.source))
     return 0
 

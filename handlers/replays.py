@@ -15,6 +15,7 @@ from collections.abc import Callable
 from slack_bolt import App, BoltResponse
 from sqlalchemy.exc import SQLAlchemyError
 
+from storage.db import brief_lock_wait
 from storage.replays import remember
 from tripdesk.context import AppContext
 
@@ -36,11 +37,11 @@ def register(app: App, ctx: AppContext) -> None:
         if key is None:
             return next()
         try:
-            with ctx.session() as session, session.begin():
+            with ctx.session() as session, session.begin(), brief_lock_wait(session, 250):
                 first = remember(session, key=key, now=ctx.clock())
         except SQLAlchemyError as error:
-            # Without the database nothing can be changed twice; the listener says the schedule
-            # is unavailable.
+            # The database is down or another writer holds SQLite's lock: nothing can be changed
+            # twice then, and the listener gets the rest of Slack's 3 seconds to say so.
             log.warning("replay check skipped key=%s error=%s", key, type(error).__name__)
             return next()
         if not first:

@@ -21,11 +21,11 @@ from datetime import datetime, timedelta
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from blocks.reminder import reminder_message, undeliverable_message
 from domain.reminders import ON_TIME, lateness_limit, lead_phrase, remaining_phrase, why_no_reminders
-from storage.db import session
+from storage.db import is_unavailable, session
 from storage.models import Event, Reminder
 from storage.reminders import FAILED, PENDING, SENT, SKIPPED, claim_next, due_channels, extend, finish, next_wakeup, release_all, supersede_overdue
 
@@ -124,21 +124,31 @@ class ReminderDeliverer:
             return None
         report = Report()
         try:
-            while self._wanted.is_set() and not self._stop.is_set() and not self._still_paused():
-                self._wanted.clear()
-                now = self.clock()
-                with session(self.engine) as db, db.begin():
-                    report.superseded += supersede_overdue(db, now=now)
-                    channels = due_channels(db, now=now)
-                if not channels:
-                    break
-                with ThreadPoolExecutor(max_workers=min(len(channels), MAX_CHANNEL_THREADS), thread_name_prefix="remind") as pool:
-                    list(pool.map(lambda channel: self._drain_safely(channel, report), channels))
-                self._wanted.set()  # rows may have come due while this pass ran
+            self._deliver_due(report)
+            wakeup = self.next_wakeup()
+        except SQLAlchemyError as error:
+            if not is_unavailable(error):
+                raise
+            # Nothing is lost: the rows wait in the database, and the next sweep looks again.
+            log.warning("database unavailable, reminders wait for the next sweep: %s", type(error).__name__)
+            return None
         finally:
             self._running.release()
-        self.on_idle(self.next_wakeup())
+        self.on_idle(wakeup)
         return report
+
+    def _deliver_due(self, report: Report) -> None:
+        while self._wanted.is_set() and not self._stop.is_set() and not self._still_paused():
+            self._wanted.clear()
+            now = self.clock()
+            with session(self.engine) as db, db.begin():
+                report.superseded += supersede_overdue(db, now=now)
+                channels = due_channels(db, now=now)
+            if not channels:
+                break
+            with ThreadPoolExecutor(max_workers=min(len(channels), MAX_CHANNEL_THREADS), thread_name_prefix="remind") as pool:
+                list(pool.map(lambda channel: self._drain_safely(channel, report), channels))
+            self._wanted.set()  # rows may have come due while this pass ran
 
     def next_wakeup(self) -> datetime | None:
         with session(self.engine) as db:

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session, create_engine
 
 
+# How long a statement waits for another writer's lock, or a connection for the server: short
+# enough that a request still gets its answer ("the schedule is unavailable") within Slack's
+# 3 seconds. Work that can wait (reminders, imports) retries on its own.
+LOCK_WAIT_SECONDS = 1.5
+CONNECT_TIMEOUT_SECONDS = 2
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": LOCK_WAIT_SECONDS})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     # pre_ping: a replica survives PostgreSQL restarts without serving a dead connection.
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS})
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -22,8 +31,22 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # WAL lets the console, an import and the bot read while another writes.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute(f"PRAGMA busy_timeout={int(LOCK_WAIT_SECONDS * 1000)}")
     cursor.close()
+
+
+@contextmanager
+def brief_lock_wait(session: Session, milliseconds: int):
+    """Within this block, an SQLite write waits at most `milliseconds` for another writer."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql(f"PRAGMA busy_timeout={int(milliseconds)}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={int(LOCK_WAIT_SECONDS * 1000)}")
 
 
 def session(engine: Engine) -> Session:

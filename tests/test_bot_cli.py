@@ -81,6 +81,25 @@ def test_a_broken_file_imports_nothing(tmp_path):
     assert count_events(tmp_path) == 0
 
 
+def test_an_import_the_database_refuses_says_so_in_one_line(tmp_path):
+    """Another process holds SQLite's write lock for longer than an import waits."""
+    import sqlite3
+
+    assert run("migrate", cwd=tmp_path).returncode == 0
+    other = sqlite3.connect(tmp_path / "tripdesk.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        result = run("import", str(SAMPLE), "--team", "T0NEWSROOM", cwd=tmp_path)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert result.returncode == 1, result
+    assert result.stderr.strip().splitlines() == [
+        "bot.py: import failed, nothing was changed: the database refused it (database is locked)"
+    ]
+    assert count_events(tmp_path) == 0
+
+
 def test_import_refusals(tmp_path):
     assert_one_line_refusal(run("import", "nowhere.ics", "--team", "T1", cwd=tmp_path), "no such file: nowhere.ics")
     (tmp_path / "notes.txt").write_text("hello")
