@@ -95,6 +95,38 @@ def test_forged_requests_get_401(process):
     assert response.status_code == 401
 
 
+def test_logs_are_json_lines_with_request_ids_and_no_secret(tmp_path, database_url, engine, fake_slack):
+    token = "xoxb-2222222222-3333333333-SeCrEtToKeNvAlUe0123456789"
+    env = {**bot_env(tmp_path, database_url, fake_slack), "SLACK_BOT_TOKEN": token}
+    bot, base = start_bot(env, tmp_path)
+    try:
+        form = {"Content-Type": "application/x-www-form-urlencoded"}
+        body = command_body("blinken")
+        assert httpx.post(f"{base}/slack/events", content=body, headers={**form, **sign(body)}).status_code == 200
+        forged = command_body("blinken")
+        assert httpx.post(f"{base}/slack/events", content=forged, headers={**form, **sign(forged, secret="forged")}).status_code == 401
+        fake_slack.fail("views.open", "invalid_auth")  # an error Slack answers with, logged with its context
+        add = command_body("add")
+        reply = httpx.post(f"{base}/slack/events", content=add, headers={**form, **sign(add)})
+        assert "Slack could not open the form (invalid_auth)" in reply.text
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        bot.wait(timeout=15)
+    log = open(bot.log_path).read()
+    assert token not in log and SIGNING_SECRET not in log
+    entries = [json.loads(line) for line in log.splitlines() if line.strip()]  # every line is one JSON object
+    requests = [e for e in entries if e["msg"].startswith("slack request")]
+    assert len(requests) == 3 and all(e["request"].startswith("r-") for e in requests)
+    (failure,) = [e for e in entries if e["msg"].startswith("views.open failed")]
+    assert failure["level"] == "error" and "error=invalid_auth" in failure["msg"]
+    assert failure["request"] == next(e["request"] for e in requests if "name=/trip" in e["msg"] and "status=200" in e["msg"] and e is not requests[0])
+
+
+def test_env_files_stay_out_of_git():
+    ignored = subprocess.run(["git", "check-ignore", "-q", ".env"], cwd=ROOT)
+    assert ignored.returncode == 0
+
+
 def test_sigterm_stops_the_bot_quickly(process):
     bot, _base = process
     started = time.monotonic()

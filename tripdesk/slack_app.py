@@ -29,6 +29,9 @@ logging.getLogger("slack_bolt.App").addFilter(_DropTokenSkippedWarning())
 # Listeners call Slack before they acknowledge (opening a form, checking a channel): a call
 # must give up in time for the acknowledgement to reach Slack within its 3 seconds.
 REQUEST_TIMEOUT = 2
+# Listeners run on Bolt's executor while the web server's thread waits for their ack: as many
+# as the server's own worker threads (Starlette's default, 40), so a burst does not queue twice.
+LISTENER_THREADS = 40
 
 
 def web_client(ctx: AppContext, *, timeout: float = REQUEST_TIMEOUT) -> WebClient:
@@ -47,7 +50,7 @@ def delivery_client(ctx: AppContext) -> WebClient:
 def create_app(ctx: AppContext, *, client: WebClient | None = None) -> App:
     app = App(
         signing_secret=ctx.settings.slack_signing_secret,
-        listener_executor=ContextExecutor(),
+        listener_executor=ContextExecutor(max_workers=LISTENER_THREADS),
         client=client or web_client(ctx),  # carries the bot token and SLACK_API_URL
         # auth.test now, once: Bolt would otherwise call it on the first request, and a Slack
         # outage at that moment would fail the request. `bot.py` checks the token before this,
