@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import statistics
 import threading
 import time
@@ -20,7 +21,8 @@ def signed(text: str) -> tuple[bytes, dict[str, str]]:
     body = urlencode({
         "token": "x", "team_id": TEAM, "team_domain": "bench", "channel_id": "C0BENCH", "channel_name": "bench",
         "user_id": "U0BENCH", "user_name": "bench", "command": "/trip", "text": text, "api_app_id": "A0BENCH",
-        "response_url": "http://127.0.0.1:9/response", "trigger_id": "1.2.3",
+        # A trigger of its own, as Slack gives every command: a repeated one is a replay, answered empty.
+        "response_url": "http://127.0.0.1:9/response", "trigger_id": f"{time.time_ns()}.{secrets.token_hex(8)}",
     })
     timestamp = str(int(time.time()))
     signature = SignatureVerifier(SECRET).generate_signature(timestamp=timestamp, body=body)

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import logging
-
-from sqlalchemy.exc import OperationalError
-
-from blocks.help import notice_message
 from blocks.listing import listing_message
 from services.itinerary import ListingRequest, build_listing
 from tripdesk.context import AppContext
-
-log = logging.getLogger(__name__)
 
 UNAVAILABLE = "The schedule is unavailable right now. Try again in a moment."
 
@@ -19,13 +12,8 @@ UNAVAILABLE = "The schedule is unavailable right now. Try again in a moment."
 def listing_reply(
     ctx: AppContext, *, team_id: str, user_id: str, request: ListingRequest, shared_by: str | None = None
 ) -> dict:
-    try:
-        with ctx.session() as session:
-            listing = build_listing(
-                session, team_id=team_id, request=request, now=ctx.clock(), newsroom_tz=ctx.settings.newsroom_tz, user_id=user_id
-            )
-            return listing_message(listing, newsroom_tz=ctx.settings.newsroom_tz, shared_by=shared_by)
-    except OperationalError:
-        # The database is down or locked: say so rather than leave the user with Slack's timeout.
-        log.exception("schedule query failed team=%s mode=%s", team_id, request.mode)
-        return notice_message(UNAVAILABLE)
+    with ctx.session() as session:
+        listing = build_listing(
+            session, team_id=team_id, request=request, now=ctx.clock(), newsroom_tz=ctx.settings.newsroom_tz, user_id=user_id
+        )
+        return listing_message(listing, newsroom_tz=ctx.settings.newsroom_tz, shared_by=shared_by)

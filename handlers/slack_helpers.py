@@ -6,27 +6,16 @@ import logging
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from storage.db import session
 from storage.editing import set_thread
 from storage.models import Event
 from tripdesk.context import AppContext
+from tripdesk.slack_failures import SLACK_FAILURES, slack_error
 
 log = logging.getLogger(__name__)
 
-# What a Web API call raises when Slack fails: an error answer (5xx included), or the network
-# (refused, reset, timed out).
-SLACK_FAILURES = (SlackClientError, OSError)
-
 REFUSED = "Only the desk's editors can change the schedule. Ask one of them, or an admin to add you to TRIPDESK_EDITORS."
-
-
-def slack_error(error: Exception) -> str:
-    """Slack's error code, or what went wrong on the way, for logs and for the user."""
-    if isinstance(error, SlackApiError):
-        return str(error.response.get("error") or f"HTTP {error.response.status_code}")
-    return "no answer in time" if isinstance(error, TimeoutError) else "not reachable"
 
 
 def state_values(view: dict) -> dict:

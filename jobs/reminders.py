@@ -28,6 +28,7 @@ from domain.reminders import ON_TIME, lateness_limit, lead_phrase, remaining_phr
 from storage.db import is_unavailable, session
 from storage.models import Event, Reminder
 from storage.reminders import FAILED, PENDING, SENT, SKIPPED, claim_next, due_channels, extend, finish, next_wakeup, release_all, supersede_overdue
+from tripdesk.slack_failures import SLACK_FAILURES, slack_error
 
 log = logging.getLogger(__name__)
 
@@ -177,7 +178,7 @@ class ReminderDeliverer:
             return False
         try:
             self.client.auth_test()
-        except (SlackApiError, OSError):
+        except SLACK_FAILURES:
             return True
         log.warning("Slack accepts the bot token again: reminder delivery resumes")
         self.paused = None
@@ -250,7 +251,7 @@ class ReminderDeliverer:
             try:
                 ts = self._already_posted(reminder, thread)
             except SLACK_FAILURES as error:
-                return self._retry_later(reminder, f"{UNCERTAIN}could not check the channel: {_describe(error)}")
+                return self._retry_later(reminder, f"{UNCERTAIN}could not check the channel: {slack_error(error)}")
             if ts is not None:
                 log.info("reminder had been sent after all reminder=%s channel=%s ts=%s", reminder.id, channel, ts)
                 return self._finish(reminder.id, SENT, message_ts=ts, sent_at=self.clock(), late=late, last_error=None)
@@ -285,7 +286,7 @@ class ReminderDeliverer:
                 return self._finish(reminder.id, FAILED, last_error=code)
             except OSError as error:  # connection refused, reset, timed out
                 refused = isinstance(getattr(error, "reason", error), ConnectionRefusedError)
-                return self._retry_later(reminder, ("" if refused else UNCERTAIN) + f"network: {_describe(error)}")
+                return self._retry_later(reminder, ("" if refused else UNCERTAIN) + f"network: {slack_error(error)}")
             finally:
                 self._posting.discard(reminder.id)
             log.info("reminder sent reminder=%s event=%s channel=%s late=%s", reminder.id, event.id, channel, late)
@@ -339,15 +340,6 @@ class ReminderDeliverer:
             self.client.chat_postMessage(channel=event.created_by, **undeliverable_message(event, channel_id=channel, error=code))
         except (SlackApiError, OSError) as error:
             log.error("could not tell the creator user=%s event=%s: %s", event.created_by, event.id, error)
-
-
-SLACK_FAILURES = (SlackApiError, OSError)
-
-
-def _describe(error: Exception) -> str:
-    if isinstance(error, SlackApiError):
-        return str(error.response.get("error") or f"HTTP {error.response.status_code}")
-    return str(getattr(error, "reason", None) or error) or type(error).__name__
 
 
 def _retrying(work: Callable, attempts: int = 8):

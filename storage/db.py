@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, event, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session, create_engine
@@ -21,7 +22,9 @@ POOL_SIZE = 40
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": LOCK_WAIT_SECONDS}, pool_size=POOL_SIZE, max_overflow=0)
+        in_memory = make_url(url).database in (None, "", ":memory:")  # one shared connection, no pool to size
+        pool = {} if in_memory else {"pool_size": POOL_SIZE, "max_overflow": 0}
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": LOCK_WAIT_SECONDS}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     # pre_ping: a replica survives PostgreSQL restarts without serving a dead connection.

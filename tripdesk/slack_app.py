@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
 import handlers
 from tripdesk.context import AppContext
-from tripdesk.logs import ContextExecutor
+from tripdesk.logs import ContextExecutor, request_id, request_scope
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,14 @@ def create_app(ctx: AppContext, *, client: WebClient | None = None) -> App:
         # to say clearly what is wrong with it.
         token_verification_enabled=True,
     )
+
+    @app.middleware
+    def request_ids(next: Callable[[], BoltResponse]) -> BoltResponse:
+        # The HTTP server names each request before dispatching it; Socket Mode does not.
+        if request_id() is not None:
+            return next()
+        with request_scope():
+            return next()
 
     handlers.register(app, ctx)
     return app
