@@ -63,3 +63,22 @@ def test_forged_commands_get_401(bot, fake_slack, case):
     response = bot.http.post("/slack/events", content=body.encode(), headers={"Content-Type": FORM, **headers})
     assert response.status_code == 401
     assert slack_calls(fake_slack) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("[1, 2]", "application/json"),
+        ("{not json", "application/json"),
+        ('{"actions": ["x"], "view": 3, "event": [1]}', "application/json"),
+        ("payload=%7B%22actions%22%3A%5Bnull%5D%7D", FORM),
+        ("\u0000\xff", FORM),
+    ],
+)
+def test_bodies_slack_never_sends_are_refused_without_a_500(bot, fake_slack, body, content_type):
+    def post(headers: dict):
+        return bot.http.post("/slack/events", content=body.encode("utf-8", "surrogatepass"), headers={"Content-Type": content_type, **headers})
+
+    assert post(forged_headers(body)["wrong secret"]).status_code in (400, 401)
+    assert post(sign(body)).status_code < 500  # signed, so from Slack in name: still no 500
+    assert slack_calls(fake_slack) == []

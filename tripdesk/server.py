@@ -48,7 +48,12 @@ def asgi_app(*, engine: Engine, bolt: App | None, on_shutdown: Callable[[], None
                 # Bolt's verifier would fail on a timestamp that is not a number with a 500.
                 return JSONResponse({"error": "invalid request"}, status_code=401)
             body = await request.body()
-            slack_request = SlackRequest(body=body.decode("utf-8", "replace"), query=request.query_params, headers=request.headers)
+            try:
+                slack_request = SlackRequest(body=body.decode("utf-8", "replace"), query=request.query_params, headers=request.headers)
+            except (ValueError, TypeError, AttributeError):
+                # Not a body Slack sends (a JSON array, broken JSON): Bolt fails on it before
+                # checking the signature.
+                return JSONResponse({"error": "invalid request"}, status_code=400)
             response = await run_in_threadpool(_dispatch, bolt, slack_request, request.headers.get("x-slack-retry-num"))
             return to_starlette_response(response)
 
@@ -80,14 +85,14 @@ def _dispatch(bolt: App, request: SlackRequest, retry: str | None) -> BoltRespon
 
 def _name(body: dict) -> str | None:
     """The command, action, form or event a request is about: what an operator looks for."""
-    if body.get("command"):
-        return body["command"]
-    if body.get("actions"):
-        return (body["actions"][0] or {}).get("action_id")
-    if isinstance(body.get("view"), dict):
-        return body["view"].get("callback_id")
-    if isinstance(body.get("event"), dict):
-        return body["event"].get("type")
+    # Also logged for refused requests, whose bodies can be anything.
+    actions = body.get("actions")
+    for found in (body.get("command"), actions[0] if isinstance(actions, list) and actions else None, body.get("view"), body.get("event")):
+        if isinstance(found, str):
+            return found
+        if isinstance(found, dict):
+            name = found.get("action_id") or found.get("callback_id") or found.get("type")
+            return name if isinstance(name, str) else None
     return None
 
 
