@@ -16,6 +16,7 @@ from storage.db import session
 from storage.models import Reminder
 from storage.reminders import claim_next, finish
 from tests.support.schedule import add_event
+from tests.support.waiting import wait_until
 
 START = datetime(2024, 4, 2, 8, 0, tzinfo=UTC)  # 10:00 in Paris
 
@@ -386,12 +387,3 @@ def test_an_uncertain_post_is_not_repeated_blindly_when_the_channel_cannot_be_re
     at(clock, clock() + timedelta(seconds=10))
     make_deliverer().run_once()
     assert rows(engine)[60].status == "sent" and len(fake_slack.posts()) == 1
-
-
-def wait_until(condition, timeout: float = 5.0) -> None:
-    import time
-
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.02)
