@@ -1,9 +1,9 @@
 """TripDesk: where leaders and ministers will be, in your newsroom's Slack.
 
-    python bot.py                      run the bot (Socket Mode with SLACK_APP_TOKEN, else HTTP)
-    python bot.py console [--sample]   try it without Slack
-    python bot.py import PATH_OR_URL   import an iCalendar file or feed
-    python bot.py migrate              bring the database schema up to date
+python bot.py                      run the bot (Socket Mode with SLACK_APP_TOKEN, else HTTP)
+python bot.py console [--sample]   try it without Slack
+python bot.py import PATH_OR_URL   import an iCalendar file or feed
+python bot.py migrate              bring the database schema up to date
 """
 
 from __future__ import annotations
@@ -59,7 +59,9 @@ def _parser() -> Parser:
     commands.add_parser("run", help="run the bot (the default)").set_defaults(handler=_run)
 
     console = commands.add_parser("console", help="try TripDesk in the terminal, without Slack")
-    console.add_argument("--sample", action="store_true", help=f"load {SAMPLE.name} and set the clock to {SAMPLE_NOW:%d %B %Y}")
+    console.add_argument(
+        "--sample", action="store_true", help=f"load {SAMPLE.name} and set the clock to {SAMPLE_NOW:%d %B %Y}"
+    )
     console.add_argument("--at", type=_instant, help="pretend it is this time (ISO 8601, e.g. 2024-04-01T09:00Z)")
     console.set_defaults(handler=_console)
 
@@ -114,8 +116,13 @@ def _run(_args, settings: Settings) -> int:
     replica = replica_name()
     deliverer = ReminderDeliverer(engine=ctx.engine, client=delivery_client(ctx), clock=system_clock, replica=replica)
     agenda = DailyAgenda(
-        engine=ctx.engine, client=delivery_client(ctx), clock=system_clock, newsroom_tz=settings.newsroom_tz,
-        channel_id=settings.default_channel, team_id=team_id, replica=replica,
+        engine=ctx.engine,
+        client=delivery_client(ctx),
+        clock=system_clock,
+        newsroom_tz=settings.newsroom_tz,
+        channel_id=settings.default_channel,
+        team_id=team_id,
+        replica=replica,
     )
     jobs = Jobs(deliverer=deliverer, agenda=agenda, settings=settings)
     ctx = replace(ctx, on_schedule_change=jobs.wake)
@@ -171,7 +178,9 @@ def _check_token(client):
     except SlackApiError as error:
         code = error.response.get("error")
         if code in ("invalid_auth", "not_authed", "token_revoked", "account_inactive"):
-            raise ConfigError(f"SLACK_BOT_TOKEN was refused by Slack ({code}): copy it again from the app's OAuth & Permissions page") from None
+            raise ConfigError(
+                f"SLACK_BOT_TOKEN was refused by Slack ({code}): copy it again from the app's OAuth & Permissions page"
+            ) from None
         log.warning("auth.test failed (%s); starting anyway", code)
     except OSError as error:
         log.warning("could not reach Slack to check the token (%s); starting anyway", error)
@@ -189,8 +198,13 @@ def _console(args, settings: Settings) -> int:
     if args.sample:
         try:
             report = import_calendar(
-                engine, team_id=TEAM_ID, data=SAMPLE.read_bytes(), fallback_tz=settings.newsroom_tz.key,
-                actor="import", now=datetime.now(UTC), default_channel=settings.default_channel,
+                engine,
+                team_id=TEAM_ID,
+                data=SAMPLE.read_bytes(),
+                fallback_tz=settings.newsroom_tz.key,
+                actor="import",
+                now=datetime.now(UTC),
+                default_channel=settings.default_channel,
             )
         except ImportFailed as error:
             raise ConfigError(f"the sample could not be loaded: {error}") from None
@@ -211,13 +225,20 @@ def _import(args, settings: Settings) -> int:
     try:
         data = read_source(args.source)
         report = import_calendar(
-            _engine(settings), team_id=team_id, data=data, fallback_tz=settings.newsroom_tz.key,
-            actor="import", now=datetime.now(UTC), default_channel=settings.default_channel,
+            _engine(settings),
+            team_id=team_id,
+            data=data,
+            fallback_tz=settings.newsroom_tz.key,
+            actor="import",
+            now=datetime.now(UTC),
+            default_channel=settings.default_channel,
         )
     except ImportFailed as error:
         raise UsageError(f"import failed, nothing was changed: {error}") from None
     except SQLAlchemyError as error:
-        raise StartupError(f"import failed, nothing was changed: the database refused it ({_first_line(error)})") from None
+        raise StartupError(
+            f"import failed, nothing was changed: the database refused it ({_first_line(error)})"
+        ) from None
     print(report.summary(args.source))
     return 0
 

@@ -33,13 +33,25 @@ from tripdesk.local_slack import LocalSlack
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="a smoke run of under a minute (SQLite, small sizes)")
-    parser.add_argument("--postgres", default=os.environ.get("TEST_POSTGRES_URL"), help="admin URL of a PostgreSQL server to benchmark on too")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("TEST_POSTGRES_URL"),
+        help="admin URL of a PostgreSQL server to benchmark on too",
+    )
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "latest.json")
     args = parser.parse_args()
     quick = args.quick
     work = Path(tempfile.mkdtemp(prefix="tripdesk-bench-"))
     databases = {"sqlite": None} if quick or not args.postgres else {"sqlite": None, "postgresql": args.postgres}
-    results: dict = {"machine": _machine(), "quick": quick, "started": datetime.now(UTC).isoformat(timespec="seconds"), "latency": [], "burst": [], "timeliness": [], "import": {}}
+    results: dict = {
+        "machine": _machine(),
+        "quick": quick,
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "latency": [],
+        "burst": [],
+        "timeliness": [],
+        "import": {},
+    }
 
     results["import"] = _import(work, 1_000 if quick else 10_000)
     slack = LocalSlack(team_id=TEAM).start()
@@ -55,9 +67,13 @@ def main() -> int:
                 conc_bot = concurrent(bot.base, 20, 5 if quick else 25)
                 conc_floor = concurrent(floor.base, 20, 5 if quick else 25)
                 row = {
-                    "database": kind, "events": size, "startup_s": round(bot.startup_seconds, 2),
-                    "sequential": summary(seq_bot), "floor_sequential": summary(seq_floor),
-                    "concurrent_20": summary(conc_bot), "floor_concurrent_20": summary(conc_floor),
+                    "database": kind,
+                    "events": size,
+                    "startup_s": round(bot.startup_seconds, 2),
+                    "sequential": summary(seq_bot),
+                    "floor_sequential": summary(seq_floor),
+                    "concurrent_20": summary(conc_bot),
+                    "floor_concurrent_20": summary(conc_floor),
                 }
                 row["p50_ratio"] = round(row["sequential"]["p50_ms"] / row["floor_sequential"]["p50_ms"], 2)
                 row["peak_rss_mb"] = round(bot.peak_rss_mb(), 1)
@@ -71,14 +87,33 @@ def main() -> int:
     slack.stop()
 
     for kind, admin_url in databases.items():
-        for bots in ((1,) if kind == "sqlite" else (1, 2)):
+        for bots in (1,) if kind == "sqlite" else (1, 2):
             url, engine, drop = _fresh_database(kind, admin_url, work)
-            results["burst"].append({"database": kind, **burst(engine, url, bots=bots, count=50 if quick else 1000, channels=10 if quick else 50, log_dir=work)})
+            results["burst"].append(
+                {
+                    "database": kind,
+                    **burst(
+                        engine, url, bots=bots, count=50 if quick else 1000, channels=10 if quick else 50, log_dir=work
+                    ),
+                }
+            )
             engine.dispose()
             drop()
             print(f"burst: {results['burst'][-1]}", file=sys.stderr)
         url, engine, drop = _fresh_database(kind, admin_url, work)
-        results["timeliness"].append({"database": kind, **timeliness(engine, url, background=1_000 if quick else 10_000, sample=20 if quick else 200, spread=10 if quick else 60, log_dir=work)})
+        results["timeliness"].append(
+            {
+                "database": kind,
+                **timeliness(
+                    engine,
+                    url,
+                    background=1_000 if quick else 10_000,
+                    sample=20 if quick else 200,
+                    spread=10 if quick else 60,
+                    log_dir=work,
+                ),
+            }
+        )
         engine.dispose()
         drop()
         print(f"timeliness: {results['timeliness'][-1]}", file=sys.stderr)
@@ -91,7 +126,12 @@ def main() -> int:
 
 
 def _machine() -> dict:
-    return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(), "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+    }
 
 
 def _fresh_database(kind: str, admin_url: str | None, work: Path):
@@ -121,38 +161,64 @@ def _import(work: Path, count: int) -> dict:
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//TripDesk bench//EN"]
     for n in range(count):
         lines += [
-            "BEGIN:VEVENT", f"UID:bench-ics-{n}@tripdesk", "DTSTAMP:20240101T000000Z", f"SUMMARY:Meeting {n} on Ukraine",
-            f"DTSTART;TZID=Europe/Paris:2027{1 + n % 12:02d}{1 + n % 28:02d}T{8 + n % 10:02d}0000", "DURATION:PT1H",
-            "LOCATION:Foreign ministry\\, Paris\\, France", "STATUS:CONFIRMED", "CATEGORIES:Bilateral meeting",
-            "ATTENDEE;CN=Antony Blinken:mailto:a@example.org", "ATTENDEE;CN=Stéphane Séjourné:mailto:s@example.org", "END:VEVENT",
+            "BEGIN:VEVENT",
+            f"UID:bench-ics-{n}@tripdesk",
+            "DTSTAMP:20240101T000000Z",
+            f"SUMMARY:Meeting {n} on Ukraine",
+            f"DTSTART;TZID=Europe/Paris:2027{1 + n % 12:02d}{1 + n % 28:02d}T{8 + n % 10:02d}0000",
+            "DURATION:PT1H",
+            "LOCATION:Foreign ministry\\, Paris\\, France",
+            "STATUS:CONFIRMED",
+            "CATEGORIES:Bilateral meeting",
+            "ATTENDEE;CN=Antony Blinken:mailto:a@example.org",
+            "ATTENDEE;CN=Stéphane Séjourné:mailto:s@example.org",
+            "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")
     path = work / "bench.ics"
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
     env = {"PATH": os.environ["PATH"], "HOME": str(work), "DATABASE_URL": f"sqlite:///{work}/import.db"}
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, str(ROOT / "bot.py"), "import", str(path), "--team", TEAM], env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), "import", str(path), "--team", TEAM],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     elapsed = time.perf_counter() - started
     # Run before any other child: the children's peak is then the import's own.
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"events": count, "seconds": round(elapsed, 2), "peak_rss_mb": round(peak_kb / 1024, 1), "output": (result.stdout or result.stderr).strip()[:200]}
+    return {
+        "events": count,
+        "seconds": round(elapsed, 2),
+        "peak_rss_mb": round(peak_kb / 1024, 1),
+        "output": (result.stdout or result.stderr).strip()[:200],
+    }
 
 
 def _print(results: dict) -> None:
     print(f"\nMachine: {results['machine']}")
     print("\nCommand latency (ms, client side; floor = minimal Bolt app, same server stack)")
-    print(f"{'db':<11}{'events':>8} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7} {'floor p50':>10} {'ratio':>6} {'20c p99':>8} {'20c max':>8} {'start s':>8} {'RSS MB':>7}")
+    print(
+        f"{'db':<11}{'events':>8} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7} {'floor p50':>10} {'ratio':>6} {'20c p99':>8} {'20c max':>8} {'start s':>8} {'RSS MB':>7}"
+    )
     for row in results["latency"]:
         s, f, c = row["sequential"], row["floor_sequential"], row["concurrent_20"]
-        print(f"{row['database']:<11}{row['events']:>8} {s['p50_ms']:>7} {s['p95_ms']:>7} {s['p99_ms']:>7} {s['max_ms']:>7} {f['p50_ms']:>10} {row['p50_ratio']:>6} {c['p99_ms']:>8} {c['max_ms']:>8} {row['startup_s']:>8} {row['peak_rss_mb']:>7}")
+        print(
+            f"{row['database']:<11}{row['events']:>8} {s['p50_ms']:>7} {s['p95_ms']:>7} {s['p99_ms']:>7} {s['max_ms']:>7} {f['p50_ms']:>10} {row['p50_ratio']:>6} {c['p99_ms']:>8} {c['max_ms']:>8} {row['startup_s']:>8} {row['peak_rss_mb']:>7}"
+        )
     print("\nReminder burst (fake Slack: 1 message/s/channel, 429 + Retry-After beyond)")
     for row in results["burst"]:
         late = row["lateness"]
-        print(f"{row['database']:<11} bots={row['bots']} {row['reminders']} in {row['channels']} channels: last after {row['last_delivered_s']} s (floor {row['floor_s']} s, ratio {row['ratio']}), lateness p50 {late.get('p50_ms')} ms p99 {late.get('p99_ms')} ms max {late.get('max_ms')} ms, duplicates {row['duplicates']}, losses {row['losses']}, 429s {row['rate_limited_429']}")
+        print(
+            f"{row['database']:<11} bots={row['bots']} {row['reminders']} in {row['channels']} channels: last after {row['last_delivered_s']} s (floor {row['floor_s']} s, ratio {row['ratio']}), lateness p50 {late.get('p50_ms')} ms p99 {late.get('p99_ms')} ms max {late.get('max_ms')} ms, duplicates {row['duplicates']}, losses {row['losses']}, 429s {row['rate_limited_429']}"
+        )
     print("\nTimeliness")
     for row in results["timeliness"]:
         late = row["lateness"]
-        print(f"{row['database']:<11} {row['sample']} due within {row['spread_s']} s among {row['pending']} pending: delivered {row['delivered']}, lateness p50 {late.get('p50_ms')} ms p99 {late.get('p99_ms')} ms max {late.get('max_ms')} ms")
+        print(
+            f"{row['database']:<11} {row['sample']} due within {row['spread_s']} s among {row['pending']} pending: delivered {row['delivered']}, lateness p50 {late.get('p50_ms')} ms p99 {late.get('p99_ms')} ms max {late.get('max_ms')} ms"
+        )
     imp = results["import"]
     print(f"\nImport of a {imp['events']}-event .ics: {imp['seconds']} s, peak RSS {imp['peak_rss_mb']} MB")
 

@@ -1,6 +1,6 @@
 """The floor: a minimal Bolt app with one no-op /trip, on TripDesk's own server stack.
 
-    python -m bench.floor_app PORT SIGNING_SECRET SLACK_API_URL
+python -m bench.floor_app PORT SIGNING_SECRET SLACK_API_URL
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from tripdesk.server import asgi_app, serve
 
 
 def main(port: int, secret: str, api_url: str) -> None:
-    app = App(signing_secret=secret, client=WebClient(token="xoxb-floor", base_url=api_url), token_verification_enabled=False)
+    app = App(
+        signing_secret=secret, client=WebClient(token="xoxb-floor", base_url=api_url), token_verification_enabled=False
+    )
 
     @app.command("/trip")
     def noop(ack) -> None:

@@ -14,19 +14,47 @@ from slack_sdk.signature import SignatureVerifier
 from bench.data import TEAM
 from bench.processes import SECRET
 
-QUERIES = ["blinken", "macron", "lavrov", "paris", "brussels", "kyiv", "nato", "summit", "ukraine", "zzqx", "blinkin", "week"]
+QUERIES = [
+    "blinken",
+    "macron",
+    "lavrov",
+    "paris",
+    "brussels",
+    "kyiv",
+    "nato",
+    "summit",
+    "ukraine",
+    "zzqx",
+    "blinkin",
+    "week",
+]
 
 
 def signed(text: str) -> tuple[bytes, dict[str, str]]:
-    body = urlencode({
-        "token": "x", "team_id": TEAM, "team_domain": "bench", "channel_id": "C0BENCH", "channel_name": "bench",
-        "user_id": "U0BENCH", "user_name": "bench", "command": "/trip", "text": text, "api_app_id": "A0BENCH",
-        # A trigger of its own, as Slack gives every command: a repeated one is a replay, answered empty.
-        "response_url": "http://127.0.0.1:9/response", "trigger_id": f"{time.time_ns()}.{secrets.token_hex(8)}",
-    })
+    body = urlencode(
+        {
+            "token": "x",
+            "team_id": TEAM,
+            "team_domain": "bench",
+            "channel_id": "C0BENCH",
+            "channel_name": "bench",
+            "user_id": "U0BENCH",
+            "user_name": "bench",
+            "command": "/trip",
+            "text": text,
+            "api_app_id": "A0BENCH",
+            # A trigger of its own, as Slack gives every command: a repeated one is a replay, answered empty.
+            "response_url": "http://127.0.0.1:9/response",
+            "trigger_id": f"{time.time_ns()}.{secrets.token_hex(8)}",
+        }
+    )
     timestamp = str(int(time.time()))
     signature = SignatureVerifier(SECRET).generate_signature(timestamp=timestamp, body=body)
-    return body.encode(), {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": signature}
+    return body.encode(), {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": timestamp,
+        "X-Slack-Signature": signature,
+    }
 
 
 def one(client: httpx.Client, base: str, text: str) -> float:
@@ -78,4 +106,10 @@ def summary(times: list[float]) -> dict[str, float]:
     def pct(p: float) -> float:
         return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
 
-    return {"n": len(ordered), "p50_ms": round(statistics.median(ordered) * 1000, 2), "p95_ms": round(pct(0.95), 2), "p99_ms": round(pct(0.99), 2), "max_ms": round(ordered[-1] * 1000, 2)}
+    return {
+        "n": len(ordered),
+        "p50_ms": round(statistics.median(ordered) * 1000, 2),
+        "p95_ms": round(pct(0.95), 2),
+        "p99_ms": round(pct(0.99), 2),
+        "max_ms": round(ordered[-1] * 1000, 2),
+    }

@@ -79,4 +79,6 @@ def start_bot(*, database_url: str, api_url: str, log_dir: Path, **extra: str) -
 def start_floor(*, api_url: str, log_dir: Path) -> Process:
     port = free_port()
     env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), "PYTHONPATH": str(ROOT)}
-    return Process([sys.executable, "-m", "bench.floor_app", str(port), SECRET, api_url], env, port, log_dir / f"floor-{port}.log")
+    return Process(
+        [sys.executable, "-m", "bench.floor_app", str(port), SECRET, api_url], env, port, log_dir / f"floor-{port}.log"
+    )

@@ -21,7 +21,15 @@ TEAM = "T0BENCH"
 
 
 def add(engine: Engine, *, title: str, start: datetime, channel: str) -> None:
-    draft = EventDraft(uid=new_uid(), title=title, starts_at=start, tz="Europe/Paris", kind=Kind.BILATERAL, status=Status.CONFIRMED, city="Paris")
+    draft = EventDraft(
+        uid=new_uid(),
+        title=title,
+        starts_at=start,
+        tz="Europe/Paris",
+        kind=Kind.BILATERAL,
+        status=Status.CONFIRMED,
+        city="Paris",
+    )
     form = EventInput(draft=draft, trip_id=None, channel_id=channel, lead_times=(60,), past_record=False)
     save_event(engine, team_id=TEAM, actor="U0BENCH", form=form, now=datetime.now(UTC), default_channel=None)
 
@@ -34,7 +42,10 @@ def burst(engine: Engine, database_url: str, *, bots: int, count: int, channels:
     """`count` reminders due at one moment across `channels` channels."""
     slack = LocalSlack(team_id=TEAM).start()
     slack.post_interval = 1.0
-    procs = [start_bot(database_url=database_url, api_url=slack.base_url, log_dir=log_dir, TRIPDESK_SWEEP_SECONDS="1") for _ in range(bots)]
+    procs = [
+        start_bot(database_url=database_url, api_url=slack.base_url, log_dir=log_dir, TRIPDESK_SWEEP_SECONDS="1")
+        for _ in range(bots)
+    ]
     try:
         due = datetime.now(UTC) + timedelta(seconds=4 + count // 60)
         for n in range(count):
@@ -53,14 +64,23 @@ def burst(engine: Engine, database_url: str, *, bots: int, count: int, channels:
     floor = (count / channels - 1) * 1.0
     last = max(lateness) if lateness else float("nan")
     return {
-        "bots": bots, "reminders": count, "channels": channels, "delivered": len(unique),
-        "duplicates": len(posts) - len(unique), "losses": count - len(unique), "rate_limited_429": slack.rate_limited,
-        "last_delivered_s": round(last, 2), "floor_s": floor, "ratio": round(last / floor, 3) if floor else None,
+        "bots": bots,
+        "reminders": count,
+        "channels": channels,
+        "delivered": len(unique),
+        "duplicates": len(posts) - len(unique),
+        "losses": count - len(unique),
+        "rate_limited_429": slack.rate_limited,
+        "last_delivered_s": round(last, 2),
+        "floor_s": floor,
+        "ratio": round(last / floor, 3) if floor else None,
         "lateness": summary(lateness) if lateness else {},
     }
 
 
-def timeliness(engine: Engine, database_url: str, *, background: int, sample: int, spread: float, log_dir: Path) -> dict:
+def timeliness(
+    engine: Engine, database_url: str, *, background: int, sample: int, spread: float, log_dir: Path
+) -> dict:
     """`sample` reminders due within `spread` seconds among `background` pending over the next hours.
 
     All are scheduled before the bot starts, as they would be in a running newsroom."""
@@ -69,16 +89,43 @@ def timeliness(engine: Engine, database_url: str, *, background: int, sample: in
         events, reminders = [], []
         for n in range(background):
             start = now + timedelta(hours=2, seconds=n * 2)
-            events.append({
-                "id": 10_000_000 + n, "team_id": TEAM, "uid": f"later-{n}@bench", "title": f"Later {n}", "kind": Kind.OTHER,
-                "status": Status.CONFIRMED, "precision": Precision.EXACT, "starts_at": start, "finishes_at": start + timedelta(hours=1),
-                "tz": "Europe/Paris", "city": "", "country": "", "venue": "", "notes": "", "created_by": "import", "created_at": now,
-                "updated_by": "import", "updated_at": now, "version": 1, "past_record": False, "channel_id": f"C0LATER{n % 50:02d}",
-            })
-            reminders.append({
-                "team_id": TEAM, "event_id": 10_000_000 + n, "lead_minutes": 60, "channel_id": f"C0LATER{n % 50:02d}",
-                "due_at": start - timedelta(hours=1), "status": "pending", "attempts": 0, "late": False,
-            })
+            events.append(
+                {
+                    "id": 10_000_000 + n,
+                    "team_id": TEAM,
+                    "uid": f"later-{n}@bench",
+                    "title": f"Later {n}",
+                    "kind": Kind.OTHER,
+                    "status": Status.CONFIRMED,
+                    "precision": Precision.EXACT,
+                    "starts_at": start,
+                    "finishes_at": start + timedelta(hours=1),
+                    "tz": "Europe/Paris",
+                    "city": "",
+                    "country": "",
+                    "venue": "",
+                    "notes": "",
+                    "created_by": "import",
+                    "created_at": now,
+                    "updated_by": "import",
+                    "updated_at": now,
+                    "version": 1,
+                    "past_record": False,
+                    "channel_id": f"C0LATER{n % 50:02d}",
+                }
+            )
+            reminders.append(
+                {
+                    "team_id": TEAM,
+                    "event_id": 10_000_000 + n,
+                    "lead_minutes": 60,
+                    "channel_id": f"C0LATER{n % 50:02d}",
+                    "due_at": start - timedelta(hours=1),
+                    "status": "pending",
+                    "attempts": 0,
+                    "late": False,
+                }
+            )
         for table, rows in ((Event, events), (Reminder, reminders)):
             for chunk in range(0, len(rows), 5000):
                 connection.execute(insert(table.__table__), rows[chunk : chunk + 5000])
@@ -100,4 +147,10 @@ def timeliness(engine: Engine, database_url: str, *, background: int, sample: in
         proc.stop()
         slack.stop()
     lateness = [at - dues[t] for t, at in posts]
-    return {"pending": background + sample, "sample": sample, "spread_s": spread, "delivered": len({t for t, _ in posts}), "lateness": summary(lateness) if lateness else {}}
+    return {
+        "pending": background + sample,
+        "sample": sample,
+        "spread_s": spread,
+        "delivered": len({t for t, _ in posts}),
+        "lateness": summary(lateness) if lateness else {},
+    }

@@ -28,17 +28,38 @@ def agenda_message(
     lines = [title]
     for day, label in zip(sorted(events), ("Today", "Tomorrow")):
         day_events = events[day]
-        blocks.append({"type": "section", "text": mrkdwn(f"*{label}, {day_text(day)}*" + ("" if day_events else ": nothing on the schedule"))})
+        blocks.append(
+            {
+                "type": "section",
+                "text": mrkdwn(f"*{label}, {day_text(day)}*" + ("" if day_events else ": nothing on the schedule")),
+            }
+        )
         for event in day_events[:MAX_CARDS_PER_DAY]:
             blocks.append({"type": "section", "text": mrkdwn(card_text(event))})
         if len(day_events) > MAX_CARDS_PER_DAY:
-            blocks.append({"type": "context", "elements": [mrkdwn(f"…and {len(day_events) - MAX_CARDS_PER_DAY} more: `/trip {'today' if label == 'Today' else 'week'}`")]})
-        lines += [f"{label}:", *(event_line(e) for e in day_events)] if day_events else [f"{label}: nothing on the schedule"]
+            blocks.append(
+                {
+                    "type": "context",
+                    "elements": [
+                        mrkdwn(
+                            f"…and {len(day_events) - MAX_CARDS_PER_DAY} more: `/trip {'today' if label == 'Today' else 'week'}`"
+                        )
+                    ],
+                }
+            )
+        lines += (
+            [f"{label}:", *(event_line(e) for e in day_events)] if day_events else [f"{label}: nothing on the schedule"]
+        )
     if changes:
         changed = "\n".join(change_line(change, titles.get(change.event_id, "an event")) for change in changes)
         blocks.append({"type": "section", "text": mrkdwn(shorten("*Changed since the last agenda*\n" + changed, 3000))})
         lines.append(f"{len(changes)} changes since the last agenda")
     elif since is not None:
         blocks.append({"type": "context", "elements": [mrkdwn("No changes since the last agenda.")]})
-    blocks.append({"type": "context", "elements": [mrkdwn(f"Days in newsroom time ({newsroom_tz.key}) · `/trip week` for the next seven days")]})
+    blocks.append(
+        {
+            "type": "context",
+            "elements": [mrkdwn(f"Days in newsroom time ({newsroom_tz.key}) · `/trip week` for the next seven days")],
+        }
+    )
     return {"text": fallback("\n".join(lines)), "blocks": blocks}

@@ -21,59 +21,162 @@ CALLBACK_ID = "event_form"
 PAST_RECORD = "past_record"
 
 
-def event_modal(*, event: Event | None, trips: list[Trip], channel_id: str | None, newsroom_tz: str, metadata: dict) -> dict:
+def event_modal(
+    *, event: Event | None, trips: list[Trip], channel_id: str | None, newsroom_tz: str, metadata: dict
+) -> dict:
     """The form, empty for `/trip add` or filled with `event` for Edit."""
     local = event.starts_at.astimezone(zone(event.tz)) if event else None
     local_end = event.ends_at.astimezone(zone(event.tz)) if event and event.ends_at else None
     exact = event is not None and event.precision is Precision.EXACT
     blocks = [
-        _input("title", "Title", _text("title", event.title if event else None, MAX_LENGTH["title"], "Blinken meets Macron")),
-        _input("kind", "Kind", _select("kind", [(k.label, k.value) for k in Kind], event.kind.value if event else Kind.BILATERAL.value)),
         _input(
-            "participants", "Participants",
-            _text("participants", ", ".join(p.name for p in event.participants) if event else None, 3000, "Antony Blinken, Emmanuel Macron"),
-            optional=True, hint="Names, separated by commas. Most participants are not on Slack.",
+            "title",
+            "Title",
+            _text("title", event.title if event else None, MAX_LENGTH["title"], "Blinken meets Macron"),
         ),
-        _input("venue", "Venue", _text("venue", event.venue if event else None, MAX_LENGTH["venue"], "Élysée Palace"), optional=True),
-        _input("city", "City", _text("city", event.city if event else None, MAX_LENGTH["city"], "Paris"), optional=True),
-        _input("country", "Country", _text("country", event.country if event else None, MAX_LENGTH["country"], "France"), optional=True),
-        _input("start_date", "Start date", _element("datepicker", "start_date", initial_date=local.date().isoformat() if local else None)),
         _input(
-            "start_time", "Start time (venue time)",
+            "kind",
+            "Kind",
+            _select("kind", [(k.label, k.value) for k in Kind], event.kind.value if event else Kind.BILATERAL.value),
+        ),
+        _input(
+            "participants",
+            "Participants",
+            _text(
+                "participants",
+                ", ".join(p.name for p in event.participants) if event else None,
+                3000,
+                "Antony Blinken, Emmanuel Macron",
+            ),
+            optional=True,
+            hint="Names, separated by commas. Most participants are not on Slack.",
+        ),
+        _input(
+            "venue",
+            "Venue",
+            _text("venue", event.venue if event else None, MAX_LENGTH["venue"], "Élysée Palace"),
+            optional=True,
+        ),
+        _input(
+            "city", "City", _text("city", event.city if event else None, MAX_LENGTH["city"], "Paris"), optional=True
+        ),
+        _input(
+            "country",
+            "Country",
+            _text("country", event.country if event else None, MAX_LENGTH["country"], "France"),
+            optional=True,
+        ),
+        _input(
+            "start_date",
+            "Start date",
+            _element("datepicker", "start_date", initial_date=local.date().isoformat() if local else None),
+        ),
+        _input(
+            "start_time",
+            "Start time (venue time)",
             _element("timepicker", "start_time", initial_time=f"{local:%H:%M}" if exact else None),
-            optional=True, hint="Leave empty when only the day or month is known, and set the precision below.",
+            optional=True,
+            hint="Leave empty when only the day or month is known, and set the precision below.",
         ),
         _input("tz", "Venue time zone", _zone_select(event, newsroom_tz)),
-        _input("end_date", "End date", _element("datepicker", "end_date", initial_date=local_end.date().isoformat() if local_end else None), optional=True),
-        _input("end_time", "End time (venue time)", _element("timepicker", "end_time", initial_time=f"{local_end:%H:%M}" if local_end and exact else None), optional=True),
         _input(
-            "precision", "How precise is the date?",
-            _element("radio_buttons", "precision", options=[_option(p.label, p.value) for p in Precision], initial_option=_option(_precision(event).label, _precision(event).value)),
+            "end_date",
+            "End date",
+            _element("datepicker", "end_date", initial_date=local_end.date().isoformat() if local_end else None),
+            optional=True,
         ),
-        _input("status", "Status", _select("status", [(s.label, s.value) for s in Status], event.status.value if event else Status.TENTATIVE.value)),
-        _input("trip", "Trip", _select("trip", _trip_options(trips), str(event.trip_id) if event and event.trip_id else NO_TRIP)),
-        _input("trip_principal", "New trip: whose trip is it?", _text("trip_principal", None, MAX_LENGTH["participant"], "Antony Blinken"), optional=True, hint="Only for “Start a new trip”. Empty: the first participant."),
-        _input("trip_name", "New trip: name", _text("trip_name", None, MAX_LENGTH["trip"], "Europe, April 2024"), optional=True),
         _input(
-            "channel", "Reminders and change notices go to",
+            "end_time",
+            "End time (venue time)",
+            _element("timepicker", "end_time", initial_time=f"{local_end:%H:%M}" if local_end and exact else None),
+            optional=True,
+        ),
+        _input(
+            "precision",
+            "How precise is the date?",
             _element(
-                "conversations_select", "channel",
+                "radio_buttons",
+                "precision",
+                options=[_option(p.label, p.value) for p in Precision],
+                initial_option=_option(_precision(event).label, _precision(event).value),
+            ),
+        ),
+        _input(
+            "status",
+            "Status",
+            _select(
+                "status", [(s.label, s.value) for s in Status], event.status.value if event else Status.TENTATIVE.value
+            ),
+        ),
+        _input(
+            "trip",
+            "Trip",
+            _select("trip", _trip_options(trips), str(event.trip_id) if event and event.trip_id else NO_TRIP),
+        ),
+        _input(
+            "trip_principal",
+            "New trip: whose trip is it?",
+            _text("trip_principal", None, MAX_LENGTH["participant"], "Antony Blinken"),
+            optional=True,
+            hint="Only for “Start a new trip”. Empty: the first participant.",
+        ),
+        _input(
+            "trip_name",
+            "New trip: name",
+            _text("trip_name", None, MAX_LENGTH["trip"], "Europe, April 2024"),
+            optional=True,
+        ),
+        _input(
+            "channel",
+            "Reminders and change notices go to",
+            _element(
+                "conversations_select",
+                "channel",
                 initial_conversation=(event.channel_id if event and event.channel_id else channel_id),
                 default_to_current_conversation=True,
                 filter={"include": ["public", "private"], "exclude_bot_users": True},
             ),
-            optional=True, hint="Empty: the newsroom's default channel.",
+            optional=True,
+            hint="Empty: the newsroom's default channel.",
         ),
         _input(
-            "lead_times", "Remind the channel",
-            _element("multi_static_select", "lead_times", options=_lead_time_options(), initial_options=_lead_time_initial(event), placeholder=plain("The kind's default")),
-            optional=True, hint="Empty: the kind's default — a summit 1 week, 1 day and 1 hour before; a meeting 1 day and 1 hour; a press conference or speech 1 hour and 15 minutes.",
+            "lead_times",
+            "Remind the channel",
+            _element(
+                "multi_static_select",
+                "lead_times",
+                options=_lead_time_options(),
+                initial_options=_lead_time_initial(event),
+                placeholder=plain("The kind's default"),
+            ),
+            optional=True,
+            hint="Empty: the kind's default — a summit 1 week, 1 day and 1 hour before; a meeting 1 day and 1 hour; a press conference or speech 1 hour and 15 minutes.",
         ),
-        _input("source_url", "Source", _element("url_text_input", "source_url", initial_value=event.source_url if event and event.source_url else None), optional=True),
-        _input("notes", "Notes", _text("notes", event.notes if event else None, MAX_LENGTH["notes"], None, multiline=True), optional=True),
         _input(
-            PAST_RECORD, "Record",
-            _element("checkboxes", PAST_RECORD, options=[_option("Record of a past event (no reminders)", "yes")], initial_options=[_option("Record of a past event (no reminders)", "yes")] if event and event.past_record else None),
+            "source_url",
+            "Source",
+            _element(
+                "url_text_input", "source_url", initial_value=event.source_url if event and event.source_url else None
+            ),
+            optional=True,
+        ),
+        _input(
+            "notes",
+            "Notes",
+            _text("notes", event.notes if event else None, MAX_LENGTH["notes"], None, multiline=True),
+            optional=True,
+        ),
+        _input(
+            PAST_RECORD,
+            "Record",
+            _element(
+                "checkboxes",
+                PAST_RECORD,
+                options=[_option("Record of a past event (no reminders)", "yes")],
+                initial_options=[_option("Record of a past event (no reminders)", "yes")]
+                if event and event.past_record
+                else None,
+            ),
             optional=True,
         ),
     ]
@@ -162,9 +265,12 @@ def _element(kind: str, action_id: str, **fields) -> dict:
     return {"type": kind, "action_id": action_id, **{k: v for k, v in fields.items() if v is not None}}
 
 
-def _text(action_id: str, initial: str | None, max_length: int, placeholder: str | None, *, multiline: bool = False) -> dict:
+def _text(
+    action_id: str, initial: str | None, max_length: int, placeholder: str | None, *, multiline: bool = False
+) -> dict:
     return _element(
-        "plain_text_input", action_id,
+        "plain_text_input",
+        action_id,
         initial_value=initial or None,
         max_length=max_length,
         multiline=multiline or None,
@@ -188,7 +294,13 @@ def _auto_option(newsroom_tz: str) -> dict:
 
 def _zone_select(event: Event | None, newsroom_tz: str) -> dict:
     initial = _option(event.tz.replace("_", " "), event.tz) if event else _auto_option(newsroom_tz)
-    return _element("external_select", "tz", min_query_length=0, initial_option=initial, placeholder=plain("Type a city or zone, e.g. Paris"))
+    return _element(
+        "external_select",
+        "tz",
+        min_query_length=0,
+        initial_option=initial,
+        placeholder=plain("Type a city or zone, e.g. Paris"),
+    )
 
 
 def _precision(event: Event | None) -> Precision:
@@ -196,11 +308,17 @@ def _precision(event: Event | None) -> Precision:
 
 
 def _trip_options(trips: list[Trip]) -> list[tuple[str, str]]:
-    return [("No trip", NO_TRIP), ("Start a new trip", NEW_TRIP), *((f"{t.principal}: {t.name}", str(t.id)) for t in trips)]
+    return [
+        ("No trip", NO_TRIP),
+        ("Start a new trip", NEW_TRIP),
+        *((f"{t.principal}: {t.name}", str(t.id)) for t in trips),
+    ]
 
 
 def _lead_time_options() -> list[dict]:
-    return [_option(label, str(minutes)) for minutes, label in LEAD_TIMES.items()] + [_option("No reminders", NO_REMINDERS)]
+    return [_option(label, str(minutes)) for minutes, label in LEAD_TIMES.items()] + [
+        _option("No reminders", NO_REMINDERS)
+    ]
 
 
 def _lead_time_initial(event: Event | None) -> list[dict] | None:

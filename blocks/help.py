@@ -23,7 +23,9 @@ def usage_blocks() -> list[dict]:
         {
             "type": "context",
             "elements": [
-                mrkdwn("Searches ignore case and accents: `sejourne` finds Séjourné. Replies are visible only to you until you share them.")
+                mrkdwn(
+                    "Searches ignore case and accents: `sejourne` finds Séjourné. Replies are visible only to you until you share them."
+                )
             ],
         },
     ]

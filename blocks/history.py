@@ -22,7 +22,10 @@ def history_message(query: str, matched: int, rows: list[tuple[EventChange, Even
     title = f"History: {shorten(query, 80)}"
     if not rows:
         note = "No events match." if not matched else "No changes recorded for the matching events."
-        return {"text": fallback(f"{title}\n{note}"), "blocks": [{"type": "header", "text": plain(title, 150)}, {"type": "section", "text": mrkdwn(note)}]}
+        return {
+            "text": fallback(f"{title}\n{note}"),
+            "blocks": [{"type": "header", "text": plain(title, 150)}, {"type": "section", "text": mrkdwn(note)}],
+        }
     lines = [change_line(change, event.title) for change, event in rows]
     blocks: list[dict] = [{"type": "header", "text": plain(title, 150)}]
     chunk: list[str] = []
@@ -32,8 +35,18 @@ def history_message(query: str, matched: int, rows: list[tuple[EventChange, Even
             chunk = []
         chunk.append(line)
     blocks.append({"type": "section", "text": mrkdwn("\n".join(chunk))})
-    blocks.append({"type": "context", "elements": [mrkdwn(f"Newest first · {len(rows)} changes of {matched} matching event{'s' if matched != 1 else ''}")]})
-    plain_lines = [title, *(f"{change.at:%Y-%m-%d %H:%M} UTC {change.actor}: {event.title} ({change.action})" for change, event in rows)]
+    blocks.append(
+        {
+            "type": "context",
+            "elements": [
+                mrkdwn(f"Newest first · {len(rows)} changes of {matched} matching event{'s' if matched != 1 else ''}")
+            ],
+        }
+    )
+    plain_lines = [
+        title,
+        *(f"{change.at:%Y-%m-%d %H:%M} UTC {change.actor}: {event.title} ({change.action})" for change, event in rows),
+    ]
     return {"text": fallback("\n".join(plain_lines)), "blocks": blocks}
 
 

@@ -51,7 +51,9 @@ def change_notice(event: Event, *, actor: str, action: str, changes: list[FieldC
     lines = change_lines(changes) if action == "changed" else []
     text = "\n".join([f"{heading} (by <@{actor}>)", *lines])
     # The change lines are escaped already.
-    fallback_text = "\n".join([fallback(f"{action.capitalize()}: {event.title}"), *(line.replace("*", "") for line in lines)])
+    fallback_text = "\n".join(
+        [fallback(f"{action.capitalize()}: {event.title}"), *(line.replace("*", "") for line in lines)]
+    )
     return {"text": shorten(fallback_text, 3000), "blocks": [{"type": "section", "text": mrkdwn(shorten(text, 3000))}]}
 
 
@@ -66,7 +68,10 @@ def coverage_notice(event: Event, *, actor: str, added: list[str], removed: list
             parts.append(f"{', '.join(f'<@{u}>' for u in removed)} no longer covering it")
         parts.append(f"(by <@{actor}>)")
     text = ":writing_hand: " + " ".join(parts)
-    return {"text": fallback(f"Coverage of {event.title} changed"), "blocks": [{"type": "section", "text": mrkdwn(text)}]}
+    return {
+        "text": fallback(f"Coverage of {event.title} changed"),
+        "blocks": [{"type": "section", "text": mrkdwn(text)}],
+    }
 
 
 def is_loud(action: str, changes: list[FieldChange]) -> bool:
@@ -120,7 +125,13 @@ def assign_modal(event: Event) -> dict:
         "private_metadata": json.dumps({"e": event.id}, separators=(",", ":")),
         "blocks": [
             {"type": "section", "text": mrkdwn(card_text(event))},
-            {"type": "input", "block_id": ASSIGN_FIELD, "optional": True, "label": plain("Covering"), "element": element},
+            {
+                "type": "input",
+                "block_id": ASSIGN_FIELD,
+                "optional": True,
+                "label": plain("Covering"),
+                "element": element,
+            },
         ],
     }
 

@@ -11,7 +11,7 @@ from storage.models import Event
 
 
 def reminder_message(event: Event, *, phrase: str, late: bool) -> dict:
-    """"In 1 hour: Blinken meets President Macron — Élysée Palace, Paris — 10:00 CEST"."""
+    """ "In 1 hour: Blinken meets President Macron — Élysée Palace, Paris — 10:00 CEST"."""
     place = ", ".join(part for part in (event.venue, event.city) if part)
     headline = " — ".join(part for part in (event.title, place, event_time_text(event)) if part)
     late_note = " (late: TripDesk was offline or Slack was unavailable at the due time)" if late else ""
@@ -27,7 +27,12 @@ def reminder_message(event: Event, *, phrase: str, late: bool) -> dict:
             {
                 "type": "section",
                 "text": mrkdwn(shorten("\n".join(lines), 3000)),
-                "accessory": {"type": "button", "action_id": OPEN_ACTION, "text": plain("Open event"), "value": str(event.id)},
+                "accessory": {
+                    "type": "button",
+                    "action_id": OPEN_ACTION,
+                    "text": plain("Open event"),
+                    "value": str(event.id),
+                },
             }
         ],
     }
@@ -43,4 +48,7 @@ def undeliverable_message(event: Event, *, channel_id: str, error: str) -> dict:
         f"A reminder for *{escape(event.title)}* could not be posted in <#{channel_id}>: {why}. "
         "Edit the event to choose another channel, or invite @TripDesk to it."
     )
-    return {"text": fallback(f"A reminder for {event.title} could not be posted: {why}."), "blocks": [{"type": "section", "text": mrkdwn(text)}]}
+    return {
+        "text": fallback(f"A reminder for {event.title} could not be posted: {why}."),
+        "blocks": [{"type": "section", "text": mrkdwn(text)}],
+    }

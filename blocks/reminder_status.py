@@ -31,7 +31,12 @@ def reminders_message(query: str, matched: int, events: list[tuple[Event, list[R
         text = f"*{escape(event.title)}* — {escape(event_time_text(event))}\n" + "\n".join(rows)
         blocks.append({"type": "section", "text": mrkdwn(shorten(text, 3000))})
         lines.append(f"{event.title}: " + ", ".join(f"{lead_time_label(r.lead_minutes)} {r.status}" for r in reminders))
-    blocks.append({"type": "context", "elements": [mrkdwn(f"{matched} matching event{'s' if matched != 1 else ''} · due times in your own time")]})
+    blocks.append(
+        {
+            "type": "context",
+            "elements": [mrkdwn(f"{matched} matching event{'s' if matched != 1 else ''} · due times in your own time")],
+        }
+    )
     return {"text": fallback("\n".join(lines)), "blocks": blocks}
 
 
@@ -39,7 +44,11 @@ def _row(reminder: Reminder) -> str:
     state = _STATE.get(reminder.status, reminder.status)
     if reminder.status == "sent" and reminder.late:
         state += " (late)"
-    detail = f": {escape(reminder.last_error)}" if reminder.last_error and reminder.status in ("skipped", "failed", "pending") else ""
+    detail = (
+        f": {escape(reminder.last_error)}"
+        if reminder.last_error and reminder.status in ("skipped", "failed", "pending")
+        else ""
+    )
     attempts = f" · {reminder.attempts} attempts" if reminder.attempts > 1 else ""
     lead = "at the start" if reminder.lead_minutes == 0 else f"{lead_time_label(reminder.lead_minutes)} before"
     return f"• {lead}, {reader_time_token(reminder.due_at)} in <#{reminder.channel_id}> · {state}{detail}{attempts}"

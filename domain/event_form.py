@@ -145,9 +145,21 @@ def validate(
     if errors:
         return FormResult(errors=errors)
     draft = EventDraft(
-        uid=uid, title=title, starts_at=starts_at, ends_at=ends_at, tz=tz, kind=kind, status=status,
-        precision=precision, city=city, country=country, venue=venue, participants=participants, trip=trip,
-        source_url=source_url or None, notes=notes,
+        uid=uid,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        tz=tz,
+        kind=kind,
+        status=status,
+        precision=precision,
+        city=city,
+        country=country,
+        venue=venue,
+        participants=participants,
+        trip=trip,
+        source_url=source_url or None,
+        notes=notes,
     )
     return FormResult(
         value=EventInput(
@@ -164,7 +176,9 @@ def _participants(raw: str, errors: dict[str, str]) -> tuple[str, ...]:
     names = list(dict.fromkeys(n.strip() for n in re.split(r"[,\n;]", raw) if n.strip()))
     too_long = [n for n in names if len(n) > MAX_LENGTH["participant"]]
     if too_long:
-        errors["participants"] = f"Each name may have at most {MAX_LENGTH['participant']} characters: separate names with commas."
+        errors["participants"] = (
+            f"Each name may have at most {MAX_LENGTH['participant']} characters: separate names with commas."
+        )
     elif len(names) > MAX_PARTICIPANTS:
         errors["participants"] = f"At most {MAX_PARTICIPANTS} participants; this lists {len(names)}."
     return tuple(names)
@@ -238,7 +252,9 @@ def _end(form: FormValues, precision: Precision, tz: str, start: datetime, error
         errors["end_date" if form.end_date else "end_time"] = "The end is before the start."
         return None
     if end is not None and end - start > MAX_SPAN:
-        errors["end_date"] = f"An event can last at most {MAX_SPAN.days} days: enter the stops of a long trip as events of their own."
+        errors["end_date"] = (
+            f"An event can last at most {MAX_SPAN.days} days: enter the stops of a long trip as events of their own."
+        )
         return None
     return end
 

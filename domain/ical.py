@@ -203,4 +203,3 @@ def _trip(component: icalendar.Event) -> TripRef | None:
     if not principal or not name:
         return None
     return TripRef(principal=clip(principal, "participant"), name=clip(name, "trip"))
-

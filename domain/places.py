@@ -28,9 +28,7 @@ def zone_for_place(city: str | None, country: str | None) -> str | None:
     code = _country_codes().get(fold(country or ""))
     candidates = _cities().get(fold(city or ""), [])
     if code:
-        candidates = [p for p in candidates if p.country_code == code] or (
-            [] if city else _capital_zone(code)
-        )
+        candidates = [p for p in candidates if p.country_code == code] or ([] if city else _capital_zone(code))
     if not candidates:
         return None
     return max(candidates).tz

@@ -43,7 +43,7 @@ def place_text(event) -> str:
 
 
 def people_text(event) -> str:
-    """"Antony Blinken meets Emmanuel Macron, Stéphane Séjourné", or the list when no one leads."""
+    """ "Antony Blinken meets Emmanuel Macron, Stéphane Séjourné", or the list when no one leads."""
     names = [p.name for p in event.participants]
     principal = event.trip.principal if event.trip else None
     if principal in names and len(names) > 1:
@@ -84,11 +84,13 @@ def snapshot(event) -> dict[str, str]:
 
 
 def diff(before: dict[str, str], after: dict[str, str]) -> list[FieldChange]:
-    return [FieldChange(name, before.get(name), after.get(name)) for name in LABELS if before.get(name) != after.get(name)]
+    return [
+        FieldChange(name, before.get(name), after.get(name)) for name in LABELS if before.get(name) != after.get(name)
+    ]
 
 
 def compact_change(old: str, new: str) -> str:
-    """"Tue 2 Apr 2024, 10:00 CEST" → "Tue 2 Apr 2024, 15:00 CEST" reads "Tue 2 Apr 2024, 10:00 → 15:00 CEST"."""
+    """ "Tue 2 Apr 2024, 10:00 CEST" → "Tue 2 Apr 2024, 15:00 CEST" reads "Tue 2 Apr 2024, 10:00 → 15:00 CEST"."""
     old_words, new_words = old.split(" "), new.split(" ")
     start = 0
     while start < min(len(old_words), len(new_words)) - 1 and old_words[start] == new_words[start]:
@@ -98,5 +100,7 @@ def compact_change(old: str, new: str) -> str:
         end += 1
     prefix = " ".join(old_words[:start])
     suffix = " ".join(old_words[len(old_words) - end :]) if end else ""
-    middle = f"{' '.join(old_words[start:len(old_words) - end])} → {' '.join(new_words[start:len(new_words) - end])}"
+    middle = (
+        f"{' '.join(old_words[start : len(old_words) - end])} → {' '.join(new_words[start : len(new_words) - end])}"
+    )
     return " ".join(part for part in (prefix, middle, suffix) if part)

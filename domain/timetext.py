@@ -9,7 +9,7 @@ from domain.zones import zone
 
 
 def day_text(day: date, with_year: bool = True) -> str:
-    """"Tue 2 Apr 2024"."""
+    """ "Tue 2 Apr 2024"."""
     text = f"{day:%a} {day.day} {day:%b}"
     return f"{text} {day.year}" if with_year else text
 

@@ -14,6 +14,11 @@ def listing_reply(
 ) -> dict:
     with ctx.session() as session:
         listing = build_listing(
-            session, team_id=team_id, request=request, now=ctx.clock(), newsroom_tz=ctx.settings.newsroom_tz, user_id=user_id
+            session,
+            team_id=team_id,
+            request=request,
+            now=ctx.clock(),
+            newsroom_tz=ctx.settings.newsroom_tz,
+            user_id=user_id,
         )
         return listing_message(listing, newsroom_tz=ctx.settings.newsroom_tz, shared_by=shared_by)

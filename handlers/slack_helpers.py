@@ -15,7 +15,9 @@ from tripdesk.slack_failures import SLACK_FAILURES, slack_error
 
 log = logging.getLogger(__name__)
 
-REFUSED = "Only the desk's editors can change the schedule. Ask one of them, or an admin to add you to TRIPDESK_EDITORS."
+REFUSED = (
+    "Only the desk's editors can change the schedule. Ask one of them, or an admin to add you to TRIPDESK_EDITORS."
+)
 
 
 def state_values(view: dict) -> dict:
@@ -59,7 +61,15 @@ def channel_problem(client: WebClient, channel_id: str) -> str | None:
     return None
 
 
-def announce(ctx: AppContext, client: WebClient, event: Event, message: dict, *, broadcast: bool = False, start_thread: bool = False) -> None:
+def announce(
+    ctx: AppContext,
+    client: WebClient,
+    event: Event,
+    message: dict,
+    *,
+    broadcast: bool = False,
+    start_thread: bool = False,
+) -> None:
     """Post `message` to the event's channel, in its thread when it has one.
 
     The first notice of an event (`start_thread`) becomes that thread.

@@ -58,15 +58,26 @@ class DailyAgenda:
         now = self.clock()
         team_id, today = self.team_id(), now.astimezone(self.newsroom_tz).date()
         with session(self.engine) as db, db.begin():
-            if not claim_day(db, team_id=team_id, day=today, channel_id=self.channel_id, now=now, lease_until=now + self.lease, replica=self.replica):
+            if not claim_day(
+                db,
+                team_id=team_id,
+                day=today,
+                channel_id=self.channel_id,
+                now=now,
+                lease_until=now + self.lease,
+                replica=self.replica,
+            ):
                 return "already posted"
             since = last_posted_at(db, team_id=team_id, before=today)
         with session(self.engine) as db:
             days = [today, today + timedelta(days=1)]
             events = {
                 day: find_events(
-                    db, team_id=team_id, not_over_at=max(now, midnight(day, self.newsroom_tz)),
-                    starts_before=midnight(day + timedelta(days=1), self.newsroom_tz), limit=MAX_EVENTS,
+                    db,
+                    team_id=team_id,
+                    not_over_at=max(now, midnight(day, self.newsroom_tz)),
+                    starts_before=midnight(day + timedelta(days=1), self.newsroom_tz),
+                    limit=MAX_EVENTS,
                 ).events
                 for day in days
             }
@@ -81,7 +92,16 @@ class DailyAgenda:
                 finish_day(db, team_id=team_id, day=today, replica=self.replica, last_error=str(error)[:500])
             return "failed"
         with session(self.engine) as db, db.begin():
-            finish_day(db, team_id=team_id, day=today, replica=self.replica, status=SENT, posted_at=now, message_ts=response.get("ts"), last_error=None)
+            finish_day(
+                db,
+                team_id=team_id,
+                day=today,
+                replica=self.replica,
+                status=SENT,
+                posted_at=now,
+                message_ts=response.get("ts"),
+                last_error=None,
+            )
         log.info("daily agenda posted day=%s channel=%s", today, self.channel_id)
         return "posted"
 

@@ -27,7 +27,19 @@ from blocks.reminder import reminder_message, undeliverable_message
 from domain.reminders import ON_TIME, lateness_limit, lead_phrase, remaining_phrase, why_no_reminders
 from storage.db import is_unavailable, session
 from storage.models import Event, Reminder
-from storage.reminders import FAILED, PENDING, SENT, SKIPPED, claim_next, due_channels, extend, finish, next_wakeup, release_all, supersede_overdue
+from storage.reminders import (
+    FAILED,
+    PENDING,
+    SENT,
+    SKIPPED,
+    claim_next,
+    due_channels,
+    extend,
+    finish,
+    next_wakeup,
+    release_all,
+    supersede_overdue,
+)
 from tripdesk.slack_failures import SLACK_FAILURES, slack_error
 
 log = logging.getLogger(__name__)
@@ -147,7 +159,9 @@ class ReminderDeliverer:
                 channels = due_channels(db, now=now)
             if not channels:
                 break
-            with ThreadPoolExecutor(max_workers=min(len(channels), MAX_CHANNEL_THREADS), thread_name_prefix="remind") as pool:
+            with ThreadPoolExecutor(
+                max_workers=min(len(channels), MAX_CHANNEL_THREADS), thread_name_prefix="remind"
+            ) as pool:
                 list(pool.map(lambda channel: self._drain_safely(channel, report), channels))
             self._wanted.set()  # rows may have come due while this pass ran
 
@@ -261,7 +275,9 @@ class ReminderDeliverer:
                 return self._finish(reminder.id, PENDING, attempts=reminder.attempts - 1)
             self._posting.add(reminder.id)
             try:
-                response = self.client.chat_postMessage(channel=channel, unfurl_links=False, metadata=metadata, **thread, **message)
+                response = self.client.chat_postMessage(
+                    channel=channel, unfurl_links=False, metadata=metadata, **thread, **message
+                )
             except SlackApiError as error:
                 code = error.response.get("error") or f"HTTP {error.response.status_code}"
                 if error.response.status_code == 429 or code == "ratelimited":
@@ -269,18 +285,36 @@ class ReminderDeliverer:
                     log.info("rate limited channel=%s retry_after=%s reminder=%s", channel, retry_after, reminder.id)
                     self.pacer.back_off(channel, retry_after)
                     with session(self.engine) as db, db.begin():
-                        extend(db, reminder_id=reminder.id, replica=self.replica, lease_until=self.clock() + self.lease + timedelta(seconds=retry_after))
+                        extend(
+                            db,
+                            reminder_id=reminder.id,
+                            replica=self.replica,
+                            lease_until=self.clock() + self.lease + timedelta(seconds=retry_after),
+                        )
                     continue
                 if code in PERMANENT:
-                    log.error("reminder undeliverable reminder=%s event=%s channel=%s error=%s", reminder.id, event.id, channel, code)
+                    log.error(
+                        "reminder undeliverable reminder=%s event=%s channel=%s error=%s",
+                        reminder.id,
+                        event.id,
+                        channel,
+                        code,
+                    )
                     self._tell_creator(event, channel, code)
                     return self._finish(reminder.id, FAILED, last_error=code)
                 if code in AUTH:
                     self.paused = code
-                    log.critical("Slack refused the bot token (%s): ALL reminder delivery is paused until it is accepted again", code)
+                    log.critical(
+                        "Slack refused the bot token (%s): ALL reminder delivery is paused until it is accepted again",
+                        code,
+                    )
                     return self._finish(reminder.id, PENDING, attempts=reminder.attempts - 1, last_error=code)
                 if error.response.status_code >= 500 or code in TRANSIENT:
-                    maybe_posted = code in ("internal_error", "fatal_error") or error.response.status_code in (500, 502, 504)
+                    maybe_posted = code in ("internal_error", "fatal_error") or error.response.status_code in (
+                        500,
+                        502,
+                        504,
+                    )
                     return self._retry_later(reminder, UNCERTAIN + code if maybe_posted else code)
                 log.error("reminder refused by Slack reminder=%s channel=%s error=%s", reminder.id, channel, code)
                 return self._finish(reminder.id, FAILED, last_error=code)
@@ -290,24 +324,39 @@ class ReminderDeliverer:
             finally:
                 self._posting.discard(reminder.id)
             log.info("reminder sent reminder=%s event=%s channel=%s late=%s", reminder.id, event.id, channel, late)
-            return self._finish(reminder.id, SENT, message_ts=response.get("ts"), sent_at=self.clock(), late=late, last_error=None)
+            return self._finish(
+                reminder.id, SENT, message_ts=response.get("ts"), sent_at=self.clock(), late=late, last_error=None
+            )
 
     def _already_posted(self, reminder: Reminder, thread: dict) -> str | None:
         """The ts of this reminder's message if an earlier, unanswered attempt did post it."""
-        since = {"oldest": f"{(reminder.due_at - timedelta(minutes=1)).timestamp():.6f}", "include_all_metadata": True, "limit": 200}
+        since = {
+            "oldest": f"{(reminder.due_at - timedelta(minutes=1)).timestamp():.6f}",
+            "include_all_metadata": True,
+            "limit": 200,
+        }
         try:
             if thread:
-                response = self.client.conversations_replies(channel=reminder.channel_id, ts=thread["thread_ts"], **since)
+                response = self.client.conversations_replies(
+                    channel=reminder.channel_id, ts=thread["thread_ts"], **since
+                )
             else:
                 response = self.client.conversations_history(channel=reminder.channel_id, **since)
         except SlackApiError as error:
             if error.response.get("error") in ("missing_scope", "not_in_channel", "channel_not_found"):
-                log.warning("cannot look for an earlier post reminder=%s error=%s: posting", reminder.id, error.response.get("error"))
+                log.warning(
+                    "cannot look for an earlier post reminder=%s error=%s: posting",
+                    reminder.id,
+                    error.response.get("error"),
+                )
                 return None
             raise
         for message in response.get("messages", []):
             metadata = message.get("metadata") or {}
-            if metadata.get("event_type") == METADATA_TYPE and (metadata.get("event_payload") or {}).get("reminder_id") == reminder.id:
+            if (
+                metadata.get("event_type") == METADATA_TYPE
+                and (metadata.get("event_payload") or {}).get("reminder_id") == reminder.id
+            ):
                 return message.get("ts")
         return None
 
@@ -319,7 +368,9 @@ class ReminderDeliverer:
         too_late = self.clock() + delay - reminder.due_at > lateness_limit(reminder.lead_minutes)
         if reminder.attempts >= MAX_ATTEMPTS or too_late:
             log.error("reminder failed after %d attempts reminder=%s error=%s", reminder.attempts, reminder.id, error)
-            return self._finish(reminder.id, FAILED, last_error=f"gave up after {reminder.attempts} attempts: {error}"[:500])
+            return self._finish(
+                reminder.id, FAILED, last_error=f"gave up after {reminder.attempts} attempts: {error}"[:500]
+            )
         log.warning("reminder will be retried reminder=%s in=%ss error=%s", reminder.id, delay.total_seconds(), error)
         self._finish(reminder.id, PENDING, next_attempt_at=self.clock() + delay, last_error=error[:500])
         return "retried"
@@ -337,7 +388,9 @@ class ReminderDeliverer:
         if event.created_by[:1] not in ("U", "W"):
             return
         try:
-            self.client.chat_postMessage(channel=event.created_by, **undeliverable_message(event, channel_id=channel, error=code))
+            self.client.chat_postMessage(
+                channel=event.created_by, **undeliverable_message(event, channel_id=channel, error=code)
+            )
         except (SlackApiError, OSError) as error:
             log.error("could not tell the creator user=%s event=%s: %s", event.created_by, event.id, error)
 

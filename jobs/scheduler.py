@@ -28,7 +28,9 @@ HANDLED_KEPT = timedelta(hours=2)
 
 def agenda_trigger(settings: Settings) -> CronTrigger:
     """Every day at TRIPDESK_DIGEST_TIME on the newsroom's clock, whatever its UTC offset that day."""
-    return CronTrigger(hour=settings.digest_time.hour, minute=settings.digest_time.minute, timezone=settings.newsroom_tz)
+    return CronTrigger(
+        hour=settings.digest_time.hour, minute=settings.digest_time.minute, timezone=settings.newsroom_tz
+    )
 
 
 class Jobs:
@@ -42,14 +44,18 @@ class Jobs:
         deliverer.on_idle = self._wake_at
 
     def start(self) -> None:
-        self.scheduler.add_job(self._sweep, "interval", seconds=self.settings.sweep_seconds, id="sweep", next_run_time=datetime.now(UTC))
+        self.scheduler.add_job(
+            self._sweep, "interval", seconds=self.settings.sweep_seconds, id="sweep", next_run_time=datetime.now(UTC)
+        )
         self.scheduler.add_job(self.agenda.post, agenda_trigger(self.settings), id="daily-agenda")
         self.scheduler.add_job(self.forget_handled_requests, "interval", minutes=10, id="forget-handled-requests")
         self.scheduler.start()
 
     def wake(self) -> None:
         """Run the deliverer now: the schedule changed."""
-        self.scheduler.add_job(self.deliverer.run_once, "date", run_date=datetime.now(UTC), id=WAKE_JOB, replace_existing=True)
+        self.scheduler.add_job(
+            self.deliverer.run_once, "date", run_date=datetime.now(UTC), id=WAKE_JOB, replace_existing=True
+        )
 
     def stop(self) -> None:
         self.scheduler.shutdown(wait=False)
@@ -69,4 +75,6 @@ class Jobs:
     def _wake_at(self, moment: datetime | None) -> None:
         if moment is None or not self.scheduler.running:
             return
-        self.scheduler.add_job(self.deliverer.run_once, "date", run_date=max(moment, datetime.now(UTC)), id=WAKE_JOB, replace_existing=True)
+        self.scheduler.add_job(
+            self.deliverer.run_once, "date", run_date=max(moment, datetime.now(UTC)), id=WAKE_JOB, replace_existing=True
+        )

@@ -78,9 +78,18 @@ def save_event(
             trip = get_trip(db, team_id=team_id, trip_id=form.trip_id)
             if trip is None:
                 raise UnknownTrip
-            participants = draft.participants if trip.principal in draft.participants else (trip.principal, *draft.participants)
+            participants = (
+                draft.participants if trip.principal in draft.participants else (trip.principal, *draft.participants)
+            )
             draft = replace(draft, trip=TripRef(trip.principal, trip.name), participants=participants)
-        options = dict(trip_id=form.trip_id, actor=actor, now=now, channel_id=form.channel_id, lead_times=lead_times, past_record=form.past_record)
+        options = dict(
+            trip_id=form.trip_id,
+            actor=actor,
+            now=now,
+            channel_id=form.channel_id,
+            lead_times=lead_times,
+            past_record=form.past_record,
+        )
         if event_id is None:
             event = create_event(db, team_id=team_id, draft=draft, **options)
             db.refresh(event)
@@ -107,7 +116,15 @@ def _remember_submission(db, submission: str | None, *, event_id: int, now: date
 
 
 def set_status(
-    engine: Engine, *, team_id: str, actor: str, event_id: int, version: int, status: Status, now: datetime, default_channel: str | None
+    engine: Engine,
+    *,
+    team_id: str,
+    actor: str,
+    event_id: int,
+    version: int,
+    status: Status,
+    now: datetime,
+    default_channel: str | None,
 ) -> Outcome:
     with session(engine) as db, db.begin():
         if not claim_version(db, team_id=team_id, event_id=event_id, version=version):
@@ -139,7 +156,14 @@ def delete_event(
 
 
 def change_coverage(
-    engine: Engine, *, team_id: str, actor: str, event_id: int, now: datetime, users: list[str] | None = None, add: str | None = None
+    engine: Engine,
+    *,
+    team_id: str,
+    actor: str,
+    event_id: int,
+    now: datetime,
+    users: list[str] | None = None,
+    add: str | None = None,
 ) -> Outcome:
     """Set who covers the event (`users`), or add one person (`add`, for "I'll cover")."""
     with session(engine) as db, db.begin():
@@ -149,7 +173,11 @@ def change_coverage(
         current = [c.user_id for c in event.coverage]
         wanted = users if users is not None else [*current, add]
         added, removed = set_coverage(db, event=event, user_ids=wanted, actor=actor, now=now)
-        changes = [FieldChange("coverage", ", ".join(current), ", ".join(c.user_id for c in event.coverage))] if added or removed else []
+        changes = (
+            [FieldChange("coverage", ", ".join(current), ", ".join(c.user_id for c in event.coverage))]
+            if added or removed
+            else []
+        )
         if changes:
             record(db, event=event, actor=actor, now=now, action="coverage", changes=changes)
         return Outcome(event, "coverage", changes, added=added, removed=removed)

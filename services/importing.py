@@ -68,7 +68,14 @@ def read_source(source: str) -> bytes:
 
 
 def import_calendar(
-    engine: Engine, *, team_id: str, data: bytes, fallback_tz: str, actor: str, now: datetime, default_channel: str | None = None
+    engine: Engine,
+    *,
+    team_id: str,
+    data: bytes,
+    fallback_tz: str,
+    actor: str,
+    now: datetime,
+    default_channel: str | None = None,
 ) -> ImportReport:
     try:
         parsed = parse_calendar(data, fallback_tz)

@@ -77,14 +77,22 @@ class Listing:
 
 
 def build_listing(
-    session: Session, *, team_id: str, request: ListingRequest, now: datetime, newsroom_tz: ZoneInfo, user_id: str | None = None
+    session: Session,
+    *,
+    team_id: str,
+    request: ListingRequest,
+    now: datetime,
+    newsroom_tz: ZoneInfo,
+    user_id: str | None = None,
 ) -> Listing:
     """`user_id` is whoever asks: "mine" lists the upcoming events they cover."""
     if request.mode is Mode.SEARCH:
         return _search(session, team_id=team_id, request=request, now=now)
     if request.mode in (Mode.NEXT, Mode.MINE):
         covered_by = user_id if request.mode is Mode.MINE else None
-        page = find_events(session, team_id=team_id, not_over_at=now, covered_by=covered_by, limit=PAGE_SIZE, offset=request.offset)
+        page = find_events(
+            session, team_id=team_id, not_over_at=now, covered_by=covered_by, limit=PAGE_SIZE, offset=request.offset
+        )
         return Listing(request, Outcome.AGENDA, page.events, page.total)
     first = now.astimezone(newsroom_tz).date()
     last = first + timedelta(days=0 if request.mode is Mode.TODAY else 6)
@@ -101,7 +109,9 @@ def build_listing(
 
 def _search(session: Session, *, team_id: str, request: ListingRequest, now: datetime) -> Listing:
     words = query_words(request.text)
-    upcoming = find_events(session, team_id=team_id, words=words, not_over_at=now, limit=PAGE_SIZE, offset=request.offset)
+    upcoming = find_events(
+        session, team_id=team_id, words=words, not_over_at=now, limit=PAGE_SIZE, offset=request.offset
+    )
     if upcoming.total:
         return Listing(request, Outcome.UPCOMING, upcoming.events, upcoming.total)
     past = find_events(

@@ -13,12 +13,23 @@ from storage.models import AgendaPost, EventChange
 SENDING, SENT = "sending", "sent"
 
 
-def claim_day(session: Session, *, team_id: str, day: date, channel_id: str, now: datetime, lease_until: datetime, replica: str) -> bool:
+def claim_day(
+    session: Session, *, team_id: str, day: date, channel_id: str, now: datetime, lease_until: datetime, replica: str
+) -> bool:
     """Claim the day's agenda. The primary key makes the first insert win; a claim whose
     replica died (lease passed) can be taken over."""
     try:
         with session.begin_nested():
-            session.add(AgendaPost(team_id=team_id, day=day, channel_id=channel_id, status=SENDING, claimed_until=lease_until, claimed_by=replica))
+            session.add(
+                AgendaPost(
+                    team_id=team_id,
+                    day=day,
+                    channel_id=channel_id,
+                    status=SENDING,
+                    claimed_until=lease_until,
+                    claimed_by=replica,
+                )
+            )
         return True
     except IntegrityError:
         pass
@@ -57,6 +68,9 @@ def last_posted_at(session: Session, *, team_id: str, before: date) -> datetime 
 def changes_since(session: Session, *, team_id: str, since: datetime, limit: int) -> list[EventChange]:
     return list(
         session.exec(
-            select(EventChange).where(EventChange.team_id == team_id, EventChange.at > since).order_by(EventChange.at.desc()).limit(limit)
+            select(EventChange)
+            .where(EventChange.team_id == team_id, EventChange.at > since)
+            .order_by(EventChange.at.desc())
+            .limit(limit)
         )
     )

@@ -10,7 +10,6 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlch
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session, create_engine
 
-
 # How long a statement waits for another writer's lock, or a connection for the server: short
 # enough that a request still gets its answer ("the schedule is unavailable") within Slack's
 # 3 seconds. Work that can wait (reminders, imports) retries on its own.
@@ -28,7 +27,13 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     # pre_ping: a replica survives PostgreSQL restarts without serving a dead connection.
-    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=10, connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS})
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=POOL_SIZE,
+        max_overflow=10,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
+    )
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -51,10 +51,20 @@ def create_event(
     lead_times: str | None,
     past_record: bool,
 ) -> Event:
-    trip_id = trip_id if trip_id is not None else trip_id_for(session, team_id=team_id, ref=draft.trip, now=now, cache={})
+    trip_id = (
+        trip_id if trip_id is not None else trip_id_for(session, team_id=team_id, ref=draft.trip, now=now, cache={})
+    )
     event = Event(
-        team_id=team_id, uid=draft.uid, created_by=actor, created_at=now, updated_by=actor, updated_at=now,
-        channel_id=channel_id, lead_times=lead_times, past_record=past_record, **schedule_fields(draft, trip_id),
+        team_id=team_id,
+        uid=draft.uid,
+        created_by=actor,
+        created_at=now,
+        updated_by=actor,
+        updated_at=now,
+        channel_id=channel_id,
+        lead_times=lead_times,
+        past_record=past_record,
+        **schedule_fields(draft, trip_id),
     )
     session.add(event)
     set_participants(event, draft.participants)
@@ -75,7 +85,11 @@ def update_event(
     lead_times: str | None,
     past_record: bool,
 ) -> None:
-    trip_id = trip_id if trip_id is not None else trip_id_for(session, team_id=event.team_id, ref=draft.trip, now=now, cache={})
+    trip_id = (
+        trip_id
+        if trip_id is not None
+        else trip_id_for(session, team_id=event.team_id, ref=draft.trip, now=now, cache={})
+    )
     for name, value in schedule_fields(draft, trip_id).items():
         setattr(event, name, value)
     if [p.name for p in event.participants] != list(draft.participants):
@@ -96,14 +110,21 @@ def touch(session: Session, *, event: Event, actor: str, now: datetime) -> None:
 
 
 def set_thread(session: Session, *, event_id: int, ts: str) -> None:
-    session.execute(update(Event).where(Event.id == event_id).values(thread_ts=ts).execution_options(synchronize_session=False))
+    session.execute(
+        update(Event).where(Event.id == event_id).values(thread_ts=ts).execution_options(synchronize_session=False)
+    )
 
 
 def trip_choices(session: Session, *, team_id: str, since: datetime) -> list[Trip]:
     """Trips with a stop still to come (or recent): what a new stop may join."""
-    recent = select(Event.trip_id).where(Event.team_id == team_id, Event.finishes_at > since, Event.trip_id.is_not(None))
+    recent = select(Event.trip_id).where(
+        Event.team_id == team_id, Event.finishes_at > since, Event.trip_id.is_not(None)
+    )
     rows = session.exec(
-        select(Trip).where(Trip.team_id == team_id, Trip.id.in_(recent)).order_by(Trip.principal, Trip.name).limit(TRIP_CHOICES)
+        select(Trip)
+        .where(Trip.team_id == team_id, Trip.id.in_(recent))
+        .order_by(Trip.principal, Trip.name)
+        .limit(TRIP_CHOICES)
     )
     return list(rows)
 
@@ -113,7 +134,9 @@ def get_trip(session: Session, *, team_id: str, trip_id: int) -> Trip | None:
     return trip if trip is not None and trip.team_id == team_id else None
 
 
-def set_coverage(session: Session, *, event: Event, user_ids: Iterable[str], actor: str, now: datetime) -> tuple[list[str], list[str]]:
+def set_coverage(
+    session: Session, *, event: Event, user_ids: Iterable[str], actor: str, now: datetime
+) -> tuple[list[str], list[str]]:
     """Make exactly `user_ids` cover the event; returns who was added and who removed."""
     wanted = list(dict.fromkeys(user_ids))
     current = [c.user_id for c in event.coverage]
@@ -131,7 +154,16 @@ def record(
 ) -> None:
     rows = changes or [FieldChange(field=None, old=None, new=None)]
     session.add_all(
-        EventChange(team_id=event.team_id, event_id=event.id, actor=actor, at=now, action=action, field=c.field, old=c.old, new=c.new)
+        EventChange(
+            team_id=event.team_id,
+            event_id=event.id,
+            actor=actor,
+            at=now,
+            action=action,
+            field=c.field,
+            old=c.old,
+            new=c.new,
+        )
         for c in rows
     )
     session.flush()

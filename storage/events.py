@@ -113,7 +113,9 @@ def upsert_drafts(
         trip_id = trip_id_for(session, team_id=team_id, ref=draft.trip, now=now, cache=trips)
         event = existing.get(draft.uid)
         if event is None:
-            event = Event(team_id=team_id, uid=draft.uid, created_by=actor, created_at=now, **schedule_fields(draft, trip_id))
+            event = Event(
+                team_id=team_id, uid=draft.uid, created_by=actor, created_at=now, **schedule_fields(draft, trip_id)
+            )
             event.updated_by, event.updated_at = actor, now
             session.add(event)
             set_participants(event, draft.participants)

@@ -5,7 +5,6 @@ Instants are UTC (`UTCDateTime`); `tz` keeps the venue's IANA zone for display.
 """
 
 from datetime import date, datetime
-from typing import Optional
 
 from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlmodel import Field, Relationship, SQLModel
@@ -95,7 +94,7 @@ class Event(SQLModel, table=True):
     # Deleted events are kept, out of every listing, so that their history stays readable.
     deleted_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
 
-    trip: Optional[Trip] = Relationship(back_populates="events", sa_relationship_kwargs={"lazy": "joined"})
+    trip: Trip | None = Relationship(back_populates="events", sa_relationship_kwargs={"lazy": "joined"})
     participants: list["Participant"] = Relationship(
         back_populates="event",
         sa_relationship_kwargs={
@@ -105,7 +104,11 @@ class Event(SQLModel, table=True):
         },
     )
     coverage: list["Coverage"] = Relationship(
-        sa_relationship_kwargs={"lazy": "selectin", "order_by": "Coverage.assigned_at", "cascade": "all, delete-orphan"},
+        sa_relationship_kwargs={
+            "lazy": "selectin",
+            "order_by": "Coverage.assigned_at",
+            "cascade": "all, delete-orphan",
+        },
     )
 
 
@@ -121,7 +124,7 @@ class Participant(SQLModel, table=True):
     position: int = 0
     name: str = Field(max_length=NAME_MAX)
 
-    event: Optional[Event] = Relationship(back_populates="participants")
+    event: Event | None = Relationship(back_populates="participants")
 
 
 class EventTerm(SQLModel, table=True):
@@ -180,7 +183,9 @@ class Reminder(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=TEAM_ID_MAX)
-    event_id: int = Field(sa_column=Column(Integer, ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True))
+    event_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
     lead_minutes: int
     channel_id: str = Field(max_length=CHANNEL_ID_MAX)
     due_at: datetime = Field(sa_column=_instant())

@@ -48,7 +48,14 @@ def _sync(session: Session, *, event: Event, rows: list[Reminder], now: datetime
     for (lead, channel), due in wanted.items():
         row = rows.get((lead, channel))
         if row is None:
-            row = Reminder(team_id=event.team_id, event_id=event.id, lead_minutes=lead, channel_id=channel, due_at=due, status=PENDING)
+            row = Reminder(
+                team_id=event.team_id,
+                event_id=event.id,
+                lead_minutes=lead,
+                channel_id=channel,
+                due_at=due,
+                status=PENDING,
+            )
             session.add(row)
         elif row.status == SENDING or (row.due_at == due and row.status in (PENDING, SENT, FAILED)):
             continue  # in flight (the deliverer checks the event again), or nothing changed
@@ -65,7 +72,11 @@ def _reset(row: Reminder, due: datetime) -> None:
 
 def _due(now: datetime):
     return or_(
-        and_(Reminder.status == PENDING, Reminder.due_at <= now, or_(Reminder.next_attempt_at.is_(None), Reminder.next_attempt_at <= now)),
+        and_(
+            Reminder.status == PENDING,
+            Reminder.due_at <= now,
+            or_(Reminder.next_attempt_at.is_(None), Reminder.next_attempt_at <= now),
+        ),
         and_(Reminder.status == SENDING, Reminder.claimed_until < now),
     )
 
@@ -99,7 +110,12 @@ def due_channels(session: Session, *, now: datetime) -> list[str]:
 
 def claim_next(session: Session, *, channel_id: str, now: datetime, lease_until: datetime, replica: str) -> int | None:
     """Claim the oldest due reminder of `channel_id`; its id, or None when there is none."""
-    pick = select(Reminder.id).where(Reminder.channel_id == channel_id, _due(now)).order_by(Reminder.due_at, Reminder.id).limit(1)
+    pick = (
+        select(Reminder.id)
+        .where(Reminder.channel_id == channel_id, _due(now))
+        .order_by(Reminder.due_at, Reminder.id)
+        .limit(1)
+    )
     if session.get_bind().dialect.name == "postgresql":
         pick = pick.with_for_update(skip_locked=True)
     result = session.execute(
@@ -155,4 +171,8 @@ def next_wakeup(session: Session) -> datetime | None:
 
 
 def reminders_of(session: Session, *, event_ids: list[int]) -> list[Reminder]:
-    return list(session.exec(select(Reminder).where(Reminder.event_id.in_(event_ids)).order_by(Reminder.event_id, Reminder.due_at)))
+    return list(
+        session.exec(
+            select(Reminder).where(Reminder.event_id.in_(event_ids)).order_by(Reminder.event_id, Reminder.due_at)
+        )
+    )

@@ -19,7 +19,9 @@ def remember(session: Session, *, key: str, now: datetime, event_id: int | None 
     without the ORM's flush and a savepoint."""
     insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[session.connection().dialect.name]
     table = HandledRequest.__table__
-    statement = insert(table).values(key=key, handled_at=now, event_id=event_id).on_conflict_do_nothing(index_elements=["key"])
+    statement = (
+        insert(table).values(key=key, handled_at=now, event_id=event_id).on_conflict_do_nothing(index_elements=["key"])
+    )
     # RETURNING rather than rowcount, which the PostgreSQL driver does not report here.
     return session.execute(statement.returning(table.c.key)).first() is not None
 

@@ -20,8 +20,8 @@ from storage.db import make_engine
 from storage.migrate import upgrade
 from tests.support.bot_server import BotServer
 from tests.support.clock import Clock
-from tests.support.schedule import client_for
 from tests.support.fake_slack import DeskSlack
+from tests.support.schedule import client_for
 from tests.support.slack_requests import SIGNING_SECRET
 from tripdesk.config import Settings
 from tripdesk.context import AppContext
@@ -136,8 +136,13 @@ def make_deliverer(engine, fake_slack, clock):
 
     def make(*, interval: float | None = 0.0, engine_=None, replica=None, lease=timedelta(seconds=60), client=None):
         deliverer = ReminderDeliverer(
-            engine=engine_ or engine, client=client or client_for(fake_slack), clock=clock, replica=replica,
-            pacer=ChannelPacer() if interval is None else ChannelPacer(interval=interval), retry_base=5.0, lease=lease,
+            engine=engine_ or engine,
+            client=client or client_for(fake_slack),
+            clock=clock,
+            replica=replica,
+            pacer=ChannelPacer() if interval is None else ChannelPacer(interval=interval),
+            retry_base=5.0,
+            lease=lease,
         )
         made.append(deliverer)
         return deliverer

@@ -20,7 +20,13 @@ BOT = str(ROOT / "bot.py")
 def run(*args, cwd, env=None, stdin=None, timeout=60):
     environment = {"PATH": os.environ["PATH"], "HOME": str(cwd), **(env or {})}
     return subprocess.run(
-        [sys.executable, BOT, *args], cwd=cwd, env=environment, input=stdin, capture_output=True, text=True, timeout=timeout
+        [sys.executable, BOT, *args],
+        cwd=cwd,
+        env=environment,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -120,7 +126,9 @@ def test_import_from_a_url(tmp_path, web):
     ok = run("import", f"{web}/feed.ics", "--team", "T1", cwd=tmp_path)
     assert ok.returncode == 0 and "8 new" in ok.stdout
     assert_one_line_refusal(run("import", f"{web}/gone.ics", "--team", "T1", cwd=tmp_path), "HTTP 404")
-    assert_one_line_refusal(run("import", "http://127.0.0.1:9/feed.ics", "--team", "T1", cwd=tmp_path), "could not fetch")
+    assert_one_line_refusal(
+        run("import", "http://127.0.0.1:9/feed.ics", "--team", "T1", cwd=tmp_path), "could not fetch"
+    )
 
 
 def test_import_looks_up_the_workspace_with_the_bot_token(tmp_path, fake_slack):
@@ -134,19 +142,35 @@ def test_console_reads_commands_from_standard_input(tmp_path):
     result = run("console", "--sample", cwd=tmp_path, stdin="/trip blinken\n/trip blinkin\n")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    for expected in ("blinken: 8 upcoming events", "Élysée Palace, Paris", "NATO headquarters, Brussels", "Washington", "Séjourné", "Lecornu", "Azoulay", "Pashinyan"):
+    for expected in (
+        "blinken: 8 upcoming events",
+        "Élysée Palace, Paris",
+        "NATO headquarters, Brussels",
+        "Washington",
+        "Séjourné",
+        "Lecornu",
+        "Azoulay",
+        "Pashinyan",
+    ):
         assert expected in out
     assert "Did you mean Blinken?" in out
     assert "Traceback" not in result.stderr
 
 
 def slack_env(fake_slack, **extra):
-    return {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "secret", "SLACK_API_URL": fake_slack.base_url, **extra}
+    return {
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": "secret",
+        "SLACK_API_URL": fake_slack.base_url,
+        **extra,
+    }
 
 
 def test_a_refused_bot_token_stops_the_bot_with_one_line(tmp_path, fake_slack):
     fake_slack.fail("auth.test", "invalid_auth")
-    assert_one_line_refusal(run(cwd=tmp_path, env=slack_env(fake_slack)), "SLACK_BOT_TOKEN was refused by Slack (invalid_auth)")
+    assert_one_line_refusal(
+        run(cwd=tmp_path, env=slack_env(fake_slack)), "SLACK_BOT_TOKEN was refused by Slack (invalid_auth)"
+    )
 
 
 def test_a_refused_app_token_stops_socket_mode_with_one_line(tmp_path, fake_slack):
@@ -155,6 +179,8 @@ def test_a_refused_app_token_stops_socket_mode_with_one_line(tmp_path, fake_slac
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     # The Socket Mode client logs its own error first; ours is the last line.
-    assert result.stderr.strip().splitlines()[-1].startswith("bot.py: SLACK_APP_TOKEN was refused by Slack (invalid_auth)")
+    assert (
+        result.stderr.strip().splitlines()[-1].startswith("bot.py: SLACK_APP_TOKEN was refused by Slack (invalid_auth)")
+    )
     # The token is checked (bot.py, then Bolt once at construction), then the socket refused.
     assert [c.method for c in fake_slack.calls if c.method != "auth.test"] == ["apps.connections.open"]

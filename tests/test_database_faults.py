@@ -12,10 +12,10 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event as sa_event
 from sqlalchemy import create_engine, text
-from sqlalchemy.pool import NullPool
+from sqlalchemy import event as sa_event
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 from sqlmodel import select
 
 from handlers.replies import UNAVAILABLE
@@ -71,7 +71,9 @@ def test_a_restarted_postgresql_is_reconnected_to_without_an_error(bot, engine):
     with admin.connect() as connection:
         # What a restart does to every connection the bot holds.
         killed = connection.execute(
-            text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
         ).scalar()
     admin.dispose()
     assert killed >= 1
@@ -122,7 +124,9 @@ def test_while_postgresql_is_down_users_are_told_and_nothing_is_half_written(beh
     assert bot.http.get("/healthz").status_code == 200
 
 
-def test_reminders_due_while_postgresql_is_down_go_out_when_it_is_back(behind_proxy, engine, clock, fake_slack, make_deliverer):
+def test_reminders_due_while_postgresql_is_down_go_out_when_it_is_back(
+    behind_proxy, engine, clock, fake_slack, make_deliverer
+):
     proxy, _, cut_ctx = behind_proxy
     add_event(engine, clock, start=START)
     deliverer = make_deliverer(engine_=cut_ctx.engine)
@@ -144,7 +148,14 @@ def test_an_import_cut_off_midway_leaves_nothing(behind_proxy, engine):
 
     def run() -> None:
         try:
-            import_calendar(cut_ctx.engine, team_id=TEAM, data=data, fallback_tz="Europe/Paris", actor="import", now=datetime.now(UTC))
+            import_calendar(
+                cut_ctx.engine,
+                team_id=TEAM,
+                data=data,
+                fallback_tz="Europe/Paris",
+                actor="import",
+                now=datetime.now(UTC),
+            )
         except BaseException as error:  # noqa: BLE001 (the test inspects it)
             failure.append(error)
 
@@ -195,7 +206,14 @@ def test_the_disk_filling_up_during_an_import_leaves_nothing(engine, ctx):
         dbapi_connection.execute(f"PRAGMA max_page_count={pages + 40}")
 
     with pytest.raises(Exception, match="database or disk is full"):
-        import_calendar(full, team_id=TEAM, data=generated_ics(400), fallback_tz="Europe/Paris", actor="import", now=datetime.now(UTC))
+        import_calendar(
+            full,
+            team_id=TEAM,
+            data=generated_ics(400),
+            fallback_tz="Europe/Paris",
+            actor="import",
+            now=datetime.now(UTC),
+        )
     full.dispose()
     assert (count(engine, Event), count(engine, Trip), count(engine, EventTerm)) == (0, 0, 0)
     report = load_ics(engine, generated_ics(400))

@@ -40,14 +40,23 @@ def bot_env(tmp_path, database_url, fake_slack) -> dict:
 
 
 def import_file(path, env, cwd) -> None:
-    imported = subprocess.run([sys.executable, str(ROOT / "bot.py"), "import", str(path)], cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
+    imported = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), "import", str(path)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert imported.returncode == 0, imported.stderr
 
 
 def start_bot(env, cwd):
     # The log goes to a file: a pipe nobody reads fills up and blocks the bot.
     log = open(cwd / f"bot-{env['PORT']}.log", "w")
-    bot = subprocess.Popen([sys.executable, str(ROOT / "bot.py")], cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+    bot = subprocess.Popen(
+        [sys.executable, str(ROOT / "bot.py")], cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, text=True
+    )
     bot.log_path = log.name
     base = f"http://127.0.0.1:{env['PORT']}"
     deadline = time.monotonic() + 30
@@ -78,7 +87,11 @@ def test_signed_trip_blinken_over_http(process):
     _bot, base = process
     body = command_body("blinken")
     started = time.monotonic()
-    response = httpx.post(f"{base}/slack/events", content=body, headers={"Content-Type": "application/x-www-form-urlencoded", **sign(body)})
+    response = httpx.post(
+        f"{base}/slack/events",
+        content=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded", **sign(body)},
+    )
     elapsed = time.monotonic() - started
     assert response.status_code == 200 and elapsed < 3
     message = json.loads(response.text)
@@ -91,7 +104,11 @@ def test_signed_trip_blinken_over_http(process):
 def test_forged_requests_get_401(process):
     _bot, base = process
     body = command_body("blinken")
-    response = httpx.post(f"{base}/slack/events", content=body, headers={"Content-Type": "application/x-www-form-urlencoded", **sign(body, secret="forged")})
+    response = httpx.post(
+        f"{base}/slack/events",
+        content=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded", **sign(body, secret="forged")},
+    )
     assert response.status_code == 401
 
 
@@ -104,7 +121,12 @@ def test_logs_are_json_lines_with_request_ids_and_no_secret(tmp_path, database_u
         body = command_body("blinken")
         assert httpx.post(f"{base}/slack/events", content=body, headers={**form, **sign(body)}).status_code == 200
         forged = command_body("blinken")
-        assert httpx.post(f"{base}/slack/events", content=forged, headers={**form, **sign(forged, secret="forged")}).status_code == 401
+        assert (
+            httpx.post(
+                f"{base}/slack/events", content=forged, headers={**form, **sign(forged, secret="forged")}
+            ).status_code
+            == 401
+        )
         fake_slack.fail("views.open", "invalid_auth")  # an error Slack answers with, logged with its context
         add = command_body("add")
         reply = httpx.post(f"{base}/slack/events", content=add, headers={**form, **sign(add)})
@@ -119,7 +141,9 @@ def test_logs_are_json_lines_with_request_ids_and_no_secret(tmp_path, database_u
     assert len(requests) == 3 and all(e["request"].startswith("r-") for e in requests)
     (failure,) = [e for e in entries if e["msg"].startswith("views.open failed")]
     assert failure["level"] == "error" and "error=invalid_auth" in failure["msg"]
-    assert failure["request"] == next(e["request"] for e in requests if "name=/trip" in e["msg"] and "status=200" in e["msg"] and e is not requests[0])
+    assert failure["request"] == next(
+        e["request"] for e in requests if "name=/trip" in e["msg"] and "status=200" in e["msg"] and e is not requests[0]
+    )
 
 
 def test_env_files_stay_out_of_git():
@@ -144,9 +168,14 @@ def test_killed_before_a_reminder_is_due_it_is_sent_once_after_restart(tmp_path,
     events = "".join(
         f"BEGIN:VEVENT\nUID:{uid}@test\nDTSTAMP:20240101T000000Z\nSUMMARY:{title}\nDTSTART:{stamp}\n"
         f"LOCATION:Élysée Palace, Paris, France\nSTATUS:{status}\nCATEGORIES:Press conference\nEND:VEVENT\n"
-        for uid, title, status in (("live", "Joint press conference", "CONFIRMED"), ("off", "Cancelled briefing", "CANCELLED"))
+        for uid, title, status in (
+            ("live", "Joint press conference", "CONFIRMED"),
+            ("off", "Cancelled briefing", "CANCELLED"),
+        )
     )
-    (tmp_path / "soon.ics").write_text(f"BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//EN\n{events}END:VCALENDAR\n", encoding="utf-8")
+    (tmp_path / "soon.ics").write_text(
+        f"BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//EN\n{events}END:VCALENDAR\n", encoding="utf-8"
+    )
     bot, _base = start_bot(env, tmp_path)
     import_file(tmp_path / "soon.ics", env, tmp_path)
     bot.send_signal(signal.SIGKILL)
@@ -198,7 +227,9 @@ def test_two_bot_processes_deliver_500_reminders_exactly_once(tmp_path, database
             bot.wait(timeout=15)
 
 
-def test_sigterm_mid_burst_leaves_nothing_claimed_and_a_restart_finishes_the_job(tmp_path, database_url, engine, fake_slack):
+def test_sigterm_mid_burst_leaves_nothing_claimed_and_a_restart_finishes_the_job(
+    tmp_path, database_url, engine, fake_slack
+):
     from sqlmodel import select
 
     from storage.db import session

@@ -18,7 +18,6 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import httpx
-
 from sqlmodel import select
 
 from storage.db import session
@@ -36,7 +35,18 @@ CLIENTS = 50
 # 500 reminders over the minute; a shorter run keeps the same rate.
 REMINDERS = round(500 * SECONDS / 60)
 CHANNELS = 50
-QUERIES = ["blinken", "paris", "nato", "séjourné", "today", "week", "next", "washington summit", "nobody-at-all", "history blinken"]
+QUERIES = [
+    "blinken",
+    "paris",
+    "nato",
+    "séjourné",
+    "today",
+    "week",
+    "next",
+    "washington summit",
+    "nobody-at-all",
+    "history blinken",
+]
 
 
 def cpu_seconds(pid: int) -> float:
@@ -68,10 +78,19 @@ def test_fifty_clients_while_500_reminders_go_out(tmp_path, database_url, engine
         later = datetime.now(UTC) + timedelta(days=1)
         for n in range(REMINDERS):
             start = later + timedelta(seconds=(SECONDS - 8) * n / REMINDERS)
-            add_event(engine, lambda: datetime.now(UTC), title=f"Load meeting {n:03d}", start=start, channel=f"C0LOAD{n % CHANNELS:02d}")
+            add_event(
+                engine,
+                lambda: datetime.now(UTC),
+                title=f"Load meeting {n:03d}",
+                start=start,
+                channel=f"C0LOAD{n % CHANNELS:02d}",
+            )
         shift = later - (datetime.now(UTC) + timedelta(hours=1, seconds=3))
         with session(engine) as db, db.begin():
-            for row in [*db.exec(select(Event).where(Event.title.startswith("Load meeting"))).unique(), *db.exec(select(Reminder).where(Reminder.status == "pending"))]:
+            for row in [
+                *db.exec(select(Event).where(Event.title.startswith("Load meeting"))).unique(),
+                *db.exec(select(Reminder).where(Reminder.status == "pending")),
+            ]:
                 if isinstance(row, Event):
                     row.starts_at -= shift
                 else:
@@ -87,11 +106,21 @@ def test_fifty_clients_while_500_reminders_go_out(tmp_path, database_url, engine
                 while time.monotonic() < deadline:
                     body = command_body(rng.choice(QUERIES))
                     started = time.monotonic()
-                    response = http.post("/slack/events", content=body.encode(), headers={"Content-Type": "application/x-www-form-urlencoded", **sign(body)})
+                    response = http.post(
+                        "/slack/events",
+                        content=body.encode(),
+                        headers={"Content-Type": "application/x-www-form-urlencoded", **sign(body)},
+                    )
                     elapsed = time.monotonic() - started
-                    ok = response.status_code == 200 and response.text.startswith("{") and json.loads(response.text).get("text")
+                    ok = (
+                        response.status_code == 200
+                        and response.text.startswith("{")
+                        and json.loads(response.text).get("text")
+                    )
                     with lock:
-                        results.append((response.status_code if ok else -response.status_code, elapsed, response.text[:200]))
+                        results.append(
+                            (response.status_code if ok else -response.status_code, elapsed, response.text[:200])
+                        )
                     time.sleep(THINK * rng.uniform(0.5, 1.5))
 
         memory: list[float] = []
@@ -115,14 +144,21 @@ def test_fifty_clients_while_500_reminders_go_out(tmp_path, database_url, engine
         log = open(bot.log_path).read().splitlines()
         times = sorted(elapsed for _, elapsed, _ in results)
         failures = [r for r in results if r[0] != 200]
-        titles = [p.payload["text"].split(": ", 1)[1].split(" —")[0] for p in fake_slack.posts() if "Load meeting" in p.payload["text"]]
+        titles = [
+            p.payload["text"].split(": ", 1)[1].split(" —")[0]
+            for p in fake_slack.posts()
+            if "Load meeting" in p.payload["text"]
+        ]
         settled = memory[len(memory) // 4]
         print(
             f"\nload {SECONDS:.0f}s think {THINK:g}s {engine.dialect.name}: {len(times)} commands ({len(times) / SECONDS:.0f}/s), "
             f"p50 {times[len(times) // 2] * 1000:.0f} ms, p99 {times[int(len(times) * 0.99)] * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms; "
             f"bot CPU {cpu / SECONDS:.0%} of a core; {len(titles)} reminders; RSS {memory[0]:.0f} → {settled:.0f} (¼) → {memory[-1]:.0f} MB"
         )
-        assert len(titles) == len(set(titles)) == REMINDERS, (statuses(engine), [line for line in log if '"warning"' in line][:5])
+        assert len(titles) == len(set(titles)) == REMINDERS, (
+            statuses(engine),
+            [line for line in log if '"warning"' in line][:5],
+        )
         assert memory[-1] - settled < 25, memory
         assert failures == [], failures[:3]
         assert times[-1] < 3.0

@@ -43,14 +43,24 @@ def test_secrets_are_redacted_wherever_they_appear():
     except RuntimeError:
         import sys
 
-        line = formatter.format(record("secret=%s db=%s other=%s", SIGNING_SECRET, "postgresql://bot:s3cret-db-pass@db/tripdesk", "xapp-1-A0-123-abc", exc_info=sys.exc_info()))
+        line = formatter.format(
+            record(
+                "secret=%s db=%s other=%s",
+                SIGNING_SECRET,
+                "postgresql://bot:s3cret-db-pass@db/tripdesk",
+                "xapp-1-A0-123-abc",
+                exc_info=sys.exc_info(),
+            )
+        )
     for secret in (BOT_TOKEN, SIGNING_SECRET, "s3cret-db-pass", "xapp-1-A0-123-abc"):
         assert secret not in line
     assert line.count(REDACTED) >= 4
 
 
 def test_tokens_and_url_credentials_are_redacted_without_configuration():
-    text = redact("token xoxb-9-9-zz and xoxp-1-2-3 at https://feeds.example/cal.ics?key=abc123&lang=en via postgres://u:pw@h/db")
+    text = redact(
+        "token xoxb-9-9-zz and xoxp-1-2-3 at https://feeds.example/cal.ics?key=abc123&lang=en via postgres://u:pw@h/db"
+    )
     assert "xoxb-9-9-zz" not in text and "xoxp-1-2-3" not in text and "abc123" not in text and ":pw@" not in text
     assert "lang=en" in text and "feeds.example/cal.ics" in text
 

@@ -9,7 +9,9 @@ def test_manifest_declares_what_tripdesk_uses():
     manifest = json.loads((ROOT / "manifest.json").read_text())
     (command,) = manifest["features"]["slash_commands"]
     assert command["command"] == "/trip" and command["usage_hint"] and command["description"]
-    assert {"commands", "chat:write", "channels:join", "channels:read", "users:read"} <= set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"commands", "chat:write", "channels:join", "channels:read", "users:read"} <= set(
+        manifest["oauth_config"]["scopes"]["bot"]
+    )
     settings = manifest["settings"]
     assert settings["interactivity"]["is_enabled"] is True
     # The time-zone select loads its options from the app (external_select).

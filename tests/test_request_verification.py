@@ -77,7 +77,11 @@ def test_forged_commands_get_401(bot, fake_slack, case):
 )
 def test_bodies_slack_never_sends_are_refused_without_a_500(bot, fake_slack, body, content_type):
     def post(headers: dict):
-        return bot.http.post("/slack/events", content=body.encode("utf-8", "surrogatepass"), headers={"Content-Type": content_type, **headers})
+        return bot.http.post(
+            "/slack/events",
+            content=body.encode("utf-8", "surrogatepass"),
+            headers={"Content-Type": content_type, **headers},
+        )
 
     assert post(forged_headers(body)["wrong secret"]).status_code in (400, 401)
     assert post(sign(body)).status_code < 500  # signed, so from Slack in name: still no 500

@@ -9,6 +9,7 @@ import pytest
 from tests.support.slack_requests import command_body
 from tripdesk.slack_request import SlackRequest, form_body
 
+
 @pytest.mark.usefixtures("sample")
 @pytest.mark.parametrize(
     ("fields", "expected"),

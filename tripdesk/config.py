@@ -135,8 +135,7 @@ def _zone(name: str, raw: str) -> ZoneInfo:
         return zone(raw)
     except ZoneError:
         raise ConfigError(
-            f"{name}={raw!r} is not an IANA time zone: use a name such as Europe/Paris, "
-            "America/New_York or UTC"
+            f"{name}={raw!r} is not an IANA time zone: use a name such as Europe/Paris, America/New_York or UTC"
         ) from None
 
 
@@ -181,7 +180,9 @@ def _clock_time(name: str, raw: str) -> time:
         hours, minutes = raw.split(":")
         return time(int(hours), int(minutes))
     except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not a time of day: use HH:MM in the newsroom's zone, e.g. 07:00") from None
+        raise ConfigError(
+            f"{name}={raw!r} is not a time of day: use HH:MM in the newsroom's zone, e.g. 07:00"
+        ) from None
 
 
 def _seconds(name: str, raw: str) -> int:

@@ -103,12 +103,16 @@ class Console:
         return SlackRequest(body=body, headers=headers)
 
 
-def run_console(ctx: AppContext, make_app, *, reader_tz: ZoneInfo, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
+def run_console(
+    ctx: AppContext, make_app, *, reader_tz: ZoneInfo, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
+) -> None:
     """Run the console on `ctx`, building the app with `make_app(ctx)`."""
     slack = LocalSlack(team_id=TEAM_ID, on_call=_printer(out, reader_tz)).start()
     # Requests are signed and verified as Slack's are, with a secret that lives as long as the console.
     secret = secrets.token_hex(32)
-    settings = replace(ctx.settings, slack_bot_token="xoxb-console", slack_signing_secret=secret, slack_api_url=slack.base_url)
+    settings = replace(
+        ctx.settings, slack_bot_token="xoxb-console", slack_signing_secret=secret, slack_api_url=slack.base_url
+    )
     try:
         app = make_app(replace(ctx, settings=settings))
         Console(app, secret, slack.response_url("console"), out, reader_tz).run(stdin, interactive=stdin.isatty())

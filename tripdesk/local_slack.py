@@ -42,7 +42,13 @@ class Answer:
 
 
 class LocalSlack:
-    def __init__(self, *, team_id: str = "T0LOCAL", bot_user_id: str = "U0TRIPDESK", on_call: Callable[[Call], None] | None = None):
+    def __init__(
+        self,
+        *,
+        team_id: str = "T0LOCAL",
+        bot_user_id: str = "U0TRIPDESK",
+        on_call: Callable[[Call], None] | None = None,
+    ):
         self.team_id = team_id
         self.bot_user_id = bot_user_id
         self.on_call = on_call
@@ -99,13 +105,27 @@ class LocalSlack:
         if method == RESPONSE_URL_METHOD:
             return Answer({"ok": True})
         if method == "auth.test":
-            return Answer({"ok": True, "team_id": self.team_id, "user_id": self.bot_user_id, "bot_id": "B0TRIPDESK", "user": "tripdesk", "team": "Newsroom", "url": "https://newsroom.slack.com/"})
+            return Answer(
+                {
+                    "ok": True,
+                    "team_id": self.team_id,
+                    "user_id": self.bot_user_id,
+                    "bot_id": "B0TRIPDESK",
+                    "user": "tripdesk",
+                    "team": "Newsroom",
+                    "url": "https://newsroom.slack.com/",
+                }
+            )
         if method == "chat.postMessage" and self.post_interval is not None:
             with self._lock:
                 channel, now = payload.get("channel", ""), time.monotonic()
                 if now - self._last_post.get(channel, -1e9) < self.post_interval:
                     self.rate_limited += 1
-                    return Answer({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(self.retry_after)})
+                    return Answer(
+                        {"ok": False, "error": "ratelimited"},
+                        status=429,
+                        headers={"Retry-After": str(self.retry_after)},
+                    )
                 self._last_post[channel] = now
         if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
             ts = f"{1700000000 + next(self._ts)}.000100"
@@ -120,10 +140,24 @@ class LocalSlack:
             return Answer({"ok": True, "view": {"id": f"V{next(self._ts):08d}", "hash": "h1", **view}})
         if method == "users.info":
             user = payload.get("user", "")
-            return Answer({"ok": True, "user": {"id": user, "name": user.lower(), "tz": "Europe/Paris", "is_bot": False}})
+            return Answer(
+                {"ok": True, "user": {"id": user, "name": user.lower(), "tz": "Europe/Paris", "is_bot": False}}
+            )
         if method == "conversations.info":
             channel = payload.get("channel", "")
-            return Answer({"ok": True, "channel": {"id": channel, "name": channel.lower(), "is_channel": True, "is_private": False, "is_member": True, "is_archived": False}})
+            return Answer(
+                {
+                    "ok": True,
+                    "channel": {
+                        "id": channel,
+                        "name": channel.lower(),
+                        "is_channel": True,
+                        "is_private": False,
+                        "is_member": True,
+                        "is_archived": False,
+                    },
+                }
+            )
         if method == "conversations.join":
             return Answer({"ok": True, "channel": {"id": payload.get("channel")}})
         return Answer({"ok": False, "error": "unknown_method"})
@@ -137,7 +171,12 @@ class LocalSlack:
             in_thread = call.payload.get("thread_ts") is not None
             if (thread is None and in_thread) or (thread is not None and call.payload.get("thread_ts") != thread):
                 continue
-            message = {"type": "message", "ts": call.answer.get("ts"), "text": call.payload.get("text", ""), "bot_id": "B0TRIPDESK"}
+            message = {
+                "type": "message",
+                "ts": call.answer.get("ts"),
+                "text": call.payload.get("text", ""),
+                "bot_id": "B0TRIPDESK",
+            }
             if call.payload.get("metadata") and query.get("include_all_metadata") in (True, "true", "1"):
                 message["metadata"] = call.payload["metadata"]
             messages.append(message)
@@ -150,7 +189,11 @@ class LocalSlack:
 
     def posts(self, channel: str | None = None) -> list[Call]:
         """Messages Slack accepted (not the refused attempts)."""
-        return [c for c in self.calls_to("chat.postMessage") if c.accepted and (channel is None or c.payload.get("channel") == channel)]
+        return [
+            c
+            for c in self.calls_to("chat.postMessage")
+            if c.accepted and (channel is None or c.payload.get("channel") == channel)
+        ]
 
 
 class _Server(ThreadingHTTPServer):
@@ -174,7 +217,12 @@ def _handler_for(slack: LocalSlack) -> type[BaseHTTPRequestHandler]:
             else:
                 self._send(Answer({"ok": False, "error": "not_found"}, status=404))
                 return
-            call = Call(method=method, payload=_payload(raw, self.headers.get("Content-Type", "")), path=self.path, headers=dict(self.headers))
+            call = Call(
+                method=method,
+                payload=_payload(raw, self.headers.get("Content-Type", "")),
+                path=self.path,
+                headers=dict(self.headers),
+            )
             self._send(slack.receive(call))
 
         def _send(self, answer: Answer) -> None:

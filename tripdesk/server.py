@@ -49,7 +49,9 @@ def asgi_app(*, engine: Engine, bolt: App | None, on_shutdown: Callable[[], None
                 return JSONResponse({"error": "invalid request"}, status_code=401)
             body = await request.body()
             try:
-                slack_request = SlackRequest(body=body.decode("utf-8", "replace"), query=request.query_params, headers=request.headers)
+                slack_request = SlackRequest(
+                    body=body.decode("utf-8", "replace"), query=request.query_params, headers=request.headers
+                )
             except (ValueError, TypeError, AttributeError):
                 # Not a body Slack sends (a JSON array, broken JSON): Bolt fails on it before
                 # checking the signature.
@@ -77,8 +79,12 @@ def _dispatch(bolt: App, request: SlackRequest, retry: str | None) -> BoltRespon
         log.info(
             "slack request kind=%s name=%s team=%s user=%s status=%s ms=%.0f%s",
             body.get("type") or ("slash_command" if body.get("command") else None),
-            _name(body), request.context.team_id, request.context.user_id, response.status,
-            (time.perf_counter() - started) * 1000, f" retry={retry}" if retry else "",
+            _name(body),
+            request.context.team_id,
+            request.context.user_id,
+            response.status,
+            (time.perf_counter() - started) * 1000,
+            f" retry={retry}" if retry else "",
         )
         return response
 
@@ -87,7 +93,12 @@ def _name(body: dict) -> str | None:
     """The command, action, form or event a request is about: what an operator looks for."""
     # Also logged for refused requests, whose bodies can be anything.
     actions = body.get("actions")
-    for found in (body.get("command"), actions[0] if isinstance(actions, list) and actions else None, body.get("view"), body.get("event")):
+    for found in (
+        body.get("command"),
+        actions[0] if isinstance(actions, list) and actions else None,
+        body.get("view"),
+        body.get("event"),
+    ):
         if isinstance(found, str):
             return found
         if isinstance(found, dict):
@@ -98,4 +109,6 @@ def _name(body: dict) -> str | None:
 
 def serve(app: Starlette, *, port: int, host: str = "0.0.0.0") -> None:
     # log_config=None: uvicorn's lines go through the same one-line JSON logging as ours.
-    uvicorn.run(app, host=host, port=port, log_level="info", log_config=None, access_log=False, timeout_graceful_shutdown=3)
+    uvicorn.run(
+        app, host=host, port=port, log_level="info", log_config=None, access_log=False, timeout_graceful_shutdown=3
+    )

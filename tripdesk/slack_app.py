@@ -37,7 +37,9 @@ LISTENER_THREADS = 40
 
 def web_client(ctx: AppContext, *, timeout: float = REQUEST_TIMEOUT) -> WebClient:
     settings = ctx.settings
-    return WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url or WebClient.BASE_URL, timeout=timeout)
+    return WebClient(
+        token=settings.slack_bot_token, base_url=settings.slack_api_url or WebClient.BASE_URL, timeout=timeout
+    )
 
 
 def delivery_client(ctx: AppContext) -> WebClient:

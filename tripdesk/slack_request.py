@@ -45,4 +45,6 @@ class SlackRequest(BoltRequest):
 
     def to_copyable(self) -> SlackRequest:
         # Bolt's own copy (for lazy listeners) would parse the body its way again.
-        return SlackRequest(body=self.raw_body, query=self.query, headers=self.headers, context=self.context.to_copyable())
+        return SlackRequest(
+            body=self.raw_body, query=self.query, headers=self.headers, context=self.context.to_copyable()
+        )

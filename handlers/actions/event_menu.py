@@ -30,7 +30,11 @@ def register(app: App, ctx: AppContext) -> None:
         except SLACK_FAILURES as error:
             code = slack_error(error)
             log.error("views.open failed user=%s error=%s", body["user"]["id"], code)
-            tell(respond, notice_message(f"Slack could not open the form ({escape(code)}). Try again."), replace_original=False)
+            tell(
+                respond,
+                notice_message(f"Slack could not open the form ({escape(code)}). Try again."),
+                replace_original=False,
+            )
 
     @app.action(MENU_ACTION)
     def menu(ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient, respond: Respond) -> None:
@@ -48,18 +52,48 @@ def register(app: App, ctx: AppContext) -> None:
             with ctx.session() as session:
                 trips = trip_choices(session, team_id=context.team_id, since=ctx.clock())
             metadata = {"e": event.id, "v": event.version}
-            open_view(client, body, event_modal(event=event, trips=trips, channel_id=event.channel_id, newsroom_tz=ctx.settings.newsroom_tz.key, metadata=metadata), respond)
+            open_view(
+                client,
+                body,
+                event_modal(
+                    event=event,
+                    trips=trips,
+                    channel_id=event.channel_id,
+                    newsroom_tz=ctx.settings.newsroom_tz.key,
+                    metadata=metadata,
+                ),
+                respond,
+            )
         elif verb in ("cancel", "delete"):
             open_view(client, body, confirm_modal(event, verb=verb), respond)
         elif verb == "postpone":
             try:
-                outcome = set_status(ctx.engine, team_id=context.team_id, actor=user_id, event_id=event.id, version=event.version, status=Status.POSTPONED, now=ctx.clock(), default_channel=ctx.settings.default_channel)
+                outcome = set_status(
+                    ctx.engine,
+                    team_id=context.team_id,
+                    actor=user_id,
+                    event_id=event.id,
+                    version=event.version,
+                    status=Status.POSTPONED,
+                    now=ctx.clock(),
+                    default_channel=ctx.settings.default_channel,
+                )
             except StaleEdit:
                 tell(respond, notice_message(GONE), replace_original=False)
                 return
             ctx.schedule_changed()
-            tell(respond, notice_message(f"Postponed: *{escape(event.title)}*. Edit it when the new date is known."), replace_original=False)
-            announce(ctx, client, outcome.event, change_notice(outcome.event, actor=user_id, action="postponed", changes=outcome.changes), broadcast=is_loud("postponed", outcome.changes))
+            tell(
+                respond,
+                notice_message(f"Postponed: *{escape(event.title)}*. Edit it when the new date is known."),
+                replace_original=False,
+            )
+            announce(
+                ctx,
+                client,
+                outcome.event,
+                change_notice(outcome.event, actor=user_id, action="postponed", changes=outcome.changes),
+                broadcast=is_loud("postponed", outcome.changes),
+            )
 
     @app.action(COVER_ACTION)
     def cover(ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient, respond: Respond) -> None:
@@ -67,15 +101,26 @@ def register(app: App, ctx: AppContext) -> None:
         user_id = body["user"]["id"]
         event_id = action.get("value", "")
         try:
-            outcome = change_coverage(ctx.engine, team_id=context.team_id, actor=user_id, event_id=int(event_id), add=user_id, now=ctx.clock())
+            outcome = change_coverage(
+                ctx.engine, team_id=context.team_id, actor=user_id, event_id=int(event_id), add=user_id, now=ctx.clock()
+            )
         except (StaleEdit, ValueError):
             tell(respond, notice_message(GONE), replace_original=False)
             return
         if not outcome.added:
             tell(respond, notice_message(f"You already cover *{escape(outcome.event.title)}*."), replace_original=False)
             return
-        tell(respond, notice_message(f"You cover *{escape(outcome.event.title)}*. It is in `/trip mine`."), replace_original=False)
-        announce(ctx, client, outcome.event, coverage_notice(outcome.event, actor=user_id, added=outcome.added, removed=outcome.removed))
+        tell(
+            respond,
+            notice_message(f"You cover *{escape(outcome.event.title)}*. It is in `/trip mine`."),
+            replace_original=False,
+        )
+        announce(
+            ctx,
+            client,
+            outcome.event,
+            coverage_notice(outcome.event, actor=user_id, added=outcome.added, removed=outcome.removed),
+        )
 
     @app.action(ASSIGN_ACTION)
     def assign(ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient, respond: Respond) -> None:

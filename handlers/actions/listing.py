@@ -30,6 +30,7 @@ def register(app: App, ctx: AppContext) -> None:
         user_id = body["user"]["id"]
         reply = listing_reply(ctx, team_id=team_id, user_id=user_id, request=request, shared_by=user_id)
         tell(respond, reply, response_type="in_channel", replace_original=False)
+
     @app.action(MORE_ACTION)
     @app.action(re.compile(f"^{SUGGEST_ACTION_PREFIX}\\d+$"))
     def show(ack: Ack, action: dict, body: dict, context: BoltContext, respond: Respond) -> None:
@@ -38,4 +39,8 @@ def register(app: App, ctx: AppContext) -> None:
         if request is None:
             tell(respond, notice_message(EXPIRED), replace_original=False)
             return
-        tell(respond, listing_reply(ctx, team_id=team_id, user_id=body["user"]["id"], request=request), replace_original=True)
+        tell(
+            respond,
+            listing_reply(ctx, team_id=team_id, user_id=body["user"]["id"], request=request),
+            replace_original=True,
+        )

@@ -61,7 +61,10 @@ def open_add_form(ack: Ack, ctx: AppContext, client: WebClient, command: dict, t
     with ctx.session() as session:
         trips = trip_choices(session, team_id=team_id, since=ctx.clock())
     view = event_modal(
-        event=None, trips=trips, channel_id=command.get("channel_id"), newsroom_tz=ctx.settings.newsroom_tz.key,
+        event=None,
+        trips=trips,
+        channel_id=command.get("channel_id"),
+        newsroom_tz=ctx.settings.newsroom_tz.key,
         metadata={"c": command.get("channel_id")},
     )
     # Opened before the acknowledgement, so that if Slack fails the ack itself says so: the
@@ -72,6 +75,9 @@ def open_add_form(ack: Ack, ctx: AppContext, client: WebClient, command: dict, t
     except SLACK_FAILURES as error:
         code = slack_error(error)
         log.error("views.open failed user=%s error=%s", command["user_id"], code)
-        ack(response_type="ephemeral", **notice_message(f"Slack could not open the form ({escape(code)}). Try `/trip add` again in a moment."))
+        ack(
+            response_type="ephemeral",
+            **notice_message(f"Slack could not open the form ({escape(code)}). Try `/trip add` again in a moment."),
+        )
         return
     ack()

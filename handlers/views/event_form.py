@@ -47,7 +47,9 @@ def register(app: App, ctx: AppContext) -> None:
             return
         original = None
         if event_id is not None:
-            original = load_event(ctx.engine, team_id=team_id, event_id=int(event_id)) if str(event_id).isdigit() else None
+            original = (
+                load_event(ctx.engine, team_id=team_id, event_id=int(event_id)) if str(event_id).isdigit() else None
+            )
             if original is None or not isinstance(version, int):
                 ack(response_action="errors", errors={"title": GONE})
                 return
@@ -72,19 +74,38 @@ def register(app: App, ctx: AppContext) -> None:
         channel_id = result.value.channel_id or ctx.settings.default_channel
         try:
             outcome = save_event(
-                ctx.engine, team_id=team_id, actor=user_id, form=result.value, now=ctx.clock(), default_channel=ctx.settings.default_channel,
-                event_id=original.id if original else None, version=version, submission=submission_key(view),
+                ctx.engine,
+                team_id=team_id,
+                actor=user_id,
+                form=result.value,
+                now=ctx.clock(),
+                default_channel=ctx.settings.default_channel,
+                event_id=original.id if original else None,
+                version=version,
+                submission=submission_key(view),
             )
         except AlreadySaved as saved:
             event = load_event(ctx.engine, team_id=team_id, event_id=saved.event_id) if saved.event_id else None
             log.info("form submitted again view=%s event=%s: not saved twice", view.get("id"), saved.event_id)
-            ack(**({"response_action": "update", "view": saved_view(event, created=original is None, channel_id=channel_id)} if event else {}))
+            ack(
+                **(
+                    {
+                        "response_action": "update",
+                        "view": saved_view(event, created=original is None, channel_id=channel_id),
+                    }
+                    if event
+                    else {}
+                )
+            )
             return
         except StaleEdit:
             ack(response_action="errors", errors={"title": STALE})
             return
         except UnknownTrip:
-            ack(response_action="errors", errors={"trip": "That trip is no longer on the schedule: pick another, or start a new one."})
+            ack(
+                response_action="errors",
+                errors={"trip": "That trip is no longer on the schedule: pick another, or start a new one."},
+            )
             return
         event = outcome.event
         ctx.schedule_changed()
@@ -92,4 +113,10 @@ def register(app: App, ctx: AppContext) -> None:
         if original is None:
             announce(ctx, client, event, new_event_notice(event, actor=user_id), start_thread=True)
         elif outcome.changes:
-            announce(ctx, client, event, change_notice(event, actor=user_id, action="changed", changes=outcome.changes), broadcast=is_loud("changed", outcome.changes))
+            announce(
+                ctx,
+                client,
+                event,
+                change_notice(event, actor=user_id, action="changed", changes=outcome.changes),
+                broadcast=is_loud("changed", outcome.changes),
+            )

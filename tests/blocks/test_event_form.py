@@ -14,8 +14,23 @@ NOW = datetime(2024, 4, 1, tzinfo=UTC)
 
 def test_the_largest_modal_fits():
     trips = [Trip(id=i, team_id="T", principal="P" * 200, name="N" * 200, created_at=NOW) for i in range(90)]
-    big = event(title="T" * 300, venue="V" * 200, city="C" * 120, country="K" * 120, notes="n" * 4000, participants=["x" * 200] * 50, lead_times="10080,1440,60,15,0", channel_id="C0FOREIGN")
-    view = event_modal(event=big, trips=trips, channel_id="C0FOREIGN", newsroom_tz="Europe/Paris", metadata={"e": 123456789, "v": 987654})
+    big = event(
+        title="T" * 300,
+        venue="V" * 200,
+        city="C" * 120,
+        country="K" * 120,
+        notes="n" * 4000,
+        participants=["x" * 200] * 50,
+        lead_times="10080,1440,60,15,0",
+        channel_id="C0FOREIGN",
+    )
+    view = event_modal(
+        event=big,
+        trips=trips,
+        channel_id="C0FOREIGN",
+        newsroom_tz="Europe/Paris",
+        metadata={"e": 123456789, "v": 987654},
+    )
     assert view_problems(view) == []
     assert len(view["title"]["text"]) <= 24
     assert view_problems(event_modal(event=None, trips=[], channel_id=None, newsroom_tz="UTC", metadata={})) == []
@@ -24,7 +39,12 @@ def test_the_largest_modal_fits():
 def test_dialogs_fit():
     big = event(title="T" * 300)
     big.coverage = [Coverage(event_id=1, user_id=f"U{i:08d}", assigned_by="U", assigned_at=NOW) for i in range(30)]
-    for view in (confirm_modal(big, verb="cancel"), confirm_modal(big, verb="delete"), assign_modal(big), saved_view(big, created=True, channel_id="C1")):
+    for view in (
+        confirm_modal(big, verb="cancel"),
+        confirm_modal(big, verb="delete"),
+        assign_modal(big),
+        saved_view(big, created=True, channel_id="C1"),
+    ):
         assert view_problems(view) == []
 
 
@@ -34,5 +54,11 @@ def test_zone_options_never_exceed_a_hundred():
 
 
 def test_reading_a_malformed_state_gives_empty_values():
-    form = read_form({"title": {"title": {"value": 42}}, "kind": "nonsense", "lead_times": {"lead_times": {"selected_options": [{"value": 1}, "x"]}}})
+    form = read_form(
+        {
+            "title": {"title": {"value": 42}},
+            "kind": "nonsense",
+            "lead_times": {"lead_times": {"selected_options": [{"value": 1}, "x"]}},
+        }
+    )
     assert form.title == "" and form.kind is None and form.lead_times == ()

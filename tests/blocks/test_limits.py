@@ -14,12 +14,20 @@ def test_catches_message_limits():
     header = {"type": "header", "text": {"type": "plain_text", "text": "h" * 151}}
     assert any("151 characters" in p for p in message_problems({"text": "t", "blocks": [header]}))
     button = {"type": "button", "action_id": "a", "text": {"type": "plain_text", "text": "b" * 76}, "value": "v"}
-    assert any("button" in p for p in message_problems({"text": "t", "blocks": [{"type": "actions", "elements": [button]}]}))
+    assert any(
+        "button" in p for p in message_problems({"text": "t", "blocks": [{"type": "actions", "elements": [button]}]})
+    )
 
 
 def test_catches_view_limits():
-    modal = {"type": "modal", "title": {"type": "plain_text", "text": "A title that is too long!"}, "blocks": [section("x")] * 101}
+    modal = {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "A title that is too long!"},
+        "blocks": [section("x")] * 101,
+    }
     problems = view_problems(modal)
     assert "101 blocks, over 100" in problems
     assert any("view title" in p for p in problems)
-    assert view_problems({"type": "modal", "title": {"type": "plain_text", "text": "ok"}, "private_metadata": "x" * 3001, "blocks": []})
+    assert view_problems(
+        {"type": "modal", "title": {"type": "plain_text", "text": "ok"}, "private_metadata": "x" * 3001, "blocks": []}
+    )

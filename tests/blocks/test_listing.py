@@ -20,10 +20,26 @@ START = datetime(2024, 4, 2, 8, 0, tzinfo=UTC)
 
 def event(i: int = 0, **fields) -> Event:
     values = dict(
-        id=i + 1, team_id="T", uid=f"e{i}", title=f"Meeting {i}", kind=Kind.BILATERAL, status=Status.CONFIRMED,
-        precision=Precision.EXACT, starts_at=START + timedelta(hours=i), ends_at=None,
-        finishes_at=START + timedelta(hours=i + 1), tz="Europe/Paris", city="Paris", country="France", venue="Élysée Palace",
-        source_url="https://www.elysee.fr/", notes="", created_by="import", created_at=START, updated_by="import", updated_at=START,
+        id=i + 1,
+        team_id="T",
+        uid=f"e{i}",
+        title=f"Meeting {i}",
+        kind=Kind.BILATERAL,
+        status=Status.CONFIRMED,
+        precision=Precision.EXACT,
+        starts_at=START + timedelta(hours=i),
+        ends_at=None,
+        finishes_at=START + timedelta(hours=i + 1),
+        tz="Europe/Paris",
+        city="Paris",
+        country="France",
+        venue="Élysée Palace",
+        source_url="https://www.elysee.fr/",
+        notes="",
+        created_by="import",
+        created_at=START,
+        updated_by="import",
+        updated_at=START,
     )
     participants = fields.pop("participants", ["Antony Blinken", "Emmanuel Macron"])
     trip = fields.pop("trip", None)
@@ -54,14 +70,28 @@ def test_source_links_cannot_be_broken_by_the_url():
 def test_a_full_page_of_huge_events_stays_within_limits():
     people = [f"Participant number {n} with a long name" for n in range(500)]
     trip = Trip(id=1, team_id="T", principal="P" * 200, name="N" * 200, created_at=START)
-    events = [event(i, title="T" * 300, venue="V" * 200, city="C" * 120, country="K" * 120, participants=people, trip=trip, trip_id=1) for i in range(PAGE_SIZE)]
+    events = [
+        event(
+            i,
+            title="T" * 300,
+            venue="V" * 200,
+            city="C" * 120,
+            country="K" * 120,
+            participants=people,
+            trip=trip,
+            trip_id=1,
+        )
+        for i in range(PAGE_SIZE)
+    ]
     message = listing_message(listing(events, total=10_000), newsroom_tz=PARIS)
     assert message_problems(message) == []
     assert "and 4" in card_text(events[0])  # "… and N more" participants
 
 
 def test_every_event_in_its_own_group_stays_within_limits():
-    events = [event(i, starts_at=START + timedelta(days=i), tz=tz) for i, tz in enumerate(["Asia/Tokyo", "America/Lima"] * 5)]
+    events = [
+        event(i, starts_at=START + timedelta(days=i), tz=tz) for i, tz in enumerate(["Asia/Tokyo", "America/Lima"] * 5)
+    ]
     message = listing_message(listing(events, total=50), newsroom_tz=PARIS)
     assert message_problems(message) == []
     assert len(message["blocks"]) <= 50
@@ -82,7 +112,13 @@ def test_shared_copy_has_no_buttons_and_names_who_shared():
 
 def test_help_and_home_within_limits():
     assert message_problems(help_message()) == []
-    week = Listing(ListingRequest(Mode.WEEK), Outcome.AGENDA, [event(i) for i in range(PAGE_SIZE)], 40, days=(START.date(), START.date() + timedelta(days=6)))
+    week = Listing(
+        ListingRequest(Mode.WEEK),
+        Outcome.AGENDA,
+        [event(i) for i in range(PAGE_SIZE)],
+        40,
+        days=(START.date(), START.date() + timedelta(days=6)),
+    )
     view = home_view(week, newsroom_tz=PARIS)
     assert view_problems(view) == []
     assert message_problems(listing_message(week, newsroom_tz=PARIS)) == []

@@ -8,7 +8,9 @@ NOW = datetime(2024, 3, 1, tzinfo=UTC)
 
 def check(**values):
     base = dict(title="Meeting", start_date="2024-04-02", start_time="10:00", city="Paris")
-    return validate(FormValues(**{**base, **values}), uid="u", now=NOW, newsroom_tz="Europe/London", default_channel="C0DESK")
+    return validate(
+        FormValues(**{**base, **values}), uid="u", now=NOW, newsroom_tz="Europe/London", default_channel="C0DESK"
+    )
 
 
 def test_new_york_dst_gap_and_overlap():
@@ -54,8 +56,13 @@ def test_existing_trip_choice_and_new_trip_principal():
 def test_a_channel_is_needed_when_the_newsroom_has_no_default():
     base = dict(title="Meeting", start_date="2024-04-02", start_time="10:00")
     assert "channel" in validate(FormValues(**base), uid="u", now=NOW, newsroom_tz="UTC").errors
-    assert validate(FormValues(**base), uid="u", now=NOW, newsroom_tz="UTC", default_channel="C0DESK").value.channel_id is None
-    assert validate(FormValues(**base, channel="C0ABC"), uid="u", now=NOW, newsroom_tz="UTC").value.channel_id == "C0ABC"
+    assert (
+        validate(FormValues(**base), uid="u", now=NOW, newsroom_tz="UTC", default_channel="C0DESK").value.channel_id
+        is None
+    )
+    assert (
+        validate(FormValues(**base, channel="C0ABC"), uid="u", now=NOW, newsroom_tz="UTC").value.channel_id == "C0ABC"
+    )
 
 
 def test_an_event_may_last_at_most_62_days():

@@ -21,7 +21,9 @@ def one(event: str, fallback_tz: str = "UTC"):
 
 
 def test_tzid_is_the_venue_zone():
-    draft = one("UID:a\nSUMMARY:Meeting\nDTSTART;TZID=Europe/Paris:20240402T100000\nDTEND;TZID=Europe/Paris:20240402T110000")
+    draft = one(
+        "UID:a\nSUMMARY:Meeting\nDTSTART;TZID=Europe/Paris:20240402T100000\nDTEND;TZID=Europe/Paris:20240402T110000"
+    )
     assert draft.tz == "Europe/Paris"
     assert draft.starts_at == datetime(2024, 4, 2, 8, 0, tzinfo=UTC)
     assert draft.ends_at == datetime(2024, 4, 2, 9, 0, tzinfo=UTC)
@@ -33,19 +35,25 @@ def test_windows_zone_names_are_mapped():
 
 
 def test_utc_time_takes_the_zone_of_the_city():
-    draft = one("UID:a\nSUMMARY:Summit\nDTSTART:20240709T140000Z\nLOCATION:Convention Center, Washington, United States")
+    draft = one(
+        "UID:a\nSUMMARY:Summit\nDTSTART:20240709T140000Z\nLOCATION:Convention Center, Washington, United States"
+    )
     assert draft.tz == "America/New_York"
     assert draft.starts_at == datetime(2024, 7, 9, 14, 0, tzinfo=UTC)
 
 
 def test_floating_time_is_read_in_the_city_zone_else_the_newsroom_zone():
-    assert one("UID:a\nSUMMARY:M\nDTSTART:20240402T100000\nLOCATION:Paris").starts_at == datetime(2024, 4, 2, 8, 0, tzinfo=UTC)
+    assert one("UID:a\nSUMMARY:M\nDTSTART:20240402T100000\nLOCATION:Paris").starts_at == datetime(
+        2024, 4, 2, 8, 0, tzinfo=UTC
+    )
     draft = one("UID:a\nSUMMARY:M\nDTSTART:20240402T100000", fallback_tz="America/New_York")
     assert (draft.tz, draft.starts_at) == ("America/New_York", datetime(2024, 4, 2, 14, 0, tzinfo=UTC))
 
 
 def test_all_day_dates_are_day_precision_at_the_venue():
-    draft = one("UID:a\nSUMMARY:NATO\nDTSTART;VALUE=DATE:20240403\nDTEND;VALUE=DATE:20240405\nLOCATION:NATO headquarters, Brussels, Belgium")
+    draft = one(
+        "UID:a\nSUMMARY:NATO\nDTSTART;VALUE=DATE:20240403\nDTEND;VALUE=DATE:20240405\nLOCATION:NATO headquarters, Brussels, Belgium"
+    )
     assert draft.precision is Precision.DAY
     assert draft.tz == "Europe/Brussels"
     assert draft.starts_at == datetime(2024, 4, 2, 22, 0, tzinfo=UTC)
@@ -55,7 +63,9 @@ def test_all_day_dates_are_day_precision_at_the_venue():
 
 
 def test_month_precision_for_in_july():
-    draft = one("UID:a\nSUMMARY:NATO summit\nDTSTART;VALUE=DATE:20240715\nX-TRIPDESK-PRECISION:MONTH\nLOCATION:Washington, USA")
+    draft = one(
+        "UID:a\nSUMMARY:NATO summit\nDTSTART;VALUE=DATE:20240715\nX-TRIPDESK-PRECISION:MONTH\nLOCATION:Washington, USA"
+    )
     assert draft.precision is Precision.MONTH
     assert draft.starts_at == datetime(2024, 7, 1, 4, 0, tzinfo=UTC)
     assert draft.finishes_at == datetime(2024, 8, 1, 4, 0, tzinfo=UTC)
@@ -103,7 +113,10 @@ def test_overlong_feed_text_is_clipped_not_refused():
 
 def test_recurring_events_are_skipped_and_counted():
     parsed = parse_calendar(
-        calendar("UID:r\nSUMMARY:Weekly\nDTSTART:20240402T100000Z\nRRULE:FREQ=WEEKLY", "UID:a\nSUMMARY:M\nDTSTART:20240402T100000Z"),
+        calendar(
+            "UID:r\nSUMMARY:Weekly\nDTSTART:20240402T100000Z\nRRULE:FREQ=WEEKLY",
+            "UID:a\nSUMMARY:M\nDTSTART:20240402T100000Z",
+        ),
         "UTC",
     )
     assert [d.uid for d in parsed.drafts] == ["a"]
@@ -121,7 +134,10 @@ def test_recurring_events_are_skipped_and_counted():
         (calendar("UID:a\nSUMMARY:M\nDTSTART:2024-13-45"), "event 'a'"),
         (calendar("UID:a\nSUMMARY:M\nDTSTART:20240402T100000Z\nDTEND:20240401T100000Z"), "ends before it starts"),
         (calendar("UID:a\nSUMMARY:M\nDTSTART:20240402T100000Z\nDTEND:20240802T100000Z"), "more than 62 days"),
-        (calendar("UID:a\nSUMMARY:M\nDTSTART:20240402T100000Z", "UID:a\nSUMMARY:N\nDTSTART:20240402T100000Z"), "appears twice"),
+        (
+            calendar("UID:a\nSUMMARY:M\nDTSTART:20240402T100000Z", "UID:a\nSUMMARY:N\nDTSTART:20240402T100000Z"),
+            "appears twice",
+        ),
         (calendar("UID:a\nSUMMARY:M\nDTSTART;VALUE=DATE:20240701\nX-TRIPDESK-PRECISION:WEEK"), "X-TRIPDESK-PRECISION"),
     ],
 )

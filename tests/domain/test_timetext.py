@@ -32,7 +32,10 @@ def test_day_and_month_precision():
     assert text(start, end, Precision.DAY, "Europe/Brussels") == "Wed 3 – Thu 4 Apr 2024, time TBC"
     assert text(start, None, Precision.DAY, "Europe/Brussels") == "Wed 3 Apr 2024, time TBC"
     across = datetime(2024, 5, 2, tzinfo=brussels).astimezone(UTC)
-    assert text(datetime(2024, 4, 30, tzinfo=brussels).astimezone(UTC), across, Precision.DAY, "Europe/Brussels") == "Tue 30 Apr – Wed 1 May 2024, time TBC"
+    assert (
+        text(datetime(2024, 4, 30, tzinfo=brussels).astimezone(UTC), across, Precision.DAY, "Europe/Brussels")
+        == "Tue 30 Apr – Wed 1 May 2024, time TBC"
+    )
     july = datetime(2024, 7, 1, tzinfo=zone("America/New_York")).astimezone(UTC)
     assert text(july, None, Precision.MONTH, "America/New_York") == "July 2024, date TBC"
 

@@ -8,7 +8,15 @@ pytestmark = pytest.mark.usefixtures("sample")
 
 
 def test_home_tab_shows_the_week(bot, fake_slack):
-    response = bot.event({"type": "app_home_opened", "user": "U0EDITOR", "channel": "D0HOME", "tab": "home", "event_ts": f"{time.time():.6f}"})
+    response = bot.event(
+        {
+            "type": "app_home_opened",
+            "user": "U0EDITOR",
+            "channel": "D0HOME",
+            "tab": "home",
+            "event_ts": f"{time.time():.6f}",
+        }
+    )
     assert response.status_code == 200
     deadline = time.monotonic() + 5
     while not fake_slack.calls_to("views.publish") and time.monotonic() < deadline:
@@ -24,6 +32,8 @@ def test_home_tab_shows_the_week(bot, fake_slack):
 
 
 def test_messages_tab_is_ignored(bot, fake_slack):
-    bot.event({"type": "app_home_opened", "user": "U0EDITOR", "channel": "D0HOME", "tab": "messages", "event_ts": "1.0"})
+    bot.event(
+        {"type": "app_home_opened", "user": "U0EDITOR", "channel": "D0HOME", "tab": "messages", "event_ts": "1.0"}
+    )
     time.sleep(0.3)
     assert fake_slack.calls_to("views.publish") == []

@@ -58,7 +58,27 @@ def test_add_opens_the_modal_with_the_command_trigger(bot, fake_slack):
     blocks = {b["block_id"]: b for b in view["blocks"]}
     assert blocks["channel"]["element"]["initial_conversation"] == "C0FOREIGN"
     assert blocks["tz"]["element"]["initial_option"]["value"] == "auto"
-    assert {"title", "kind", "participants", "venue", "city", "country", "start_date", "start_time", "tz", "end_date", "end_time", "precision", "status", "trip", "channel", "lead_times", "source_url", "notes", "past_record"} <= set(blocks)
+    assert {
+        "title",
+        "kind",
+        "participants",
+        "venue",
+        "city",
+        "country",
+        "start_date",
+        "start_time",
+        "tz",
+        "end_date",
+        "end_time",
+        "precision",
+        "status",
+        "trip",
+        "channel",
+        "lead_times",
+        "source_url",
+        "notes",
+        "past_record",
+    } <= set(blocks)
 
 
 def test_a_valid_submission_is_stored_announced_and_found(bot, fake_slack, engine):
@@ -98,7 +118,17 @@ def test_an_explicit_zone_wins_over_the_city(bot, fake_slack, engine):
 
 def test_month_precision_for_in_july(bot, fake_slack, engine):
     view = open_form(bot, fake_slack)["view"]
-    answer(bot, view, title="NATO summit", city="Washington", country="United States", start_date="2024-07-15", start_time=None, precision="month", kind="summit")
+    answer(
+        bot,
+        view,
+        title="NATO summit",
+        city="Washington",
+        country="United States",
+        start_date="2024-07-15",
+        start_time=None,
+        precision="month",
+        kind="summit",
+    )
     (event,) = stored(engine)
     assert event.starts_at == datetime(2024, 7, 1, 4, 0, tzinfo=UTC)
     assert "July 2024, date TBC" in json.loads(bot.command("nato").text)["text"]
@@ -184,9 +214,19 @@ def test_new_trip_and_joining_it(bot, fake_slack, engine):
     (event,) = stored(engine)
     assert event.trip.principal == "Antony Blinken" and event.trip.name == "Europe, April 2024"
     second = open_form(bot, fake_slack)["view"]
-    trip_options = {o["value"]: o["text"]["text"] for o in next(b for b in second["blocks"] if b["block_id"] == "trip")["element"]["options"]}
+    trip_options = {
+        o["value"]: o["text"]["text"]
+        for o in next(b for b in second["blocks"] if b["block_id"] == "trip")["element"]["options"]
+    }
     assert trip_options[str(event.trip_id)] == "Antony Blinken: Europe, April 2024"
-    answer(bot, second, title="Séjourné talks", participants="Stéphane Séjourné", start_time="17:00", trip=str(event.trip_id))
+    answer(
+        bot,
+        second,
+        title="Séjourné talks",
+        participants="Stéphane Séjourné",
+        start_time="17:00",
+        trip=str(event.trip_id),
+    )
     joined = next(e for e in stored(engine) if e.title == "Séjourné talks")
     assert joined.trip_id == event.trip_id
     assert [p.name for p in joined.participants] == ["Antony Blinken", "Stéphane Séjourné"]

@@ -23,12 +23,22 @@ def card_controls(bot, query: str, **fields) -> tuple[dict, dict[str, dict]]:
     message = json.loads(bot.command(query, **fields).text)
     section = next(b for b in message["blocks"] if b.get("accessory", {}).get("action_id") == "event_menu")
     menu = {o["value"].split(":")[0]: o for o in section["accessory"]["options"]}
-    buttons = {e["action_id"]: e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"] if e["action_id"] in ("cover_me", "assign")}
+    buttons = {
+        e["action_id"]: e
+        for b in message["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] in ("cover_me", "assign")
+    }
     return menu, buttons
 
 
 def choose(bot, fake_slack, option: dict, **fields):
-    return bot.action({"type": "overflow", "action_id": "event_menu", "selected_option": option}, response_url=fake_slack.response_url("menu"), **fields)
+    return bot.action(
+        {"type": "overflow", "action_id": "event_menu", "selected_option": option},
+        response_url=fake_slack.response_url("menu"),
+        **fields,
+    )
 
 
 def the_event(engine) -> Event:
@@ -145,7 +155,11 @@ def test_a_stale_cancel_dialog_does_nothing(bot, fake_slack, added, engine):
 
 def test_ill_cover_and_mine(bot, fake_slack, added, engine):
     _, buttons = card_controls(bot, "macron")
-    bot.action({"type": "button", "action_id": "cover_me", "value": buttons["cover_me"]["value"]}, user_id="U0CORRESP", response_url=fake_slack.response_url("c"))
+    bot.action(
+        {"type": "button", "action_id": "cover_me", "value": buttons["cover_me"]["value"]},
+        user_id="U0CORRESP",
+        response_url=fake_slack.response_url("c"),
+    )
     reply = wait_for_calls(fake_slack, "response_url")[0].payload
     assert "You cover" in reply["text"]
     notice = wait_for_calls(fake_slack, "chat.postMessage", 2)[1].payload
@@ -158,7 +172,10 @@ def test_ill_cover_and_mine(bot, fake_slack, added, engine):
 
 def test_assign_sets_who_covers(bot, fake_slack, added, engine):
     _, buttons = card_controls(bot, "macron")
-    bot.action({"type": "button", "action_id": "assign", "value": buttons["assign"]["value"]}, response_url=fake_slack.response_url("a"))
+    bot.action(
+        {"type": "button", "action_id": "assign", "value": buttons["assign"]["value"]},
+        response_url=fake_slack.response_url("a"),
+    )
     dialog = wait_for_calls(fake_slack, "views.open", 2)[-1].payload["view"]
     assert dialog["callback_id"] == "event_assign"
     bot.submit(submission(dialog, {"assignees": ["U0ALICE", "U0BOB"]}))
@@ -171,11 +188,16 @@ def test_assign_sets_who_covers(bot, fake_slack, added, engine):
 
 def test_assign_refuses_anything_but_user_ids(bot, fake_slack, added, engine):
     _, buttons = card_controls(bot, "macron")
-    bot.action({"type": "button", "action_id": "assign", "value": buttons["assign"]["value"]}, response_url=fake_slack.response_url("a"))
+    bot.action(
+        {"type": "button", "action_id": "assign", "value": buttons["assign"]["value"]},
+        response_url=fake_slack.response_url("a"),
+    )
     dialog = wait_for_calls(fake_slack, "views.open", 2)[-1].payload["view"]
     for chosen in (["<!channel>"], ["U0ALICE", "U0BOB|x"], "U0ALICE", [42]):
         view = submission(dialog, {})
-        view["state"] = {"values": {"assignees": {"assignees": {"type": "multi_users_select", "selected_users": chosen}}}}
+        view["state"] = {
+            "values": {"assignees": {"assignees": {"type": "multi_users_select", "selected_users": chosen}}}
+        }
         answer = json.loads(bot.submit(view).text)
         assert answer == {"response_action": "errors", "errors": {"assignees": "Choose people from the list."}}
     assert the_event(engine).coverage == []

@@ -27,10 +27,37 @@ FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 # What Slack may legitimately put in angle brackets in our messages; user text must never add more.
 OUR_TOKENS = re.compile(r"<(!date\^\d+\^[^|>]*\|[^>]*|@[UW][A-Z0-9]+|#C[A-Z0-9]+|https?://[^|<>\s]+(\|[^<>]*)?)>")
 SPECIALS = [
-    "<!channel>", "<!here>", "<!everyone>", "<@U0EDITOR>", "<#C0FOREIGN>", "<!subteam^S123>", "<https://evil.example|Blinken>",
-    "&amp;", "&lt;", "*bold* _it_ ~gone~ `code` ```block```", "> quoted", "'; DROP TABLE events; --", "blinken' OR '1'='1",
-    "%s %(x)s {0} {{}}", "\x00", "\x1b[31m", "\r\n", "\u202eevil\u202c", "שלום", "مرحبا بلينكن", "𝕭𝖑𝖎𝖓𝖐𝖊𝖓", "👩‍👩‍👧",
-    "Séjourné", "e\u0301", "\ufeff", "\ud800", "", " ", "blinken", "paris", "nato",
+    "<!channel>",
+    "<!here>",
+    "<!everyone>",
+    "<@U0EDITOR>",
+    "<#C0FOREIGN>",
+    "<!subteam^S123>",
+    "<https://evil.example|Blinken>",
+    "&amp;",
+    "&lt;",
+    "*bold* _it_ ~gone~ `code` ```block```",
+    "> quoted",
+    "'; DROP TABLE events; --",
+    "blinken' OR '1'='1",
+    "%s %(x)s {0} {{}}",
+    "\x00",
+    "\x1b[31m",
+    "\r\n",
+    "\u202eevil\u202c",
+    "שלום",
+    "مرحبا بلينكن",
+    "𝕭𝖑𝖎𝖓𝖐𝖊𝖓",
+    "👩‍👩‍👧",
+    "Séjourné",
+    "e\u0301",
+    "\ufeff",
+    "\ud800",
+    "",
+    " ",
+    "blinken",
+    "paris",
+    "nato",
 ]
 # Every plane, control characters included; lone surrogates come only through JSON (below).
 any_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)
@@ -38,7 +65,11 @@ hostile = st.one_of(
     st.sampled_from(SPECIALS),
     any_text,
     st.lists(st.one_of(st.sampled_from(SPECIALS), any_text), max_size=6).map(" ".join),
-    st.builds(lambda piece, n: (piece * n)[:10_000], st.sampled_from(["a", "é", "<", "🌍", "blinken "]), st.integers(3_000, 10_000)),
+    st.builds(
+        lambda piece, n: (piece * n)[:10_000],
+        st.sampled_from(["a", "é", "<", "🌍", "blinken "]),
+        st.integers(3_000, 10_000),
+    ),
 )
 
 
@@ -53,7 +84,12 @@ def all_texts(payload) -> list[str]:
     if isinstance(payload, dict):
         if payload.get("type") == "plain_text":
             return []
-        return [t for key, value in payload.items() if key not in ("action_id", "block_id", "value", "url") for t in all_texts(value)]
+        return [
+            t
+            for key, value in payload.items()
+            if key not in ("action_id", "block_id", "value", "url")
+            for t in all_texts(value)
+        ]
     if isinstance(payload, list):
         return [t for item in payload for t in all_texts(item)]
     return []
@@ -108,18 +144,61 @@ def test_text_that_is_not_utf8_gets_an_answer(bot):
 
 def field_value(kind: str) -> st.SearchStrategy:
     """A value for one input: right type with hostile content, or the wrong type altogether."""
-    wrong = st.one_of(st.none(), st.integers(), st.booleans(), st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))
+    wrong = st.one_of(
+        st.none(),
+        st.integers(),
+        st.booleans(),
+        st.lists(st.integers(), max_size=2),
+        st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    )
     right = {
         "plain_text_input": st.fixed_dictionaries({"value": hostile}),
-        "url_text_input": st.fixed_dictionaries({"value": st.one_of(hostile, st.just("https://example.com/<!channel>|x>"), st.just("https://exa mple.com"))}),
-        "datepicker": st.fixed_dictionaries({"selected_date": st.one_of(st.sampled_from(["2024-04-02", "2024-02-30", "2024-13-01", "0000-00-00", "9999-12-31"]), hostile)}),
-        "timepicker": st.fixed_dictionaries({"selected_time": st.one_of(st.sampled_from(["15:00", "24:00", "02:30", "9:5"]), hostile)}),
-        "multi_users_select": st.fixed_dictionaries({"selected_users": st.lists(st.one_of(st.just("U0CORRESP"), hostile), max_size=3)}),
-        "conversations_select": st.fixed_dictionaries({"selected_conversation": st.one_of(st.just("C0FOREIGN"), hostile)}),
+        "url_text_input": st.fixed_dictionaries(
+            {"value": st.one_of(hostile, st.just("https://example.com/<!channel>|x>"), st.just("https://exa mple.com"))}
+        ),
+        "datepicker": st.fixed_dictionaries(
+            {
+                "selected_date": st.one_of(
+                    st.sampled_from(["2024-04-02", "2024-02-30", "2024-13-01", "0000-00-00", "9999-12-31"]), hostile
+                )
+            }
+        ),
+        "timepicker": st.fixed_dictionaries(
+            {"selected_time": st.one_of(st.sampled_from(["15:00", "24:00", "02:30", "9:5"]), hostile)}
+        ),
+        "multi_users_select": st.fixed_dictionaries(
+            {"selected_users": st.lists(st.one_of(st.just("U0CORRESP"), hostile), max_size=3)}
+        ),
+        "conversations_select": st.fixed_dictionaries(
+            {"selected_conversation": st.one_of(st.just("C0FOREIGN"), hostile)}
+        ),
     }.get(kind)
-    option = st.fixed_dictionaries({"value": st.one_of(hostile, st.sampled_from(["summit", "confirmed", "exact", "month", "auto", "Europe/Paris", "Mars/Olympus", "none", "new", "999999999999"]))})
+    option = st.fixed_dictionaries(
+        {
+            "value": st.one_of(
+                hostile,
+                st.sampled_from(
+                    [
+                        "summit",
+                        "confirmed",
+                        "exact",
+                        "month",
+                        "auto",
+                        "Europe/Paris",
+                        "Mars/Olympus",
+                        "none",
+                        "new",
+                        "999999999999",
+                    ]
+                ),
+            )
+        }
+    )
     if right is None:  # selects, checkboxes, radio buttons
-        right = st.one_of(st.fixed_dictionaries({"selected_option": option}), st.fixed_dictionaries({"selected_options": st.lists(option, max_size=3)}))
+        right = st.one_of(
+            st.fixed_dictionaries({"selected_option": option}),
+            st.fixed_dictionaries({"selected_options": st.lists(option, max_size=3)}),
+        )
     return st.one_of(right, right, right, st.fixed_dictionaries({"value": wrong}), wrong)
 
 
@@ -198,4 +277,6 @@ def test_a_title_that_would_ping_the_channel_is_shown_not_acted_on(bot, fake_sla
     listing = json.loads(bot.command("blinken").text)
     for message in (notice, listing):
         assert_safe_message(message)
-        assert "&lt;!channel&gt; Blinken &amp; &lt;@U0EDITOR&gt; meet &lt;!here&gt;" in json.dumps(message["blocks"], ensure_ascii=False)
+        assert "&lt;!channel&gt; Blinken &amp; &lt;@U0EDITOR&gt; meet &lt;!here&gt;" in json.dumps(
+            message["blocks"], ensure_ascii=False
+        )

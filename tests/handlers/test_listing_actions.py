@@ -53,13 +53,19 @@ def test_show_more_replaces_the_reply_with_the_next_page(bot, engine, fake_slack
     load_ics(engine, f"BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//EN\n{events}END:VCALENDAR\n".encode())
     first = json.loads(bot.command("g7").text)
     more = buttons(first)["trip_more"]
-    bot.action({"type": "button", "action_id": "trip_more", "value": more["value"]}, response_url=fake_slack.response_url("more"))
+    bot.action(
+        {"type": "button", "action_id": "trip_more", "value": more["value"]},
+        response_url=fake_slack.response_url("more"),
+    )
     (page,) = wait_for(fake_slack, 1)
     assert page["replace_original"] is True
     assert "Showing 11–20 of 25" in json.dumps(page["blocks"], ensure_ascii=False)
     assert "G7 meeting 10" in page["text"] and "G7 meeting 9\n" not in page["text"]
     last = buttons(page)["trip_more"]
-    bot.action({"type": "button", "action_id": "trip_more", "value": last["value"]}, response_url=fake_slack.response_url("more"))
+    bot.action(
+        {"type": "button", "action_id": "trip_more", "value": last["value"]},
+        response_url=fake_slack.response_url("more"),
+    )
     final = wait_for(fake_slack, 2)[1]
     assert "Showing 21–25 of 25" in json.dumps(final["blocks"], ensure_ascii=False)
     assert "trip_more" not in buttons(final)
@@ -68,13 +74,18 @@ def test_show_more_replaces_the_reply_with_the_next_page(bot, engine, fake_slack
 def test_suggestion_button_runs_the_search(bot, fake_slack):
     message = json.loads(bot.command("blinkin").text)
     suggestion = buttons(message)["trip_suggest_0"]
-    bot.action({"type": "button", "action_id": "trip_suggest_0", "value": suggestion["value"]}, response_url=fake_slack.response_url("s"))
+    bot.action(
+        {"type": "button", "action_id": "trip_suggest_0", "value": suggestion["value"]},
+        response_url=fake_slack.response_url("s"),
+    )
     (page,) = wait_for(fake_slack, 1)
     assert page["text"].startswith("Blinken: 8 upcoming events")
 
 
 def test_a_tampered_button_value_gets_a_clear_line(bot, fake_slack):
-    bot.action({"type": "button", "action_id": "trip_more", "value": "{not json"}, response_url=fake_slack.response_url("x"))
+    bot.action(
+        {"type": "button", "action_id": "trip_more", "value": "{not json"}, response_url=fake_slack.response_url("x")
+    )
     (page,) = wait_for(fake_slack, 1)
     assert "no longer works" in page["text"]
 
@@ -82,6 +93,10 @@ def test_a_tampered_button_value_gets_a_clear_line(bot, fake_slack):
 def test_buttons_only_see_their_own_workspace(bot, fake_slack):
     message = json.loads(bot.command("blinken").text)
     share = buttons(message)["trip_share"]
-    bot.action({"type": "button", "action_id": "trip_share", "value": share["value"]}, team_id="T0OTHER", response_url=fake_slack.response_url("o"))
+    bot.action(
+        {"type": "button", "action_id": "trip_share", "value": share["value"]},
+        team_id="T0OTHER",
+        response_url=fake_slack.response_url("o"),
+    )
     (page,) = wait_for(fake_slack, 1)
     assert "Macron" not in json.dumps(page)

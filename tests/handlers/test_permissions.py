@@ -45,14 +45,23 @@ def test_listed_users_and_group_members_may_add(desk, fake_slack, engine):
     open_form(desk, fake_slack, user_id="U0EDITOR")
     view = open_form(desk, fake_slack, user_id="U0GROUPIE")["view"]
     assert [c.payload["usergroup"] for c in fake_slack.calls_to("usergroups.users.list")] == ["S0DESK"]
-    response = desk.submit(submission(view, {"title": "Séjourné talks", "start_date": "2024-04-02", "start_time": "12:00", "city": "Paris"}), user_id="U0GROUPIE")
+    response = desk.submit(
+        submission(
+            view, {"title": "Séjourné talks", "start_date": "2024-04-02", "start_time": "12:00", "city": "Paris"}
+        ),
+        user_id="U0GROUPIE",
+    )
     assert json.loads(response.text)["response_action"] == "update"
     assert [e.created_by for e in events(engine)] == ["U0GROUPIE"]
 
 
 def test_a_submission_from_a_non_editor_is_refused(desk, fake_slack, engine):
     view = open_form(desk, fake_slack)["view"]
-    reply = json.loads(desk.submit(submission(view, {"title": "Forged", "start_date": "2024-04-02", "start_time": "12:00"}), user_id="U0READER").text)
+    reply = json.loads(
+        desk.submit(
+            submission(view, {"title": "Forged", "start_date": "2024-04-02", "start_time": "12:00"}), user_id="U0READER"
+        ).text
+    )
     assert reply["response_action"] == "errors" and "editors" in reply["errors"]["title"]
     assert events(engine) == []
 
@@ -64,7 +73,11 @@ def test_non_editors_cannot_use_the_menu_but_can_cover(desk, fake_slack, engine)
     refusal = wait_for_calls(fake_slack, "response_url")[0].payload
     assert "Only the desk's editors" in refusal["text"]
     assert len(fake_slack.calls_to("views.open")) == 1
-    desk.action({"type": "button", "action_id": "cover_me", "value": buttons["cover_me"]["value"]}, user_id="U0READER", response_url=fake_slack.response_url("c"))
+    desk.action(
+        {"type": "button", "action_id": "cover_me", "value": buttons["cover_me"]["value"]},
+        user_id="U0READER",
+        response_url=fake_slack.response_url("c"),
+    )
     wait_for_calls(fake_slack, "response_url", 2)
     assert [c.user_id for c in events(engine)[0].coverage] == ["U0READER"]
 

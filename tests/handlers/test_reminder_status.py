@@ -31,7 +31,10 @@ def test_reminders_of_an_event_without_any(bot, engine, clock, sample):
 
 def test_open_event_from_a_reminder(bot, engine, clock, fake_slack, make_deliverer):
     event = add_event(engine, clock, start=START)
-    bot.action({"type": "button", "action_id": "event_open", "value": str(event.id)}, response_url=fake_slack.response_url("open"))
+    bot.action(
+        {"type": "button", "action_id": "event_open", "value": str(event.id)},
+        response_url=fake_slack.response_url("open"),
+    )
     (reply,) = [c.payload for c in wait_for_calls(fake_slack, "response_url")]
     assert reply["response_type"] == "ephemeral"
     actions = [b for b in reply["blocks"] if b["type"] == "actions"]

@@ -59,7 +59,9 @@ def test_a_form_submitted_again_after_a_slow_answer_is_not_saved_twice(bot, fake
 def test_a_form_refused_once_can_be_corrected_and_saved(bot, fake_slack, engine):
     """The view keeps its hash after field errors; only a saved form counts as handled."""
     view = open_form(bot, fake_slack)["view"]
-    refused = json.loads(bot.submit(submission(view, {**VALID, "start_date": None}, view_id="V0SAME", view_hash="h.1")).text)
+    refused = json.loads(
+        bot.submit(submission(view, {**VALID, "start_date": None}, view_id="V0SAME", view_hash="h.1")).text
+    )
     assert refused["response_action"] == "errors"
     saved = json.loads(bot.submit(submission(view, VALID, view_id="V0SAME", view_hash="h.1")).text)
     assert saved["response_action"] == "update"
@@ -74,7 +76,9 @@ def test_an_edit_submitted_twice_changes_once(bot, fake_slack, engine):
     filled = submission(edit_view, {**VALID, "venue": "Quai d'Orsay"})
     assert json.loads(bot.submit(filled).text)["response_action"] == "update"
     again = json.loads(bot.submit(filled).text)
-    assert again["response_action"] == "update" and "Changes saved" in json.dumps(again["view"])  # not "changed since you opened it"
+    assert again["response_action"] == "update" and "Changes saved" in json.dumps(
+        again["view"]
+    )  # not "changed since you opened it"
     with session(engine) as db:
         assert db.exec(select(Event.version)).one() == event.version + 1
 
@@ -108,12 +112,22 @@ def test_a_replayed_query_gets_no_second_listing(bot):
 
 
 def test_events_api_retries_do_no_duplicate_work(bot, fake_slack):
-    event = {"type": "app_home_opened", "user": "U0EDITOR", "channel": "D0HOME", "tab": "home", "event_ts": f"{time.time():.6f}"}
+    event = {
+        "type": "app_home_opened",
+        "user": "U0EDITOR",
+        "channel": "D0HOME",
+        "tab": "home",
+        "event_ts": f"{time.time():.6f}",
+    }
     body = event_body(event, event_id="Ev0RETRIED")
     assert bot.post_signed(body, "application/json").status_code == 200
     wait_for_calls(fake_slack, "views.publish", 1)
     for attempt in (1, 2, 3):
-        retry = bot.post_signed(body, "application/json", headers={"X-Slack-Retry-Num": str(attempt), "X-Slack-Retry-Reason": "http_timeout"})
+        retry = bot.post_signed(
+            body,
+            "application/json",
+            headers={"X-Slack-Retry-Num": str(attempt), "X-Slack-Retry-Reason": "http_timeout"},
+        )
         assert retry.status_code == 200
     time.sleep(SETTLE)
     assert len(fake_slack.calls_to("views.publish")) == 1
@@ -137,7 +151,19 @@ def test_old_request_keys_are_forgotten(bot, ctx, clock, deliverer):
     bot.command("help")
     clock.advance(timedelta(hours=3))
     bot.command("help")
-    jobs = Jobs(deliverer=deliverer, agenda=DailyAgenda(engine=ctx.engine, client=None, clock=clock, newsroom_tz=ctx.settings.newsroom_tz, channel_id=None, team_id=lambda: "T0NEWSROOM", replica="r1"), settings=ctx.settings)
+    jobs = Jobs(
+        deliverer=deliverer,
+        agenda=DailyAgenda(
+            engine=ctx.engine,
+            client=None,
+            clock=clock,
+            newsroom_tz=ctx.settings.newsroom_tz,
+            channel_id=None,
+            team_id=lambda: "T0NEWSROOM",
+            replica="r1",
+        ),
+        settings=ctx.settings,
+    )
     assert jobs.forget_handled_requests() == 1
     with session(ctx.engine) as db:
         assert len(db.exec(select(HandledRequest)).all()) == 1

@@ -40,7 +40,11 @@ def test_queries_are_answered_in_time_while_slack_is_down(bot, fake_slack, outag
     assert "Paris" in json.loads(response.text)["text"]
 
 
-@pytest.mark.parametrize(("outage", "said"), [({"status": 500}, "internal_error"), ({"status": 503, "hang": 2.5}, "no answer in time")], ids=["500", "timeout"])
+@pytest.mark.parametrize(
+    ("outage", "said"),
+    [({"status": 500}, "internal_error"), ({"status": 503, "hang": 2.5}, "no answer in time")],
+    ids=["500", "timeout"],
+)
 def test_add_says_slack_could_not_open_the_form(bot, fake_slack, outage, said):
     fake_slack.outage(**outage)
     response, elapsed = timed(lambda: bot.command("add"))
@@ -54,7 +58,9 @@ def test_add_says_slack_could_not_open_the_form(bot, fake_slack, outage, said):
 
 
 @pytest.mark.parametrize("outage", OUTAGES)
-def test_a_form_submitted_while_slack_is_down_is_saved_and_the_lost_notice_logged(bot, fake_slack, engine, caplog, outage):
+def test_a_form_submitted_while_slack_is_down_is_saved_and_the_lost_notice_logged(
+    bot, fake_slack, engine, caplog, outage
+):
     view = open_form(bot, fake_slack)["view"]
     fake_slack.outage(**outage)
     caplog.set_level(logging.WARNING)
@@ -71,7 +77,13 @@ def test_a_button_reply_slack_did_not_take_is_logged(bot, fake_slack, engine, cl
     event = add_event(engine, clock, start=START + timedelta(days=30))
     fake_slack.outage(**outage)
     caplog.set_level(logging.WARNING)
-    response, elapsed = timed(lambda: bot.action({"type": "button", "action_id": "cover_me", "value": str(event.id)}, user_id="U0CORRESP", response_url=fake_slack.response_url("c")))
+    response, elapsed = timed(
+        lambda: bot.action(
+            {"type": "button", "action_id": "cover_me", "value": str(event.id)},
+            user_id="U0CORRESP",
+            response_url=fake_slack.response_url("c"),
+        )
+    )
     assert response.status_code == 200 and elapsed < ACK_LIMIT
     assert logged(caplog, "reply not delivered")
     with session(engine) as db:
@@ -91,7 +103,9 @@ def test_reminders_due_during_a_long_outage_are_delivered_once_after_it(engine, 
         deliverer.run_once()
         at(clock, clock() + timedelta(seconds=30))
     tries = [c for c in fake_slack.calls if c.method in ("chat.postMessage", "conversations.history")]
-    assert fake_slack.posts() == [] and len(tries) >= 5  # tried, backing off; after a timeout, looking before posting again
+    assert (
+        fake_slack.posts() == [] and len(tries) >= 5
+    )  # tried, backing off; after a timeout, looking before posting again
     fake_slack.recover()
     while clock() < START + timedelta(minutes=30):
         deliverer.run_once()
@@ -101,7 +115,9 @@ def test_reminders_due_during_a_long_outage_are_delivered_once_after_it(engine, 
     posted = [p.payload["text"] for p in fake_slack.posts()]
     assert len(posted) == len(set(posted)) == 10
     for reminder in sent:
-        assert reminder.sent_at - reminder.due_at <= max(timedelta(minutes=5), timedelta(minutes=reminder.lead_minutes) / 2)
+        assert reminder.sent_at - reminder.due_at <= max(
+            timedelta(minutes=5), timedelta(minutes=reminder.lead_minutes) / 2
+        )
 
 
 def _all(engine) -> list[Reminder]:

@@ -25,7 +25,11 @@ def text_of(message: dict) -> str:
             if isinstance(block.get(key), dict):
                 parts.append(block[key]["text"])
         for element in block.get("elements", []):
-            parts.append(element.get("text") if isinstance(element.get("text"), str) else (element.get("text") or {}).get("text", ""))
+            parts.append(
+                element.get("text")
+                if isinstance(element.get("text"), str)
+                else (element.get("text") or {}).get("text", "")
+            )
     return "\n".join(parts)
 
 

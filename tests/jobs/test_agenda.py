@@ -18,8 +18,13 @@ PARIS = zone("Europe/Paris")
 
 def agenda(engine, fake_slack, clock, replica="replica-a", channel="C0FOREIGN"):
     return DailyAgenda(
-        engine=engine, client=client_for(fake_slack), clock=clock, newsroom_tz=PARIS, channel_id=channel,
-        team_id=lambda: "T0NEWSROOM", replica=replica,
+        engine=engine,
+        client=client_for(fake_slack),
+        clock=clock,
+        newsroom_tz=PARIS,
+        channel_id=channel,
+        team_id=lambda: "T0NEWSROOM",
+        replica=replica,
     )
 
 
@@ -64,7 +69,11 @@ def test_the_next_day_says_what_changed(engine, fake_slack, clock, sample):
     clock.moment = datetime(2024, 4, 2, 5, 0, tzinfo=UTC)
     assert agenda(engine, fake_slack, clock, replica="other").post() == "posted"
     second = fake_slack.posts()[1].payload
-    changed = next(b["text"]["text"] for b in second["blocks"] if b["type"] == "section" and "Changed since the last agenda" in b["text"]["text"])
+    changed = next(
+        b["text"]["text"]
+        for b in second["blocks"]
+        if b["type"] == "section" and "Changed since the last agenda" in b["text"]["text"]
+    )
     assert "Blinken and Lecornu dinner" in changed and "added it to the schedule" in changed and "<@U0ALICE>" in changed
 
 

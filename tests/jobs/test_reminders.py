@@ -31,7 +31,15 @@ def at(clock, moment):
 
 
 def test_a_summit_gets_a_week_a_day_and_an_hour(engine, clock):
-    add_event(engine, clock, title="NATO summit", kind=Kind.SUMMIT, lead_times=None, start=datetime(2024, 7, 9, 13, 0, tzinfo=UTC), tz="America/New_York")
+    add_event(
+        engine,
+        clock,
+        title="NATO summit",
+        kind=Kind.SUMMIT,
+        lead_times=None,
+        start=datetime(2024, 7, 9, 13, 0, tzinfo=UTC),
+        tz="America/New_York",
+    )
     found = rows(engine)
     assert {lead: r.due_at for lead, r in found.items()} == {
         10080: datetime(2024, 7, 2, 13, 0, tzinfo=UTC),
@@ -49,7 +57,14 @@ def test_due_times_are_computed_in_utc_across_dst_changes(engine, clock):
     assert paris[1440].due_at == datetime(2024, 3, 30, 10, 0, tzinfo=UTC)  # 11:00 CET: 24 hours before
     assert paris[10080].due_at == datetime(2024, 3, 24, 10, 0, tzinfo=UTC)
     # New York changed on 10 March: Monday 11 March 09:00 EDT is 13:00 UTC.
-    event = add_event(engine, clock, title="UN", start=datetime(2024, 3, 11, 13, 0, tzinfo=UTC), tz="America/New_York", lead_times=(1440,))
+    event = add_event(
+        engine,
+        clock,
+        title="UN",
+        start=datetime(2024, 3, 11, 13, 0, tzinfo=UTC),
+        tz="America/New_York",
+        lead_times=(1440,),
+    )
     with session(engine) as db:
         (ny,) = db.exec(select(Reminder).where(Reminder.event_id == event.id)).all()
     assert ny.due_at == datetime(2024, 3, 10, 13, 0, tzinfo=UTC)
@@ -141,7 +156,16 @@ def test_reminders_already_past_when_scheduled_are_skipped(engine, clock, fake_s
 def test_a_cancelled_meeting_posts_nothing(engine, clock, fake_slack, deliverer):
     at(clock, START - timedelta(days=2))
     event = add_event(engine, clock, start=START, lead_times=(1440, 60))
-    set_status(engine, team_id="T0NEWSROOM", actor="U0EDITOR", event_id=event.id, version=event.version, status=Status.CANCELLED, now=clock(), default_channel=None)
+    set_status(
+        engine,
+        team_id="T0NEWSROOM",
+        actor="U0EDITOR",
+        event_id=event.id,
+        version=event.version,
+        status=Status.CANCELLED,
+        now=clock(),
+        default_channel=None,
+    )
     assert {r.status for r in rows(engine).values()} == {"skipped"}
     assert rows(engine)[60].last_error == "event cancelled"
     for moment in (START - timedelta(days=1), START - timedelta(hours=1)):
@@ -154,8 +178,19 @@ def test_cancelled_while_claimed_is_not_posted(engine, clock, fake_slack, delive
     event = add_event(engine, clock, start=START)
     at(clock, START - timedelta(hours=1))
     with session(engine) as db, db.begin():
-        claimed = claim_next(db, channel_id="C0FOREIGN", now=clock(), lease_until=clock() - timedelta(seconds=1), replica="dead")
-    set_status(engine, team_id="T0NEWSROOM", actor="U0EDITOR", event_id=event.id, version=event.version, status=Status.CANCELLED, now=clock(), default_channel=None)
+        claimed = claim_next(
+            db, channel_id="C0FOREIGN", now=clock(), lease_until=clock() - timedelta(seconds=1), replica="dead"
+        )
+    set_status(
+        engine,
+        team_id="T0NEWSROOM",
+        actor="U0EDITOR",
+        event_id=event.id,
+        version=event.version,
+        status=Status.CANCELLED,
+        now=clock(),
+        default_channel=None,
+    )
     deliverer.run_once()  # the lease has passed: this replica takes the row over, and re-reads the event
     assert claimed is not None and fake_slack.posts() == []
     assert rows(engine)[60].last_error == "event cancelled"
@@ -168,8 +203,33 @@ def test_a_rescheduled_event_is_reminded_at_its_new_time(engine, clock, fake_sla
     deliverer.run_once()
     assert len(fake_slack.posts()) == 1
     later = START + timedelta(days=3)
-    form = EventInput(draft=EventDraft(uid=event.uid, title=event.title, starts_at=later, tz=event.tz, kind=event.kind, status=event.status, city="Paris", venue="Élysée Palace", participants=("Antony Blinken", "Emmanuel Macron")), trip_id=None, channel_id="C0FOREIGN", lead_times=(1440,), past_record=False)
-    save_event(engine, team_id="T0NEWSROOM", actor="U0EDITOR", form=form, now=clock(), default_channel=None, event_id=event.id, version=event.version)
+    form = EventInput(
+        draft=EventDraft(
+            uid=event.uid,
+            title=event.title,
+            starts_at=later,
+            tz=event.tz,
+            kind=event.kind,
+            status=event.status,
+            city="Paris",
+            venue="Élysée Palace",
+            participants=("Antony Blinken", "Emmanuel Macron"),
+        ),
+        trip_id=None,
+        channel_id="C0FOREIGN",
+        lead_times=(1440,),
+        past_record=False,
+    )
+    save_event(
+        engine,
+        team_id="T0NEWSROOM",
+        actor="U0EDITOR",
+        form=form,
+        now=clock(),
+        default_channel=None,
+        event_id=event.id,
+        version=event.version,
+    )
     reminder = rows(engine)[1440]
     assert (reminder.status, reminder.due_at) == ("pending", later - timedelta(days=1))
     at(clock, later - timedelta(days=1))
@@ -180,12 +240,20 @@ def test_a_rescheduled_event_is_reminded_at_its_new_time(engine, clock, fake_sla
 def test_rate_limit_storms_lose_nothing_and_double_nothing(engine, clock, fake_slack, make_deliverer):
     fake_slack.post_interval, fake_slack.retry_after = 0.3, 1
     for n in range(12):
-        add_event(engine, clock, title=f"Meeting {n}", start=START + timedelta(seconds=n), channel=("C0FOREIGN", "C0PUBLIC")[n % 2])
+        add_event(
+            engine,
+            clock,
+            title=f"Meeting {n}",
+            start=START + timedelta(seconds=n),
+            channel=("C0FOREIGN", "C0PUBLIC")[n % 2],
+        )
     at(clock, START - timedelta(minutes=59))
     # Pacing faster than Slack allows makes Slack answer 429 with Retry-After.
     make_deliverer(interval=0.05).run_once()
     posts = fake_slack.posts()
-    assert sorted(p.payload["text"].split(": ", 1)[1].split(" —")[0] for p in posts) == sorted(f"Meeting {n}" for n in range(12))
+    assert sorted(p.payload["text"].split(": ", 1)[1].split(" —")[0] for p in posts) == sorted(
+        f"Meeting {n}" for n in range(12)
+    )
     assert fake_slack.rate_limited > 0
     assert {r.status for r in _all(engine)} == {"sent"}
 
@@ -286,12 +354,15 @@ def test_an_outage_of_several_minutes_delays_but_does_not_lose(engine, clock, fa
 
 
 def test_network_errors_are_retried(engine, clock, fake_slack, make_deliverer):
-    from jobs.reminders import ReminderDeliverer
     from slack_sdk import WebClient
+
+    from jobs.reminders import ReminderDeliverer
 
     add_event(engine, clock, start=START)
     at(clock, START - timedelta(hours=1))
-    dead = ReminderDeliverer(engine=engine, client=WebClient(token="x", base_url="http://127.0.0.1:9/api/", retry_handlers=[]), clock=clock)
+    dead = ReminderDeliverer(
+        engine=engine, client=WebClient(token="x", base_url="http://127.0.0.1:9/api/", retry_handlers=[]), clock=clock
+    )
     dead.run_once()
     reminder = rows(engine)[60]
     assert reminder.status == "pending" and reminder.last_error.startswith("network:")
@@ -304,7 +375,9 @@ def test_a_replica_killed_after_claiming_hands_over_when_its_lease_expires(engin
     add_event(engine, clock, start=START)
     at(clock, START - timedelta(hours=1))
     with session(engine) as db, db.begin():
-        claimed = claim_next(db, channel_id="C0FOREIGN", now=clock(), lease_until=clock() + timedelta(seconds=60), replica="killed")
+        claimed = claim_next(
+            db, channel_id="C0FOREIGN", now=clock(), lease_until=clock() + timedelta(seconds=60), replica="killed"
+        )
     assert claimed is not None
     deliverer.run_once()
     assert fake_slack.posts() == []  # the lease still holds
@@ -313,14 +386,22 @@ def test_a_replica_killed_after_claiming_hands_over_when_its_lease_expires(engin
     deliverer.run_once()
     assert len(fake_slack.posts()) == 1
     with session(engine) as db, db.begin():
-        assert finish(db, reminder_id=claimed, replica="killed", status="sent") is False  # too late to claim it was sent
+        assert (
+            finish(db, reminder_id=claimed, replica="killed", status="sent") is False
+        )  # too late to claim it was sent
 
 
 def test_shutdown_releases_what_was_claimed(engine, clock, deliverer):
     add_event(engine, clock, start=START)
     at(clock, START - timedelta(hours=1))
     with session(engine) as db, db.begin():
-        claim_next(db, channel_id="C0FOREIGN", now=clock(), lease_until=clock() + timedelta(minutes=5), replica=deliverer.replica)
+        claim_next(
+            db,
+            channel_id="C0FOREIGN",
+            now=clock(),
+            lease_until=clock() + timedelta(minutes=5),
+            replica=deliverer.replica,
+        )
     assert rows(engine)[60].status == "sending"
     assert deliverer.stop() == 1
     reminder = rows(engine)[60]
@@ -333,10 +414,15 @@ def test_two_replicas_deliver_hundreds_exactly_once(engine, clock, fake_slack, m
     fake_slack.post_interval = 0.05
     channels = [f"C0DESK{n:02d}" for n in range(20)]
     for n in range(200):
-        add_event(engine, clock, title=f"Meeting {n:03d}", start=START + timedelta(seconds=n % 7), channel=channels[n % 20])
+        add_event(
+            engine, clock, title=f"Meeting {n:03d}", start=START + timedelta(seconds=n % 7), channel=channels[n % 20]
+        )
     at(clock, START - timedelta(minutes=59))
     second_engine = make_engine(database_url)
-    replicas = [make_deliverer(interval=0.05, replica="replica-a"), make_deliverer(interval=0.05, engine_=second_engine, replica="replica-b")]
+    replicas = [
+        make_deliverer(interval=0.05, replica="replica-a"),
+        make_deliverer(interval=0.05, engine_=second_engine, replica="replica-b"),
+    ]
     threads = [threading.Thread(target=r.run_once) for r in replicas]
     for thread in threads:
         thread.start()
@@ -367,10 +453,15 @@ def test_a_post_whose_answer_was_lost_is_found_and_not_sent_again(engine, clock,
     reminder = rows(engine)[60]
     assert reminder.status == "sent" and reminder.message_ts == fake_slack.posts()[0].answer["ts"]
     assert len(fake_slack.posts()) == 1
-    assert fake_slack.posts()[0].payload["metadata"] == {"event_type": "tripdesk_reminder", "event_payload": {"reminder_id": reminder.id}}
+    assert fake_slack.posts()[0].payload["metadata"] == {
+        "event_type": "tripdesk_reminder",
+        "event_payload": {"reminder_id": reminder.id},
+    }
 
 
-def test_an_uncertain_post_is_not_repeated_blindly_when_the_channel_cannot_be_read(engine, clock, fake_slack, make_deliverer):
+def test_an_uncertain_post_is_not_repeated_blindly_when_the_channel_cannot_be_read(
+    engine, clock, fake_slack, make_deliverer
+):
     add_event(engine, clock, start=START)
     fake_slack.fail("chat.postMessage", "internal_error", status=500)
     at(clock, START - timedelta(hours=1))

@@ -14,8 +14,8 @@ from jobs.agenda import DailyAgenda
 from jobs.reminders import ReminderDeliverer
 from jobs.scheduler import Jobs
 from tests.handlers.test_event_form import open_form
-from tests.support.schedule import client_for
 from tests.support.bot_server import BotServer
+from tests.support.schedule import client_for
 from tests.support.views import submission
 from tripdesk.context import AppContext, system_clock
 from tripdesk.server import asgi_app
@@ -26,7 +26,15 @@ from tripdesk.slack_app import create_app
 def live_bot(settings, engine, fake_slack):
     ctx = AppContext(settings=settings, engine=engine, clock=system_clock)
     deliverer = ReminderDeliverer(engine=engine, client=client_for(fake_slack), clock=system_clock)
-    agenda = DailyAgenda(engine=engine, client=client_for(fake_slack), clock=system_clock, newsroom_tz=settings.newsroom_tz, channel_id=None, team_id=lambda: "T0NEWSROOM", replica="r")
+    agenda = DailyAgenda(
+        engine=engine,
+        client=client_for(fake_slack),
+        clock=system_clock,
+        newsroom_tz=settings.newsroom_tz,
+        channel_id=None,
+        team_id=lambda: "T0NEWSROOM",
+        replica="r",
+    )
     jobs = Jobs(deliverer=deliverer, agenda=agenda, settings=replace(settings, sweep_seconds=600))
     server = BotServer(asgi_app(engine=engine, bolt=create_app(replace(ctx, on_schedule_change=jobs.wake)))).start()
     jobs.start()
@@ -45,7 +53,18 @@ def test_a_one_hour_reminder_arrives_within_two_seconds_of_its_due_time(live_bot
         start += timedelta(minutes=1)
     local = start.astimezone(paris)
     view = open_form(live_bot, fake_slack)["view"]
-    reply = live_bot.submit(submission(view, {"title": "Blinken meets Macron", "city": "Paris", "start_date": local.date().isoformat(), "start_time": f"{local:%H:%M}", "lead_times": ["60"]}))
+    reply = live_bot.submit(
+        submission(
+            view,
+            {
+                "title": "Blinken meets Macron",
+                "city": "Paris",
+                "start_date": local.date().isoformat(),
+                "start_time": f"{local:%H:%M}",
+                "lead_times": ["60"],
+            },
+        )
+    )
     assert json.loads(reply.text)["response_action"] == "update"
     due = (start - timedelta(hours=1)).timestamp()
     while time.time() < due + 3:

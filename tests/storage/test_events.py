@@ -158,7 +158,20 @@ def test_a_failed_batch_leaves_nothing_behind(engine):
 
 def test_terms_are_replaced_on_update(engine):
     upsert(engine, [draft()])
-    upsert(engine, [draft(title="Talks", participants=(), city="Rome", country="Italy", trip=None, status=Status.CANCELLED, precision=Precision.DAY)])
+    upsert(
+        engine,
+        [
+            draft(
+                title="Talks",
+                participants=(),
+                city="Rome",
+                country="Italy",
+                trip=None,
+                status=Status.CANCELLED,
+                precision=Precision.DAY,
+            )
+        ],
+    )
     with session(engine) as db:
         found = sorted(db.exec(select(EventTerm.term)))
     assert found == ["italy", "rome", "talks"]

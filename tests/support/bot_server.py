@@ -9,7 +9,14 @@ import time
 import httpx
 import uvicorn
 
-from tests.support.slack_requests import block_actions_body, block_suggestion_body, command_body, event_body, sign, view_submission_body
+from tests.support.slack_requests import (
+    block_actions_body,
+    block_suggestion_body,
+    command_body,
+    event_body,
+    sign,
+    view_submission_body,
+)
 
 
 class BotServer:

@@ -12,8 +12,32 @@ from services.editing import new_uid, save_event
 TEAM = "T0NEWSROOM"
 
 
-def add_event(engine, clock, *, title="Blinken meets Macron", start, tz="Europe/Paris", kind=Kind.BILATERAL, lead_times=(60,), channel="C0FOREIGN", actor="U0EDITOR", status=Status.CONFIRMED, **fields):
-    draft = EventDraft(uid=new_uid(), title=title, starts_at=start, tz=tz, kind=kind, status=status, city="Paris", venue="Élysée Palace", participants=("Antony Blinken", "Emmanuel Macron"), **fields)
+def add_event(
+    engine,
+    clock,
+    *,
+    title="Blinken meets Macron",
+    start,
+    tz="Europe/Paris",
+    kind=Kind.BILATERAL,
+    lead_times=(60,),
+    channel="C0FOREIGN",
+    actor="U0EDITOR",
+    status=Status.CONFIRMED,
+    **fields,
+):
+    draft = EventDraft(
+        uid=new_uid(),
+        title=title,
+        starts_at=start,
+        tz=tz,
+        kind=kind,
+        status=status,
+        city="Paris",
+        venue="Élysée Palace",
+        participants=("Antony Blinken", "Emmanuel Macron"),
+        **fields,
+    )
     form = EventInput(draft=draft, trip_id=None, channel_id=channel, lead_times=lead_times, past_record=False)
     return save_event(engine, team_id=TEAM, actor=actor, form=form, now=clock(), default_channel=None).event
 

@@ -69,7 +69,8 @@ def block_actions_body(
         "user": {"id": user_id, "username": "editor", "name": "editor", "team_id": team_id},
         "api_app_id": "A0TRIPDESK",
         "token": "gIkuvaNzQIHg97ATvDxqgjtO",
-        "container": container or {"type": "message", "message_ts": "1712000000.000100", "channel_id": channel_id, "is_ephemeral": True},
+        "container": container
+        or {"type": "message", "message_ts": "1712000000.000100", "channel_id": channel_id, "is_ephemeral": True},
         "trigger_id": f"{secrets.randbelow(10**10)}.{secrets.token_hex(16)}",
         "team": {"id": team_id, "domain": "newsroom"},
         "channel": {"id": channel_id, "name": "foreign-desk"},
@@ -107,8 +108,27 @@ def _interaction(payload: dict, team_id: str, user_id: str) -> str:
 
 
 def view_submission_body(view: dict, *, team_id: str = "T0NEWSROOM", user_id: str = "U0EDITOR") -> str:
-    return _interaction({"type": "view_submission", "trigger_id": f"{secrets.randbelow(10**10)}.{secrets.token_hex(8)}", "view": view, "response_urls": []}, team_id, user_id)
+    return _interaction(
+        {
+            "type": "view_submission",
+            "trigger_id": f"{secrets.randbelow(10**10)}.{secrets.token_hex(8)}",
+            "view": view,
+            "response_urls": [],
+        },
+        team_id,
+        user_id,
+    )
 
 
 def block_suggestion_body(action_id: str, value: str, *, team_id: str = "T0NEWSROOM", user_id: str = "U0EDITOR") -> str:
-    return _interaction({"type": "block_suggestion", "action_id": action_id, "block_id": action_id, "value": value, "view": {"id": "V0FORM", "type": "modal"}}, team_id, user_id)
+    return _interaction(
+        {
+            "type": "block_suggestion",
+            "action_id": action_id,
+            "block_id": action_id,
+            "value": value,
+            "view": {"id": "V0FORM", "type": "modal"},
+        },
+        team_id,
+        user_id,
+    )
