@@ -1,17 +1,27 @@
-# The two commands of the README's quick start. Both create .venv on first use.
+# The two commands of the README's quick start (`make run`, `make test`). Both create .venv on first use.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 # With a bot token (environment or .env) `make run` starts the bot; without one, the console.
 SLACK_CONFIGURED := $(strip $(SLACK_BOT_TOKEN)$(shell grep -s '^SLACK_BOT_TOKEN=.' .env))
 
-.PHONY: run test bench clean
+.PHONY: run test lint format bench clean
 
 run: $(VENV)/.runtime
 	$(PY) bot.py $(if $(SLACK_CONFIGURED),run,console --sample)
 
-test: $(VENV)/.dev
+# The whole check CI runs: lint, types, then the suite.
+test: lint
 	$(PY) -m pytest
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 $(VENV)/.python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "TripDesk needs Python 3.11 or newer (set PYTHON=python3.11)"; exit 2; }

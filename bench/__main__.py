@@ -196,28 +196,39 @@ def _import(work: Path, count: int) -> dict:
     }
 
 
+def _spread(late: dict) -> str:
+    return f"p50 {late.get('p50_ms')} ms p99 {late.get('p99_ms')} ms max {late.get('max_ms')} ms"
+
+
 def _print(results: dict) -> None:
     print(f"\nMachine: {results['machine']}")
     print("\nCommand latency (ms, client side; floor = minimal Bolt app, same server stack)")
     print(
-        f"{'db':<11}{'events':>8} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7} {'floor p50':>10} {'ratio':>6} {'20c p99':>8} {'20c max':>8} {'start s':>8} {'RSS MB':>7}"
+        f"{'db':<11}{'events':>8} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7} {'floor p50':>10} {'ratio':>6}"
+        f" {'20c p99':>8} {'20c max':>8} {'start s':>8} {'RSS MB':>7}"
     )
     for row in results["latency"]:
         s, f, c = row["sequential"], row["floor_sequential"], row["concurrent_20"]
         print(
-            f"{row['database']:<11}{row['events']:>8} {s['p50_ms']:>7} {s['p95_ms']:>7} {s['p99_ms']:>7} {s['max_ms']:>7} {f['p50_ms']:>10} {row['p50_ratio']:>6} {c['p99_ms']:>8} {c['max_ms']:>8} {row['startup_s']:>8} {row['peak_rss_mb']:>7}"
+            f"{row['database']:<11}{row['events']:>8} {s['p50_ms']:>7} {s['p95_ms']:>7} {s['p99_ms']:>7}"
+            f" {s['max_ms']:>7} {f['p50_ms']:>10} {row['p50_ratio']:>6} {c['p99_ms']:>8} {c['max_ms']:>8}"
+            f" {row['startup_s']:>8} {row['peak_rss_mb']:>7}"
         )
     print("\nReminder burst (fake Slack: 1 message/s/channel, 429 + Retry-After beyond)")
     for row in results["burst"]:
         late = row["lateness"]
         print(
-            f"{row['database']:<11} bots={row['bots']} {row['reminders']} in {row['channels']} channels: last after {row['last_delivered_s']} s (floor {row['floor_s']} s, ratio {row['ratio']}), lateness p50 {late.get('p50_ms')} ms p99 {late.get('p99_ms')} ms max {late.get('max_ms')} ms, duplicates {row['duplicates']}, losses {row['losses']}, 429s {row['rate_limited_429']}"
+            f"{row['database']:<11} bots={row['bots']} {row['reminders']} in {row['channels']} channels:"
+            f" last after {row['last_delivered_s']} s (floor {row['floor_s']} s, ratio {row['ratio']}),"
+            f" lateness {_spread(late)}, duplicates {row['duplicates']}, losses {row['losses']},"
+            f" 429s {row['rate_limited_429']}"
         )
     print("\nTimeliness")
     for row in results["timeliness"]:
         late = row["lateness"]
         print(
-            f"{row['database']:<11} {row['sample']} due within {row['spread_s']} s among {row['pending']} pending: delivered {row['delivered']}, lateness p50 {late.get('p50_ms')} ms p99 {late.get('p99_ms')} ms max {late.get('max_ms')} ms"
+            f"{row['database']:<11} {row['sample']} due within {row['spread_s']} s among {row['pending']} pending:"
+            f" delivered {row['delivered']}, lateness {_spread(late)}"
         )
     imp = results["import"]
     print(f"\nImport of a {imp['events']}-event .ics: {imp['seconds']} s, peak RSS {imp['peak_rss_mb']} MB")

@@ -114,7 +114,8 @@ def generate(engine: Engine, *, events: int, seed: int = 7, now: datetime | None
             kind, status = rng.choice(KINDS), rng.choice(STATUSES)
             others = rng.sample(PRINCIPALS, rng.randint(1, 4))
             people = [principal, *(p for p in others if p != principal)]
-            title = f"{principal.split()[-1]} {'meets' if kind is Kind.BILATERAL else 'at'} {others[0] if kind is Kind.BILATERAL else kind.label.lower()} in {city}"
+            verb, whom = ("meets", others[0]) if kind is Kind.BILATERAL else ("at", kind.label.lower())
+            title = f"{principal.split()[-1]} {verb} {whom} in {city}"
             venue, notes = rng.choice(VENUES), f"Talks on {rng.choice(TOPICS)} and {rng.choice(TOPICS)}."
             event_rows.append(
                 {

@@ -26,7 +26,8 @@ def agenda_message(
     title = f"Agenda for {day_text(today)}"
     blocks: list[dict] = [{"type": "header", "text": plain(title, 150)}]
     lines = [title]
-    for day, label in zip(sorted(events), ("Today", "Tomorrow")):
+    # At most two days (today and tomorrow); the agenda job never passes more.
+    for day, label in zip(sorted(events), ("Today", "Tomorrow"), strict=False):
         day_events = events[day]
         blocks.append(
             {
@@ -42,7 +43,8 @@ def agenda_message(
                     "type": "context",
                     "elements": [
                         mrkdwn(
-                            f"…and {len(day_events) - MAX_CARDS_PER_DAY} more: `/trip {'today' if label == 'Today' else 'week'}`"
+                            f"…and {len(day_events) - MAX_CARDS_PER_DAY} more:"
+                            f" `/trip {'today' if label == 'Today' else 'week'}`"
                         )
                     ],
                 }

@@ -150,7 +150,10 @@ def event_modal(
                 placeholder=plain("The kind's default"),
             ),
             optional=True,
-            hint="Empty: the kind's default — a summit 1 week, 1 day and 1 hour before; a meeting 1 day and 1 hour; a press conference or speech 1 hour and 15 minutes.",
+            hint=(
+                "Empty: the kind's default — a summit 1 week, 1 day and 1 hour before; a meeting 1 day and"
+                " 1 hour; a press conference or speech 1 hour and 15 minutes."
+            ),
         ),
         _input(
             "source_url",

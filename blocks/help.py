@@ -24,7 +24,8 @@ def usage_blocks() -> list[dict]:
             "type": "context",
             "elements": [
                 mrkdwn(
-                    "Searches ignore case and accents: `sejourne` finds Séjourné. Replies are visible only to you until you share them."
+                    "Searches ignore case and accents: `sejourne` finds Séjourné."
+                    " Replies are visible only to you until you share them."
                 )
             ],
         },

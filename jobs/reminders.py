@@ -209,7 +209,7 @@ class ReminderDeliverer:
     def _drain(self, channel: str, report: Report) -> None:
         while not self._stop.is_set() and self.paused is None:
             now = self.clock()
-            reminder_id = _retrying(lambda: self._claim(channel, now))
+            reminder_id = _retrying(lambda now=now: self._claim(channel, now))
             if reminder_id is None:
                 return
             try:
@@ -256,7 +256,8 @@ class ReminderDeliverer:
         lateness = now - reminder.due_at
         limit = lateness_limit(reminder.lead_minutes)
         if lateness > limit:
-            return f"too late: {int(lateness.total_seconds() // 60)} min after its due time (limit {int(limit.total_seconds() // 60)} min)"
+            late, allowed = int(lateness.total_seconds() // 60), int(limit.total_seconds() // 60)
+            return f"too late: {late} min after its due time (limit {allowed} min)"
         return None
 
     def _post(self, reminder: Reminder, event: Event, message: dict, thread: dict, late: bool) -> str:

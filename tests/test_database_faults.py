@@ -53,8 +53,10 @@ def count(engine, model) -> int:
 def generated_ics(events: int) -> bytes:
     body = "".join(
         f"BEGIN:VEVENT\r\nUID:fault-{n}@test\r\nDTSTAMP:20240301T000000Z\r\nSUMMARY:Meeting {n} on Ukraine\r\n"
-        f"DTSTART;TZID=Europe/Paris:2027{1 + n % 12:02d}{1 + n % 28:02d}T100000\r\nLOCATION:Foreign ministry\\, Paris\\, France\r\n"
-        f"ATTENDEE;CN=Antony Blinken:mailto:a@example.org\r\nDESCRIPTION:{'Talks on security guarantees. ' * 20}\r\nEND:VEVENT\r\n"
+        f"DTSTART;TZID=Europe/Paris:2027{1 + n % 12:02d}{1 + n % 28:02d}T100000\r\n"
+        f"LOCATION:Foreign ministry\\, Paris\\, France\r\n"
+        f"ATTENDEE;CN=Antony Blinken:mailto:a@example.org\r\n"
+        f"DESCRIPTION:{'Talks on security guarantees. ' * 20}\r\nEND:VEVENT\r\n"
         for n in range(events)
     )
     return f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n{body}END:VCALENDAR\r\n".encode()
@@ -72,7 +74,8 @@ def test_a_restarted_postgresql_is_reconnected_to_without_an_error(bot, engine):
         # What a restart does to every connection the bot holds.
         killed = connection.execute(
             text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
         ).scalar()
     admin.dispose()

@@ -1,5 +1,5 @@
-"""Load: 50 people sending /trip, each reading the answer before the next, while 500 reminders go out, against the bot as
-it runs in production (a `python bot.py` process) and a Slack that allows one message a
+"""Load: 50 people sending /trip, each reading the answer before the next, while 500 reminders
+go out, against the bot as it runs in production (a `python bot.py` process) and a Slack that allows one message a
 second per channel. Every command is answered within Slack's 3 seconds, nothing fails, every
 reminder arrives once, and the bot's memory stays flat.
 
@@ -151,9 +151,11 @@ def test_fifty_clients_while_500_reminders_go_out(tmp_path, database_url, engine
         ]
         settled = memory[len(memory) // 4]
         print(
-            f"\nload {SECONDS:.0f}s think {THINK:g}s {engine.dialect.name}: {len(times)} commands ({len(times) / SECONDS:.0f}/s), "
-            f"p50 {times[len(times) // 2] * 1000:.0f} ms, p99 {times[int(len(times) * 0.99)] * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms; "
-            f"bot CPU {cpu / SECONDS:.0%} of a core; {len(titles)} reminders; RSS {memory[0]:.0f} → {settled:.0f} (¼) → {memory[-1]:.0f} MB"
+            f"\nload {SECONDS:.0f}s think {THINK:g}s {engine.dialect.name}: {len(times)} commands"
+            f" ({len(times) / SECONDS:.0f}/s), p50 {times[len(times) // 2] * 1000:.0f} ms,"
+            f" p99 {times[int(len(times) * 0.99)] * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms;"
+            f" bot CPU {cpu / SECONDS:.0%} of a core; {len(titles)} reminders;"
+            f" RSS {memory[0]:.0f} → {settled:.0f} (¼) → {memory[-1]:.0f} MB"
         )
         assert len(titles) == len(set(titles)) == REMINDERS, (
             statuses(engine),

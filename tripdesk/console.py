@@ -2,7 +2,8 @@
 
 Each line typed (or piped in) becomes a signed slash-command request dispatched to the same
 Bolt app that serves Slack. Its Web API calls go over loopback to a local stand-in for Slack,
-and what the app answers or sends is printed as text. The console has its own workspace id, so its data never mixes with a real workspace's.
+and what the app answers or sends is printed as text. The console has its own workspace id,
+so its data never mixes with a real workspace's.
 """
 
 from __future__ import annotations

@@ -16,7 +16,10 @@ from services.editing import AlreadySaved, StaleEdit, UnknownTrip, load_event, n
 from tripdesk.context import AppContext
 
 log = logging.getLogger(__name__)
-STALE = "This event changed since you opened it: someone else saved first. Close this form and choose Edit again to see their changes."
+STALE = (
+    "This event changed since you opened it: someone else saved first."
+    " Close this form and choose Edit again to see their changes."
+)
 GONE = "This event is no longer on the schedule."
 
 

@@ -52,7 +52,8 @@ def test_floating_time_is_read_in_the_city_zone_else_the_newsroom_zone():
 
 def test_all_day_dates_are_day_precision_at_the_venue():
     draft = one(
-        "UID:a\nSUMMARY:NATO\nDTSTART;VALUE=DATE:20240403\nDTEND;VALUE=DATE:20240405\nLOCATION:NATO headquarters, Brussels, Belgium"
+        "UID:a\nSUMMARY:NATO\nDTSTART;VALUE=DATE:20240403\nDTEND;VALUE=DATE:20240405\n"
+        "LOCATION:NATO headquarters, Brussels, Belgium"
     )
     assert draft.precision is Precision.DAY
     assert draft.tz == "Europe/Brussels"
