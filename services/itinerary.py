@@ -128,4 +128,3 @@ def _search(session: Session, *, team_id: str, request: ListingRequest, now: dat
         # Terms are folded; offered capitalised, they read as the names they come from.
         suggestions = [term.capitalize() for term in found]
     return Listing(request, Outcome.NO_MATCH, [], 0, suggestions=suggestions)
-

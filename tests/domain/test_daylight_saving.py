@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
+from functools import cache
 from types import SimpleNamespace
 
 from hypothesis import given, settings
@@ -44,7 +44,7 @@ FROM, UNTIL = datetime(2026, 12, 1, tzinfo=UTC), datetime(2029, 12, 1, tzinfo=UT
 EXAMPLES = settings(max_examples=150, deadline=None)
 
 
-@lru_cache(maxsize=None)
+@cache
 def transitions(name: str) -> tuple[datetime, ...]:
     """Every instant in [FROM, UNTIL) at which the zone's UTC offset changes, to the second."""
     tz = zone(name)
