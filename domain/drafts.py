@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from domain.vocabulary import Kind, Precision, Status
-from domain.zones import zone
+from domain.zones import add_days, first_of_next_month, later, start_of_day, zone
 
 # An event with a start time but no end counts as under way for this long.
 DEFAULT_DURATION = timedelta(hours=1)
@@ -52,10 +52,7 @@ def finishes_at(starts_at: datetime, ends_at: datetime | None, precision: Precis
     if ends_at is not None:
         return ends_at
     if precision is Precision.EXACT:
-        return starts_at + DEFAULT_DURATION
-    local = starts_at.astimezone(zone(tz))
-    if precision is Precision.DAY:
-        following = local.date() + timedelta(days=1)
-    else:
-        following = (local.date().replace(day=28) + timedelta(days=4)).replace(day=1)
-    return datetime(following.year, following.month, following.day, tzinfo=zone(tz)).astimezone(UTC)
+        return later(starts_at, DEFAULT_DURATION)
+    local = starts_at.astimezone(zone(tz)).date()
+    following = add_days(local, 1) if precision is Precision.DAY else first_of_next_month(local)
+    return start_of_day(following, tz)

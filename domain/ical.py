@@ -27,7 +27,7 @@ from domain.drafts import MAX_SPAN, EventDraft, TripRef
 from domain.places import country_name, zone_for_place
 from domain.validation import clip, is_web_url
 from domain.vocabulary import Kind, Precision, Status
-from domain.zones import zone
+from domain.zones import add_days, elapsed, nominal_end, start_of_day, zone
 
 
 class CalendarError(ValueError):
@@ -88,20 +88,25 @@ def _draft(component: icalendar.Event, fallback_tz: str) -> EventDraft:
     for name, value in (("DTSTART", start), ("DTEND", end)):
         if value is not None and not isinstance(value, date):
             raise CalendarError(f"{where}: {name} {str(value)[:40]!r} is not a date or a date-time")
-    if end is None and isinstance(duration, timedelta):
-        end = start + duration
-
     tz = _zone_name(start, place_tz or fallback_tz)
     precision = _precision(component, start, where)
     starts_at = _instant(start, tz)
-    ends_at = _instant(end, tz) if end is not None else None
+    if end is None and isinstance(duration, timedelta):
+        if isinstance(start, datetime):
+            # From the start as the venue's clock shows it, so that PT1H is one real hour
+            # even when the clocks change within it.
+            ends_at: datetime | None = nominal_end(starts_at.astimezone(zone(tz)), duration)
+        else:
+            ends_at = _instant(add_days(start, duration.days), tz)
+    else:
+        ends_at = _instant(end, tz) if end is not None else None
     if precision is Precision.MONTH:
         starts_at = _instant(date(start.year, start.month, 1), tz)
     if ends_at is not None and ends_at < starts_at:
         raise CalendarError(f"{where}: it ends before it starts")
-    if ends_at is not None and ends_at - starts_at > MAX_SPAN:
+    if ends_at is not None and elapsed(starts_at, ends_at) > MAX_SPAN:
         raise CalendarError(f"{where}: it lasts more than {MAX_SPAN.days} days; enter long trips stop by stop")
-    if precision is Precision.DAY and ends_at == starts_at + timedelta(days=1):
+    if precision is Precision.DAY and ends_at == start_of_day(add_days(starts_at.astimezone(zone(tz)).date(), 1), tz):
         ends_at = None  # a one-day all-day event: its day says it all
 
     url = _text(component, "URL")

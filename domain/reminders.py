@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from domain.event_form import effective_lead_times
 from domain.vocabulary import Precision
+from domain.zones import earlier
 
 MIN_LATENESS = timedelta(minutes=5)
 # Later than this after its due time, a reminder is marked late in the message.
@@ -46,7 +47,7 @@ def planned(event, *, default_channel: str | None) -> dict[tuple[int, str], date
     if event.precision is Precision.DAY:
         # With only the day known, "an hour before" has no meaning; a day or a week still does.
         leads = tuple(m for m in leads if m >= 1440)
-    return {(lead, channel): event.starts_at - timedelta(minutes=lead) for lead in leads}
+    return {(lead, channel): earlier(event.starts_at, timedelta(minutes=lead)) for lead in leads}
 
 
 def lateness_limit(lead_minutes: int) -> timedelta:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from domain.vocabulary import Precision
-from domain.zones import zone
+from domain.zones import earlier, to_utc, zone
 
 
 def day_text(day: date, with_year: bool = True) -> str:
@@ -25,13 +25,20 @@ def venue_time_text(*, starts_at: datetime, ends_at: datetime | None, precision:
     if precision is Precision.MONTH:
         return f"{start:%B %Y}, date TBC"
     if precision is Precision.DAY:
-        last_day = (end - timedelta(microseconds=1)).date() if end is not None else start.date()
+        # The end is the exclusive start of the day after the last one.
+        last_day = earlier(ends_at, timedelta(microseconds=1)).astimezone(venue).date() if ends_at else start.date()
         return f"{_day_range(start.date(), last_day)}, time TBC"
-    if end is None or end == start:
+    # Instants compared in UTC: two wall times in one zone compare by the clock's face.
+    if end is None or to_utc(end) == to_utc(start):
         return f"{day_text(start.date())}, {start:%H:%M} {start:%Z}"
+    # Each end keeps its own offset's name when the clocks change in between, so a night when
+    # New York falls back reads "01:30 EDT – 01:30 EST", never one label for both.
+    changes = start.utcoffset() != end.utcoffset()
+    opening = f"{start:%H:%M} {start:%Z}" if changes else f"{start:%H:%M}"
     if end.date() == start.date():
-        return f"{day_text(start.date())}, {start:%H:%M}–{end:%H:%M} {end:%Z}"
-    return f"{day_text(start.date(), with_year=False)} {start:%H:%M} – {day_text(end.date())} {end:%H:%M} {end:%Z}"
+        joint = " – " if changes else "–"
+        return f"{day_text(start.date())}, {opening}{joint}{end:%H:%M} {end:%Z}"
+    return f"{day_text(start.date(), with_year=False)} {opening} – {day_text(end.date())} {end:%H:%M} {end:%Z}"
 
 
 def _day_range(first: date, last: date) -> str:

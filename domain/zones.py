@@ -1,8 +1,15 @@
-"""IANA time zones: validated lookups and venue-local wall-clock conversion."""
+"""IANA time zones: validated lookups, venue-local wall-clock conversion, and the only place
+where durations are added to instants.
+
+In Python, `aware + timedelta` adds wall-clock time in the datetime's own zone and ignores
+the fold, so across a daylight-saving change it is an hour off. Every "instant plus duration"
+and every "local day boundary" therefore goes through the helpers below, which compute in
+UTC and convert for display only (`tests/domain/test_time_arithmetic.py` keeps it that way).
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -56,3 +63,49 @@ def localize(wall: datetime, tz: str) -> datetime:
             raise NonexistentTime(wall)
         raise AmbiguousTime(wall)
     return first
+
+
+def later(instant: datetime, duration: timedelta) -> datetime:
+    """The instant `duration` of real time after `instant`, in UTC."""
+    return to_utc(instant) + duration
+
+
+def earlier(instant: datetime, duration: timedelta) -> datetime:
+    """The instant `duration` of real time before `instant`, in UTC (a reminder's due time)."""
+    return to_utc(instant) - duration
+
+
+def elapsed(start: datetime, end: datetime) -> timedelta:
+    """Real time between two instants. (Subtracting two datetimes that share a tzinfo gives
+    their wall-clock difference instead.)"""
+    return to_utc(end) - to_utc(start)
+
+
+def add_days(day: date, days: int) -> date:
+    """Calendar arithmetic on dates, which have no time of day to shift."""
+    return day + timedelta(days=days)
+
+
+def first_of_next_month(day: date) -> date:
+    return add_days(day.replace(day=28), 4).replace(day=1)
+
+
+def start_of_day(day: date, tz: ZoneInfo | str) -> datetime:
+    """The first instant of a venue-local day, in UTC: also on 23- and 25-hour days, and where
+    midnight itself does not exist (fold=0 reads a wall time in a gap with the offset from
+    before the change, which is the instant the day's clock starts)."""
+    venue = zone(tz) if isinstance(tz, str) else tz
+    return datetime.combine(day, time(0, 0), tzinfo=venue).astimezone(UTC)
+
+
+def nominal_end(start: datetime, duration: timedelta) -> datetime:
+    """RFC 5545's reading of a DURATION after a zoned start: whole days are calendar days
+    (P1D keeps the wall time across a change), the rest is exact time (PT1H is one real hour).
+
+    `start` is aware in the venue's zone. A duration given as PT24H arrives as one day too,
+    since the iCalendar library normalises it; it is then read as a calendar day.
+    """
+    days = timedelta(days=duration.days)
+    wall = start.replace(tzinfo=None) + days
+    moved = wall.replace(tzinfo=start.tzinfo, fold=start.fold) if days else start
+    return later(moved, duration - days)

@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
 from blocks.agenda import agenda_message
-from services.itinerary import midnight
+from domain.zones import add_days, later, start_of_day, to_utc
 from storage.agenda import SENT, changes_since, claim_day, finish_day, last_posted_at
 from storage.db import session
 from storage.events import find_events
@@ -44,9 +44,11 @@ class DailyAgenda:
     def post_if_due(self, at: time, catch_up: timedelta = timedelta(hours=6)) -> str | None:
         """From the sweep: post today's agenda if its time has passed (within `catch_up`) and
         no replica has posted it, e.g. because the bot was down at 07:00 or Slack failed."""
-        local = self.clock().astimezone(self.newsroom_tz)
-        due = datetime.combine(local.date(), at, tzinfo=self.newsroom_tz)
-        if not due <= local < due + catch_up:
+        now = self.clock()
+        # Compared as instants: two wall times in one zone compare by the clock's face, which
+        # is wrong across a change, and 07:00 plus six hours is not 13:00 on a 23-hour day.
+        due = datetime.combine(now.astimezone(self.newsroom_tz).date(), at, tzinfo=self.newsroom_tz)
+        if not to_utc(due) <= now < later(due, catch_up):
             return None
         return self.post()
 
@@ -64,19 +66,19 @@ class DailyAgenda:
                 day=today,
                 channel_id=self.channel_id,
                 now=now,
-                lease_until=now + self.lease,
+                lease_until=later(now, self.lease),
                 replica=self.replica,
             ):
                 return "already posted"
             since = last_posted_at(db, team_id=team_id, before=today)
         with session(self.engine) as db:
-            days = [today, today + timedelta(days=1)]
+            days = [today, add_days(today, 1)]
             events = {
                 day: find_events(
                     db,
                     team_id=team_id,
-                    not_over_at=max(now, midnight(day, self.newsroom_tz)),
-                    starts_before=midnight(day + timedelta(days=1), self.newsroom_tz),
+                    not_over_at=max(now, start_of_day(day, self.newsroom_tz)),
+                    starts_before=start_of_day(add_days(day, 1), self.newsroom_tz),
                     limit=MAX_EVENTS,
                 ).events
                 for day in days

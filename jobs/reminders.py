@@ -25,6 +25,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from blocks.reminder import reminder_message, undeliverable_message
 from domain.reminders import ON_TIME, lateness_limit, lead_phrase, remaining_phrase, why_no_reminders
+from domain.zones import earlier, later
 from storage.db import is_unavailable, session
 from storage.models import Event, Reminder
 from storage.reminders import (
@@ -225,7 +226,7 @@ class ReminderDeliverer:
 
     def _claim(self, channel: str, now: datetime) -> int | None:
         with session(self.engine) as db, db.begin():
-            return claim_next(db, channel_id=channel, now=now, lease_until=now + self.lease, replica=self.replica)
+            return claim_next(db, channel_id=channel, now=now, lease_until=later(now, self.lease), replica=self.replica)
 
     def _deliver(self, reminder_id: int) -> str:
         with session(self.engine) as db:
@@ -236,7 +237,7 @@ class ReminderDeliverer:
         if reason:
             log.info("reminder skipped reminder=%s event=%s reason=%s", reminder.id, event.id, reason)
             return self._finish(reminder.id, SKIPPED, last_error=reason)
-        expected = event.starts_at - timedelta(minutes=reminder.lead_minutes)
+        expected = earlier(event.starts_at, timedelta(minutes=reminder.lead_minutes))
         if expected != reminder.due_at:
             # The event moved while this row was claimed: put it back at its new time.
             return self._finish(reminder.id, PENDING, due_at=expected, attempts=0)
@@ -290,7 +291,7 @@ class ReminderDeliverer:
                             db,
                             reminder_id=reminder.id,
                             replica=self.replica,
-                            lease_until=self.clock() + self.lease + timedelta(seconds=retry_after),
+                            lease_until=later(self.clock(), self.lease + timedelta(seconds=retry_after)),
                         )
                     continue
                 if code in PERMANENT:
@@ -332,7 +333,7 @@ class ReminderDeliverer:
     def _already_posted(self, reminder: Reminder, thread: dict) -> str | None:
         """The ts of this reminder's message if an earlier, unanswered attempt did post it."""
         since = {
-            "oldest": f"{(reminder.due_at - timedelta(minutes=1)).timestamp():.6f}",
+            "oldest": f"{earlier(reminder.due_at, timedelta(minutes=1)).timestamp():.6f}",
             "include_all_metadata": True,
             "limit": 200,
         }

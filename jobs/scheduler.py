@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from domain.zones import earlier
 from jobs.agenda import DailyAgenda
 from jobs.reminders import ReminderDeliverer
 from storage.db import session
@@ -68,7 +69,7 @@ class Jobs:
     def forget_handled_requests(self) -> int:
         engine, now = self.deliverer.engine, self.deliverer.clock()
         with session(engine) as db, db.begin():
-            forgotten = forget_before(db, cutoff=now - HANDLED_KEPT)
+            forgotten = forget_before(db, cutoff=earlier(now, HANDLED_KEPT))
         log.debug("forgot %d handled request keys", forgotten)
         return forgotten
 

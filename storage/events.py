@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from domain.drafts import MAX_SPAN, EventDraft, TripRef
 from domain.search import prefix_upper_bound, terms
+from domain.zones import earlier
 from storage.models import Coverage, Event, EventTerm, Participant, Trip
 
 _IN_CHUNK = 500
@@ -66,7 +67,7 @@ def find_events(
         )
         conditions.append(Event.id.in_(matching))
     if not_over_at is not None:
-        conditions += [Event.finishes_at > not_over_at, Event.starts_at > not_over_at - MAX_SPAN]
+        conditions += [Event.finishes_at > not_over_at, Event.starts_at > earlier(not_over_at, MAX_SPAN)]
     if over_by is not None:
         conditions.append(Event.finishes_at <= over_by)
     if starts_before is not None:

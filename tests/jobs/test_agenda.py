@@ -96,3 +96,34 @@ def test_catching_up_after_downtime_and_failures(engine, fake_slack, clock, samp
 def test_without_a_channel_nothing_is_posted(engine, fake_slack, clock):
     assert agenda(engine, fake_slack, clock, channel=None).post() == "no channel"
     assert fake_slack.calls == []
+
+
+def test_a_25_hour_day_holds_exactly_the_events_that_start_on_it(engine, fake_slack, clock):
+    # Sunday 27 October 2024: Paris falls back at 03:00 CEST, so 02:00–03:00 happens twice.
+    sunday = {
+        "Sunday first minute": datetime(2024, 10, 26, 22, 0, tzinfo=UTC),  # 00:00 CEST
+        "Sunday repeated hour": datetime(2024, 10, 27, 1, 30, tzinfo=UTC),  # the second 02:30 (CET)
+        "Sunday last minute": datetime(2024, 10, 27, 22, 59, tzinfo=UTC),  # 23:59 CET
+    }
+    around = {
+        "Saturday night": datetime(2024, 10, 26, 21, 0, tzinfo=UTC),  # 23:00–23:59 CEST
+        "Monday first minute": datetime(2024, 10, 27, 23, 0, tzinfo=UTC),  # 00:00 CET
+    }
+    clock.moment = datetime(2024, 10, 25, 12, 0, tzinfo=UTC)
+    for title, start in {**sunday, **around}.items():
+        # Ending within the day: an event still under way at midnight is listed on both days.
+        add_event(engine, clock, title=title, start=start, ends_at=start + timedelta(minutes=59))
+    clock.moment = datetime(2024, 10, 26, 5, 0, tzinfo=UTC)  # 07:00 on Saturday
+    assert agenda(engine, fake_slack, clock).post() == "posted"
+    (post,) = fake_slack.posts()
+    days: dict[str, list[str]] = {}
+    current = None
+    for block in post.payload["blocks"]:
+        text = block.get("text", {}).get("text", "") if block["type"] == "section" else ""
+        if text.startswith(("*Today", "*Tomorrow")):
+            current = text.split(",")[0].strip("*")
+            days[current] = []
+        elif current and text:
+            days[current] += [title for title in {**sunday, **around} if title in text]
+    assert days["Today"] == ["Saturday night"]
+    assert sorted(days["Tomorrow"]) == sorted(sunday)
