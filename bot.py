@@ -14,8 +14,8 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tripdesk.config import ConfigError, Settings, load_settings
-from tripdesk.logs import configure as configure_logs
+from infra.config import ConfigError, Settings, load_settings
+from infra.logs import configure as configure_logs
 
 SAMPLE = Path(__file__).parent / "samples" / "blinken-paris-brussels-2024.ics"
 # The console's --sample clock: the morning before the Paris stop, so the trip is still to come.

@@ -15,9 +15,9 @@ from slack_bolt import App, BoltResponse, Respond
 from blocks.help import notice_message
 from handlers.replies import UNAVAILABLE
 from handlers.slack_helpers import tell
+from infra.logs import request_id
 from storage.db import is_unavailable
 from tripdesk.context import AppContext
-from tripdesk.logs import request_id
 
 log = logging.getLogger(__name__)
 

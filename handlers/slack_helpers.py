@@ -7,11 +7,11 @@ import logging
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
+from infra.slack_failures import SLACK_FAILURES, slack_error
 from storage.db import session
 from storage.editing import set_thread
 from storage.models import Event
 from tripdesk.context import AppContext
-from tripdesk.slack_failures import SLACK_FAILURES, slack_error
 
 log = logging.getLogger(__name__)
 

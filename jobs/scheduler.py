@@ -13,11 +13,11 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from infra.config import Settings
 from jobs.agenda import DailyAgenda
 from jobs.reminders import ReminderDeliverer
 from storage.db import session
 from storage.replays import forget_before
-from tripdesk.config import Settings
 
 log = logging.getLogger(__name__)
 WAKE_JOB = "reminders-wake"

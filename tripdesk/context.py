@@ -10,9 +10,9 @@ from functools import cached_property
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from infra.config import Settings
 from services.permissions import Editors
 from storage.db import session
-from tripdesk.config import Settings
 
 Clock = Callable[[], datetime]
 

@@ -9,8 +9,8 @@ from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
 import handlers
+from infra.logs import ContextExecutor, request_id, request_scope
 from tripdesk.context import AppContext
-from tripdesk.logs import ContextExecutor, request_id, request_scope
 
 log = logging.getLogger(__name__)
 

@@ -14,10 +14,10 @@ from blocks.notices import assign_modal, change_notice, confirm_modal, coverage_
 from blocks.text import escape
 from domain.vocabulary import Status
 from handlers.slack_helpers import REFUSED, announce, may_edit, tell
+from infra.slack_failures import SLACK_FAILURES, slack_error
 from services.editing import StaleEdit, change_coverage, load_event, set_status
 from storage.editing import trip_choices
 from tripdesk.context import AppContext
-from tripdesk.slack_failures import SLACK_FAILURES, slack_error
 
 log = logging.getLogger(__name__)
 GONE = "That event is no longer on the schedule."

@@ -16,11 +16,11 @@ from blocks.text import escape
 from domain.commands import Add, Agenda, Help, History, Invalid, Mine, Reminders, Search, parse_command
 from handlers.replies import listing_reply
 from handlers.slack_helpers import REFUSED, may_edit
+from infra.slack_failures import SLACK_FAILURES, slack_error
 from services.history import event_history, event_reminders
 from services.itinerary import ListingRequest, Mode
 from storage.editing import trip_choices
 from tripdesk.context import AppContext
-from tripdesk.slack_failures import SLACK_FAILURES, slack_error
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from blocks.home import home_view
+from infra.slack_failures import SLACK_FAILURES, slack_error
 from services.itinerary import ListingRequest, Mode, build_listing
 from tripdesk.context import AppContext
-from tripdesk.slack_failures import SLACK_FAILURES, slack_error
 
 log = logging.getLogger(__name__)
 
