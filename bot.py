@@ -13,9 +13,10 @@ import logging
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NoReturn
 
-from tripdesk.config import ConfigError, Settings, load_settings
-from tripdesk.logs import configure as configure_logs
+from infra.config import ConfigError, Settings, load_settings
+from infra.logs import configure as configure_logs
 
 SAMPLE = Path(__file__).parent / "samples" / "blinken-paris-brussels-2024.ics"
 # The console's --sample clock: the morning before the Paris stop, so the trip is still to come.
@@ -33,7 +34,7 @@ class StartupError(Exception):
 
 
 class Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line and status 2, like every other refusal
+    def error(self, message: str) -> NoReturn:  # one line and status 2, like every other refusal
         raise UsageError(f"{message} (see python bot.py --help)")
 
 
@@ -103,21 +104,23 @@ def _first_line(error: Exception) -> str:
 def _run(_args, settings: Settings) -> int:
     from dataclasses import replace
 
+    from handlers.context import AppContext, system_clock
     from jobs.agenda import DailyAgenda
     from jobs.reminders import ReminderDeliverer, replica_name
     from jobs.scheduler import Jobs
-    from tripdesk.context import AppContext, system_clock
     from tripdesk.server import asgi_app, serve
     from tripdesk.slack_app import create_app, delivery_client, web_client
 
     settings.require_slack()
-    team_id = _check_token(web_client(AppContext(settings=settings, engine=None)))
+    team_id = _check_token(web_client(settings))
     ctx = AppContext(settings=settings, engine=_engine(settings))
     replica = replica_name()
-    deliverer = ReminderDeliverer(engine=ctx.engine, client=delivery_client(ctx), clock=system_clock, replica=replica)
+    deliverer = ReminderDeliverer(
+        engine=ctx.engine, client=delivery_client(settings), clock=system_clock, replica=replica
+    )
     agenda = DailyAgenda(
         engine=ctx.engine,
-        client=delivery_client(ctx),
+        client=delivery_client(settings),
         clock=system_clock,
         newsroom_tz=settings.newsroom_tz,
         channel_id=settings.default_channel,
@@ -188,9 +191,9 @@ def _check_token(client):
 
 
 def _console(args, settings: Settings) -> int:
+    from handlers.context import AppContext, fixed_clock, system_clock
     from services.importing import ImportFailed, import_calendar
     from tripdesk.console import TEAM_ID, run_console
-    from tripdesk.context import AppContext, fixed_clock, system_clock
     from tripdesk.slack_app import create_app
 
     engine = _engine(settings)
@@ -246,13 +249,12 @@ def _import(args, settings: Settings) -> int:
 def _team_from_token(settings: Settings) -> str:
     from slack_sdk.errors import SlackApiError
 
-    from tripdesk.context import AppContext
     from tripdesk.slack_app import web_client
 
     if not settings.slack_bot_token:
         raise UsageError("import needs the workspace: pass --team T… or set SLACK_BOT_TOKEN to look it up")
     try:
-        return web_client(AppContext(settings=settings, engine=None)).auth_test()["team_id"]
+        return web_client(settings).auth_test()["team_id"]
     except (SlackApiError, OSError) as error:
         raise UsageError(f"could not look up the workspace with SLACK_BOT_TOKEN ({error}); pass --team T…") from None
 

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from blocks.event_card import card_text, event_line
 from blocks.history import change_line
 from blocks.text import fallback, mrkdwn, plain, shorten
+from domain.records import ChangeRecord, EventRecord
 from domain.timetext import day_text
-from storage.models import Event, EventChange
 
 MAX_CARDS_PER_DAY = 20
 
 
 def agenda_message(
     today: date,
-    events: dict[date, list[Event]],
-    changes: list[EventChange],
+    events: Mapping[date, Sequence[EventRecord]],
+    changes: Sequence[ChangeRecord],
     titles: dict[int, str],
     *,
     newsroom_tz: ZoneInfo,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from blocks.text import escape, fallback, link, mrkdwn, plain, shorten, source_label
 from blocks.when import reader_time_token
+from domain.records import EventRecord
 from domain.snapshot import event_time_text, people_text, place_text
 from domain.vocabulary import Precision, Status
-from storage.models import Event
 
 MENU_ACTION = "event_menu"
 COVER_ACTION = "cover_me"
@@ -21,7 +21,7 @@ _STATUS_EMOJI = {
 }
 
 
-def card_text(event: Event) -> str:
+def card_text(event: EventRecord) -> str:
     status = event.status
     title = f"*{escape(event.title)}*"
     if status is Status.CANCELLED:
@@ -39,7 +39,7 @@ def card_text(event: Event) -> str:
     return "\n".join(lines + people_coverage_source(event))
 
 
-def people_coverage_source(event: Event) -> list[str]:
+def people_coverage_source(event: EventRecord) -> list[str]:
     """The lines a card and a reminder share: who meets whom, who covers it, the source."""
     lines = []
     people = people_text(event)
@@ -51,12 +51,12 @@ def people_coverage_source(event: Event) -> list[str]:
     return lines
 
 
-def coverage_text(event: Event) -> str:
+def coverage_text(event: EventRecord) -> str:
     users = [c.user_id for c in event.coverage]
     return "Covering: " + ", ".join(f"<@{u}>" for u in users) if users else "No one covering yet"
 
 
-def event_blocks(event: Event, *, controls: bool = False) -> list[dict]:
+def event_blocks(event: EventRecord, *, controls: bool = False) -> list[dict]:
     """The card; with `controls`, its menu (edit, postpone, cancel, delete) and coverage buttons."""
     section = {"type": "section", "text": mrkdwn(card_text(event))}
     if not controls:
@@ -72,7 +72,7 @@ def event_blocks(event: Event, *, controls: bool = False) -> list[dict]:
     return [section, buttons]
 
 
-def _menu(event: Event) -> list[dict]:
+def _menu(event: EventRecord) -> list[dict]:
     choices = [("Edit", "edit")]
     if event.status.live:
         choices.append(("Postpone", "postpone"))
@@ -82,7 +82,7 @@ def _menu(event: Event) -> list[dict]:
     return [{"text": plain(label), "value": f"{verb}:{event.id}"} for label, verb in choices]
 
 
-def event_line(event: Event) -> str:
+def event_line(event: EventRecord) -> str:
     """The event in one line of plain text, for notifications and clients without blocks."""
     status = event.status
     parts = [event.title, event_time_text(event), place_text(event)]
@@ -92,6 +92,6 @@ def event_line(event: Event) -> str:
     return shorten(line, 400)
 
 
-def event_message(event: Event) -> dict:
+def event_message(event: EventRecord) -> dict:
     """One event's card as a message of its own, with its controls."""
     return {"text": fallback(event_line(event)), "blocks": event_blocks(event, controls=True)}

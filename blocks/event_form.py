@@ -7,22 +7,23 @@ error from validation lands under its own input.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from blocks.text import plain, shorten
 from domain.event_form import AUTO_ZONE, LEAD_TIMES, NEW_TRIP, NO_REMINDERS, NO_TRIP, FormValues
+from domain.records import EventRecord, TripRecord
 from domain.reminders import stored_lead_times
 from domain.validation import MAX_LENGTH
 from domain.vocabulary import Kind, Precision, Status
 from domain.zones import zone
-from storage.models import Event, Trip
 
 CALLBACK_ID = "event_form"
 PAST_RECORD = "past_record"
 
 
 def event_modal(
-    *, event: Event | None, trips: list[Trip], channel_id: str | None, newsroom_tz: str, metadata: dict
+    *, event: EventRecord | None, trips: Sequence[TripRecord], channel_id: str | None, newsroom_tz: str, metadata: dict
 ) -> dict:
     """The form, empty for `/trip add` or filled with `event` for Edit."""
     local = event.starts_at.astimezone(zone(event.tz)) if event else None
@@ -295,7 +296,7 @@ def _auto_option(newsroom_tz: str) -> dict:
     return _option(f"From the city (else {newsroom_tz})", AUTO_ZONE)
 
 
-def _zone_select(event: Event | None, newsroom_tz: str) -> dict:
+def _zone_select(event: EventRecord | None, newsroom_tz: str) -> dict:
     initial = _option(event.tz.replace("_", " "), event.tz) if event else _auto_option(newsroom_tz)
     return _element(
         "external_select",
@@ -306,11 +307,11 @@ def _zone_select(event: Event | None, newsroom_tz: str) -> dict:
     )
 
 
-def _precision(event: Event | None) -> Precision:
+def _precision(event: EventRecord | None) -> Precision:
     return event.precision if event else Precision.EXACT
 
 
-def _trip_options(trips: list[Trip]) -> list[tuple[str, str]]:
+def _trip_options(trips: Sequence[TripRecord]) -> list[tuple[str, str]]:
     return [
         ("No trip", NO_TRIP),
         ("Start a new trip", NEW_TRIP),
@@ -324,7 +325,7 @@ def _lead_time_options() -> list[dict]:
     ]
 
 
-def _lead_time_initial(event: Event | None) -> list[dict] | None:
+def _lead_time_initial(event: EventRecord | None) -> list[dict] | None:
     stored = stored_lead_times(event.lead_times) if event else None
     if stored is None:
         return None

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from blocks.notices import change_lines
 from blocks.text import escape, fallback, mrkdwn, plain, shorten
 from blocks.when import reader_time_token
+from domain.records import ChangeRecord, EventRecord
 from domain.snapshot import FieldChange
-from storage.models import Event, EventChange
 
 _ACTIONS = {
     "created": "added it to the schedule",
@@ -18,7 +20,7 @@ _ACTIONS = {
 }
 
 
-def history_message(query: str, matched: int, rows: list[tuple[EventChange, Event]]) -> dict:
+def history_message(query: str, matched: int, rows: Sequence[tuple[ChangeRecord, EventRecord]]) -> dict:
     title = f"History: {shorten(query, 80)}"
     if not rows:
         note = "No events match." if not matched else "No changes recorded for the matching events."
@@ -50,7 +52,7 @@ def history_message(query: str, matched: int, rows: list[tuple[EventChange, Even
     return {"text": fallback("\n".join(plain_lines)), "blocks": blocks}
 
 
-def change_line(change: EventChange, title: str) -> str:
+def change_line(change: ChangeRecord, title: str) -> str:
     who = "an import" if change.actor == "import" else f"<@{change.actor}>"
     when = reader_time_token(change.at)
     subject = f"*{escape(shorten(title, 120))}*"

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from blocks.help import usage_blocks
 from blocks.listing import listing_blocks
-from services.itinerary import Listing
+from domain.listing import Listing
 
 
 def home_view(week: Listing, *, newsroom_tz: ZoneInfo) -> dict:

@@ -7,11 +7,10 @@ from zoneinfo import ZoneInfo
 
 from blocks.event_card import event_blocks, event_line
 from blocks.text import escape, fallback, mrkdwn, plain, shorten
+from domain.listing import Listing, ListingRequest, Mode, Outcome
+from domain.records import EventRecord
 from domain.timetext import day_text, local_day
 from domain.vocabulary import Precision
-from services.itinerary import Listing, ListingRequest, Mode, Outcome
-from storage.events import COUNT_CAP
-from storage.models import Event
 
 SHARE_ACTION = "trip_share"
 MORE_ACTION = "trip_more"
@@ -50,15 +49,20 @@ def listing_blocks(
     return blocks
 
 
-def count_text(total: int) -> str:
-    return f"{COUNT_CAP:,}+" if total > COUNT_CAP else f"{total:,}"
+def count_text(total: int, cap: int | None = None) -> str:
+    """`cap`: where counting stopped (None: `total` is exact)."""
+    return f"{cap:,}+" if cap is not None and total > cap else f"{total:,}"
+
+
+def _count(listing: Listing) -> str:
+    return count_text(listing.total, listing.count_cap)
 
 
 def _title(listing: Listing) -> str:
     request = listing.request
     query = shorten(request.text, 80)
     if listing.outcome is Outcome.UPCOMING:
-        return f"{query}: {count_text(listing.total)} upcoming event{'s' if listing.total != 1 else ''}"
+        return f"{query}: {_count(listing)} upcoming event{'s' if listing.total != 1 else ''}"
     if listing.outcome is Outcome.PAST:
         return f"{query}: nothing upcoming"
     if listing.outcome is Outcome.NO_MATCH:
@@ -66,7 +70,7 @@ def _title(listing: Listing) -> str:
     if request.mode is Mode.NEXT:
         return "Next on the schedule"
     if request.mode is Mode.MINE:
-        return f"You cover {count_text(listing.total)} upcoming event{'s' if listing.total != 1 else ''}"
+        return f"You cover {_count(listing)} upcoming event{'s' if listing.total != 1 else ''}"
     first, last = listing.days
     if request.mode is Mode.TODAY:
         return f"Today, {day_text(first)}"
@@ -91,10 +95,10 @@ def _intro(listing: Listing) -> str | None:
     return None
 
 
-def _groups(listing: Listing, newsroom_tz: ZoneInfo) -> list[tuple[str, list[Event]]]:
+def _groups(listing: Listing, newsroom_tz: ZoneInfo) -> list[tuple[str, list[EventRecord]]]:
     """Consecutive events of one trip, or of one day, under one heading."""
     by_newsroom_day = listing.outcome is Outcome.AGENDA
-    groups: list[tuple[object, str, list[Event]]] = []
+    groups: list[tuple[object, str, list[EventRecord]]] = []
     for event in listing.events:
         key, heading = _group_of(event, by_newsroom_day, newsroom_tz)
         if groups and groups[-1][0] == key:
@@ -104,7 +108,7 @@ def _groups(listing: Listing, newsroom_tz: ZoneInfo) -> list[tuple[str, list[Eve
     return [(heading, events) for _key, heading, events in groups]
 
 
-def _group_of(event: Event, by_newsroom_day: bool, newsroom_tz: ZoneInfo) -> tuple[object, str]:
+def _group_of(event: EventRecord, by_newsroom_day: bool, newsroom_tz: ZoneInfo) -> tuple[object, str]:
     if event.trip is not None and not by_newsroom_day:
         return ("trip", event.trip_id), f":airplane: *{escape(event.trip.principal)}: {escape(event.trip.name)}*"
     # A time converts to the newsroom's day; a date known without its time stays the venue's date.
@@ -118,9 +122,9 @@ def _footer(listing: Listing, newsroom_tz: ZoneInfo, shared_by: str | None) -> s
     last = listing.request.offset + len(listing.events)
     parts = []
     if listing.outcome is Outcome.PAST:
-        parts.append(f"Past events {first}–{last} of {count_text(listing.total)}, counting back from the latest")
+        parts.append(f"Past events {first}–{last} of {_count(listing)}, counting back from the latest")
     elif listing.total > len(listing.events):
-        parts.append(f"Showing {first}–{last} of {count_text(listing.total)}")
+        parts.append(f"Showing {first}–{last} of {_count(listing)}")
     parts.append("Venue time, then yours")
     if listing.outcome is Outcome.AGENDA:
         parts.append(f"days in newsroom time ({newsroom_tz.key})")

@@ -6,9 +6,9 @@ import json
 
 from blocks.event_card import card_text, event_blocks, event_line
 from blocks.text import escape, fallback, mrkdwn, plain, shorten
+from domain.records import EventRecord
 from domain.snapshot import LABELS, FieldChange, compact_change
 from domain.validation import is_slack_id
-from storage.models import Event
 
 CONFIRM_CALLBACK = "event_confirm"
 ASSIGN_CALLBACK = "event_assign"
@@ -17,7 +17,7 @@ ASSIGN_FIELD = "assignees"
 LOUD_FIELDS = {"when", "status", "place"}
 
 
-def new_event_notice(event: Event, *, actor: str) -> dict:
+def new_event_notice(event: EventRecord, *, actor: str) -> dict:
     return {
         "text": fallback(f"New on the schedule: {event_line(event)}"),
         "blocks": [
@@ -41,7 +41,7 @@ def change_lines(changes: list[FieldChange]) -> list[str]:
     return lines
 
 
-def change_notice(event: Event, *, actor: str, action: str, changes: list[FieldChange]) -> dict:
+def change_notice(event: EventRecord, *, actor: str, action: str, changes: list[FieldChange]) -> dict:
     title = escape(event.title)
     heading = {
         "cancelled": f":x: *Cancelled:* {title}",
@@ -57,7 +57,7 @@ def change_notice(event: Event, *, actor: str, action: str, changes: list[FieldC
     return {"text": shorten(fallback_text, 3000), "blocks": [{"type": "section", "text": mrkdwn(shorten(text, 3000))}]}
 
 
-def coverage_notice(event: Event, *, actor: str, added: list[str], removed: list[str]) -> dict:
+def coverage_notice(event: EventRecord, *, actor: str, added: list[str], removed: list[str]) -> dict:
     parts = []
     if added == [actor] and not removed:
         parts.append(f"<@{actor}> is covering *{escape(event.title)}*")
@@ -78,7 +78,7 @@ def is_loud(action: str, changes: list[FieldChange]) -> bool:
     return action in ("cancelled", "postponed", "deleted") or any(c.field in LOUD_FIELDS for c in changes)
 
 
-def saved_view(event: Event, *, created: bool, channel_id: str | None) -> dict:
+def saved_view(event: EventRecord, *, created: bool, channel_id: str | None) -> dict:
     where = f" A notice went to <#{channel_id}>." if channel_id else ""
     return {
         "type": "modal",
@@ -91,7 +91,7 @@ def saved_view(event: Event, *, created: bool, channel_id: str | None) -> dict:
     }
 
 
-def confirm_modal(event: Event, *, verb: str) -> dict:
+def confirm_modal(event: EventRecord, *, verb: str) -> dict:
     """The confirmation dialog for Cancel and Delete."""
     question = {
         "cancel": "Cancel this event? It stays on the schedule, marked cancelled, and gets no more reminders.",
@@ -111,7 +111,7 @@ def confirm_modal(event: Event, *, verb: str) -> dict:
     }
 
 
-def assign_modal(event: Event) -> dict:
+def assign_modal(event: EventRecord) -> dict:
     element = {"type": "multi_users_select", "action_id": ASSIGN_FIELD, "placeholder": plain("Who covers it?")}
     current = [c.user_id for c in event.coverage]
     if current:

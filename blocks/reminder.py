@@ -5,12 +5,12 @@ from __future__ import annotations
 from blocks.event_card import OPEN_ACTION, people_coverage_source
 from blocks.text import escape, fallback, mrkdwn, plain, shorten
 from blocks.when import reader_time_token
+from domain.records import EventRecord
 from domain.snapshot import event_time_text
 from domain.vocabulary import Precision
-from storage.models import Event
 
 
-def reminder_message(event: Event, *, phrase: str, late: bool) -> dict:
+def reminder_message(event: EventRecord, *, phrase: str, late: bool) -> dict:
     """ "In 1 hour: Blinken meets President Macron — Élysée Palace, Paris — 10:00 CEST"."""
     place = ", ".join(part for part in (event.venue, event.city) if part)
     headline = " — ".join(part for part in (event.title, place, event_time_text(event)) if part)
@@ -38,7 +38,7 @@ def reminder_message(event: Event, *, phrase: str, late: bool) -> dict:
     }
 
 
-def undeliverable_message(event: Event, *, channel_id: str, error: str) -> dict:
+def undeliverable_message(event: EventRecord, *, channel_id: str, error: str) -> dict:
     why = {
         "channel_not_found": "the channel no longer exists or TripDesk cannot see it",
         "not_in_channel": "TripDesk is not in that channel",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from blocks.text import escape, fallback, mrkdwn, plain, shorten
 from blocks.when import reader_time_token
 from domain.event_form import lead_time_label
+from domain.records import EventRecord, ReminderRecord
 from domain.reminders import why_no_reminders
 from domain.snapshot import event_time_text
-from storage.models import Event, Reminder
 
 _STATE = {
     "pending": ":hourglass_flowing_sand: pending",
@@ -19,7 +21,7 @@ _STATE = {
 MAX_EVENT_SECTIONS = 40
 
 
-def reminders_message(query: str, matched: int, events: list[tuple[Event, list[Reminder]]]) -> dict:
+def reminders_message(query: str, matched: int, events: Sequence[tuple[EventRecord, Sequence[ReminderRecord]]]) -> dict:
     title = f"Reminders: {shorten(query, 80)}"
     blocks: list[dict] = [{"type": "header", "text": plain(title, 150)}]
     lines = [title]
@@ -40,7 +42,7 @@ def reminders_message(query: str, matched: int, events: list[tuple[Event, list[R
     return {"text": fallback("\n".join(lines)), "blocks": blocks}
 
 
-def _row(reminder: Reminder) -> str:
+def _row(reminder: ReminderRecord) -> str:
     state = _STATE.get(reminder.status, reminder.status)
     if reminder.status == "sent" and reminder.late:
         state += " (late)"
@@ -54,5 +56,5 @@ def _row(reminder: Reminder) -> str:
     return f"• {lead}, {reader_time_token(reminder.due_at)} in <#{reminder.channel_id}> · {state}{detail}{attempts}"
 
 
-def _none_reason(event: Event) -> str:
+def _none_reason(event: EventRecord) -> str:
     return why_no_reminders(event) or "no reminder channel (set TRIPDESK_CHANNEL or pick one in the event)"

@@ -1,16 +1,26 @@
-"""Slack listeners, grouped by kind. Each package translates between Slack and the domain."""
+"""Slack listeners, grouped by kind (commands/, actions/, views/, options/, events/), one
+module-level function each; each package's `register(app)` binds Slack's ids to them.
+
+Listeners translate between Slack and the services: they read the payload, call a service,
+and answer with blocks. They hold no business rules and never touch storage. What they share
+lives in modules named for it: `context` (the AppContext each request carries), `guard` (the
+event still there, the user allowed), `payloads`, `replies`, `notices`, `channels`.
+"""
 
 from slack_bolt import App
 
-from handlers import actions, commands, errors, events, options, replays, views
-from tripdesk.context import AppContext
+from handlers import actions, commands, events, options, views
+from handlers.errors import on_error
+from handlers.replays import drop_replays
 
 
-def register(app: App, ctx: AppContext) -> None:
-    errors.register(app, ctx)
-    replays.register(app, ctx)
-    commands.register(app, ctx)
-    actions.register(app, ctx)
-    views.register(app, ctx)
-    options.register(app, ctx)
-    events.register(app, ctx)
+def register(app: App) -> None:
+    """Bind the listeners. `handlers.context.provide(ctx)` must already be installed: the
+    middleware and listeners read the AppContext from the request's context."""
+    app.error(on_error)
+    app.middleware(drop_replays)
+    commands.register(app)
+    actions.register(app)
+    views.register(app)
+    options.register(app)
+    events.register(app)

@@ -10,43 +10,39 @@ from __future__ import annotations
 import json
 import logging
 
-from slack_bolt import App, BoltResponse, Respond
+from slack_bolt import BoltResponse, Respond
 
 from blocks.help import notice_message
-from handlers.replies import UNAVAILABLE
-from handlers.slack_helpers import tell
-from storage.db import is_unavailable
-from tripdesk.context import AppContext
-from tripdesk.logs import request_id
+from handlers.replies import UNAVAILABLE, tell
+from infra.logs import request_id
+from services.health import database_unavailable
 
 log = logging.getLogger(__name__)
 
 
 def failure_text(error: Exception) -> str:
-    if is_unavailable(error):
+    if database_unavailable(error):
         return UNAVAILABLE
     reference = request_id()
     text = "Something went wrong in TripDesk."
     return f"{text} If it happens again, give your admin this reference: {reference}." if reference else text
 
 
-def register(app: App, ctx: AppContext) -> None:
-    @app.error
-    def on_error(error: Exception, body: dict, response: BoltResponse | None, respond: Respond | None) -> None:
-        kind = body.get("type") or body.get("command")
-        team = (body.get("team") or {}).get("id") or body.get("team_id")
-        user = (body.get("user") or {}).get("id") or body.get("user_id")
-        if is_unavailable(error):
-            log.warning("database unavailable type=%s team=%s user=%s error=%s", kind, team, user, type(error).__name__)
-        else:
-            log.error("listener failed type=%s team=%s user=%s", kind, team, user, exc_info=error)
-        text = failure_text(error)
-        answer = _answer(body, text)
-        if response is not None:  # not acknowledged yet: the answer to this request can say it
-            response.status, response.body = 200, json.dumps(answer) if answer else ""
-            response.headers["content-type"] = ["application/json;charset=utf-8"]
-        if (response is None or answer is None) and respond is not None and body.get("response_url"):
-            tell(respond, notice_message(text), replace_original=False)
+def on_error(error: Exception, body: dict, response: BoltResponse | None, respond: Respond | None) -> None:
+    kind = body.get("type") or body.get("command")
+    team = (body.get("team") or {}).get("id") or body.get("team_id")
+    user = (body.get("user") or {}).get("id") or body.get("user_id")
+    if database_unavailable(error):
+        log.warning("database unavailable type=%s team=%s user=%s error=%s", kind, team, user, type(error).__name__)
+    else:
+        log.error("listener failed type=%s team=%s user=%s", kind, team, user, exc_info=error)
+    text = failure_text(error)
+    answer = _answer(body, text)
+    if response is not None:  # not acknowledged yet: the answer to this request can say it
+        response.status, response.body = 200, json.dumps(answer) if answer else ""
+        response.headers["content-type"] = ["application/json;charset=utf-8"]
+    if (response is None or answer is None) and respond is not None and body.get("response_url"):
+        tell(respond, notice_message(text), replace_original=False)
 
 
 def _answer(body: dict, text: str) -> dict | None:

@@ -12,12 +12,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from slack_bolt import App, BoltResponse
-from sqlalchemy.exc import SQLAlchemyError
+from slack_bolt import BoltContext, BoltResponse
 
-from storage.db import brief_lock_wait
-from storage.replays import remember
-from tripdesk.context import AppContext
+from handlers.context import desk
+from services.replays import first_delivery
 
 log = logging.getLogger(__name__)
 
@@ -30,21 +28,13 @@ def request_key(body: dict) -> str | None:
     return None  # suggestions and closed forms: answering them twice changes nothing
 
 
-def register(app: App, ctx: AppContext) -> None:
-    @app.middleware
-    def drop_replays(body: dict, next: Callable[[], BoltResponse]) -> BoltResponse | None:
-        key = request_key(body)
-        if key is None:
-            return next()
-        try:
-            with ctx.session() as session, session.begin(), brief_lock_wait(session, 250):
-                first = remember(session, key=key, now=ctx.clock())
-        except SQLAlchemyError as error:
-            # The database is down or another writer holds SQLite's lock: nothing can be changed
-            # twice then, and the listener gets the rest of Slack's 3 seconds to say so.
-            log.warning("replay check skipped key=%s error=%s", key, type(error).__name__)
-            return next()
-        if not first:
-            log.info("replayed request ignored key=%s", key)
-            return BoltResponse(status=200, body="")
+def drop_replays(body: dict, context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
+    """A global middleware: a copy of a request already handled gets an empty 200."""
+    key = request_key(body)
+    if key is None:
         return next()
+    ctx = desk(context)
+    if not first_delivery(ctx.engine, key=key, now=ctx.clock()):
+        log.info("replayed request ignored key=%s", key)
+        return BoltResponse(status=200, body="")
+    return next()

@@ -26,6 +26,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from blocks.reminder import reminder_message, undeliverable_message
 from domain.reminders import ON_TIME, lateness_limit, lead_phrase, remaining_phrase, why_no_reminders
 from domain.zones import earlier, later
+from infra.slack_failures import SLACK_FAILURES, slack_error
 from storage.db import is_unavailable, session
 from storage.models import Event, Reminder
 from storage.reminders import (
@@ -41,7 +42,6 @@ from storage.reminders import (
     release_all,
     supersede_overdue,
 )
-from tripdesk.slack_failures import SLACK_FAILURES, slack_error
 
 log = logging.getLogger(__name__)
 

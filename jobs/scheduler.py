@@ -14,11 +14,11 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from domain.zones import earlier
+from infra.config import Settings
 from jobs.agenda import DailyAgenda
 from jobs.reminders import ReminderDeliverer
 from storage.db import session
 from storage.replays import forget_before
-from tripdesk.config import Settings
 
 log = logging.getLogger(__name__)
 WAKE_JOB = "reminders-wake"

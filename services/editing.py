@@ -1,13 +1,19 @@
 """Changing the schedule from Slack: each change in one transaction with its history, and a
-description of what changed for the notice that follows."""
+description of what changed for the notice that follows.
+
+A change that moves reminders (saving, a new status, deleting) is announced through
+`on_change` once it is committed, so that the reminder scheduler re-reads its next due time.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from domain.drafts import TripRef
 from domain.event_form import EventInput
@@ -15,10 +21,28 @@ from domain.reminders import storable_lead_times
 from domain.snapshot import FieldChange, diff, snapshot
 from domain.vocabulary import Status
 from storage.db import session
-from storage.editing import claim_version, create_event, get_event, get_trip, record, set_coverage, touch, update_event
-from storage.models import Event
+from storage.editing import (
+    claim_version,
+    create_event,
+    get_event,
+    get_trip,
+    record,
+    set_coverage,
+    set_thread,
+    touch,
+    update_event,
+)
+from storage.editing import trip_choices as _trip_choices
+from storage.models import Event, Trip
 from storage.reminders import sync_reminders
 from storage.replays import recall, remember
+
+# Told after each committed change of the schedule (AppContext.schedule_changed in the bot).
+ScheduleChanged = Callable[[], None]
+
+
+def _nothing() -> None:
+    pass
 
 
 class StaleEdit(Exception):
@@ -61,28 +85,59 @@ def save_event(
     event_id: int | None = None,
     version: int | None = None,
     submission: str | None = None,
+    on_change: ScheduleChanged = _nothing,
 ) -> Outcome:
     """Create the event, or update `event_id` if it is still at `version`; its reminders follow.
 
     `submission` names the submitted form (its view id and hash): a form already saved is not
     saved twice, whether Slack re-sends it or the user submits again after a slow answer.
     """
-    lead_times = storable_lead_times(form.lead_times)
     with session(engine) as db, db.begin():
-        if submission is not None and (done := recall(db, key=submission)) is not None:
-            raise AlreadySaved(done.event_id)
-        if event_id is not None and not claim_version(db, team_id=team_id, event_id=event_id, version=version):
-            raise StaleEdit
-        draft = form.draft
-        if form.trip_id is not None:
-            trip = get_trip(db, team_id=team_id, trip_id=form.trip_id)
-            if trip is None:
-                raise UnknownTrip
-            participants = (
-                draft.participants if trip.principal in draft.participants else (trip.principal, *draft.participants)
-            )
-            draft = replace(draft, trip=TripRef(trip.principal, trip.name), participants=participants)
-        options = dict(
+        outcome = _save(
+            db,
+            team_id=team_id,
+            actor=actor,
+            form=form,
+            now=now,
+            default_channel=default_channel,
+            event_id=event_id,
+            version=version,
+            submission=submission,
+        )
+    on_change()
+    return outcome
+
+
+def _save(
+    db: Session,
+    *,
+    team_id: str,
+    actor: str,
+    form: EventInput,
+    now: datetime,
+    default_channel: str | None,
+    event_id: int | None,
+    version: int | None,
+    submission: str | None,
+) -> Outcome:
+    if submission is not None and (done := recall(db, key=submission)) is not None:
+        raise AlreadySaved(done.event_id)
+    event = _claimed(db, team_id=team_id, event_id=event_id, version=version) if event_id is not None else None
+    draft = form.draft
+    if form.trip_id is not None:
+        trip = get_trip(db, team_id=team_id, trip_id=form.trip_id)
+        if trip is None:
+            raise UnknownTrip
+        participants = (
+            draft.participants if trip.principal in draft.participants else (trip.principal, *draft.participants)
+        )
+        draft = replace(draft, trip=TripRef(trip.principal, trip.name), participants=participants)
+    lead_times = storable_lead_times(form.lead_times)
+    if event is None:
+        event = create_event(
+            db,
+            team_id=team_id,
+            draft=draft,
             trip_id=form.trip_id,
             actor=actor,
             now=now,
@@ -90,27 +145,44 @@ def save_event(
             lead_times=lead_times,
             past_record=form.past_record,
         )
-        if event_id is None:
-            event = create_event(db, team_id=team_id, draft=draft, **options)
-            db.refresh(event)
-            record(db, event=event, actor=actor, now=now, action="created")
-            sync_reminders(db, event=event, now=now, default_channel=default_channel)
-            _remember_submission(db, submission, event_id=event.id, now=now)
-            return Outcome(event, "created")
-        event = get_event(db, team_id=team_id, event_id=event_id)
-        before = snapshot(event)
-        update_event(db, event=event, draft=replace(draft, uid=event.uid), **options)
         db.refresh(event)
-        changes = diff(before, snapshot(event))
-        record(db, event=event, actor=actor, now=now, action="changed", changes=changes)
+        record(db, event=event, actor=actor, now=now, action="created")
         sync_reminders(db, event=event, now=now, default_channel=default_channel)
-        _remember_submission(db, submission, event_id=event.id, now=now)
-        return Outcome(event, "changed", changes)
+        _remember_submission(db, submission, event=event, now=now)
+        return Outcome(event, "created")
+    before = snapshot(event)
+    update_event(
+        db,
+        event=event,
+        draft=replace(draft, uid=event.uid),
+        trip_id=form.trip_id,
+        actor=actor,
+        now=now,
+        channel_id=form.channel_id,
+        lead_times=lead_times,
+        past_record=form.past_record,
+    )
+    db.refresh(event)
+    changes = diff(before, snapshot(event))
+    record(db, event=event, actor=actor, now=now, action="changed", changes=changes)
+    sync_reminders(db, event=event, now=now, default_channel=default_channel)
+    _remember_submission(db, submission, event=event, now=now)
+    return Outcome(event, "changed", changes)
 
 
-def _remember_submission(db, submission: str | None, *, event_id: int, now: datetime) -> None:
+def _claimed(db: Session, *, team_id: str, event_id: int, version: int | None) -> Event:
+    """The event, once this change holds its `version`; StaleEdit when another change came first."""
+    if version is None or not claim_version(db, team_id=team_id, event_id=event_id, version=version):
+        raise StaleEdit
+    event = get_event(db, team_id=team_id, event_id=event_id)
+    if event is None:
+        raise StaleEdit
+    return event
+
+
+def _remember_submission(db: Session, submission: str | None, *, event: Event, now: datetime) -> None:
     # Two copies of one submission can pass the first check together; the key decides.
-    if submission is not None and not remember(db, key=submission, now=now, event_id=event_id):
+    if submission is not None and not remember(db, key=submission, now=now, event_id=event.id):
         done = recall(db, key=submission)
         raise AlreadySaved(done.event_id if done else None)
 
@@ -125,11 +197,10 @@ def set_status(
     status: Status,
     now: datetime,
     default_channel: str | None,
+    on_change: ScheduleChanged = _nothing,
 ) -> Outcome:
     with session(engine) as db, db.begin():
-        if not claim_version(db, team_id=team_id, event_id=event_id, version=version):
-            raise StaleEdit
-        event = get_event(db, team_id=team_id, event_id=event_id)
+        event = _claimed(db, team_id=team_id, event_id=event_id, version=version)
         old = event.status
         event.status = status
         touch(db, event=event, actor=actor, now=now)
@@ -137,22 +208,30 @@ def set_status(
         record(db, event=event, actor=actor, now=now, action=status.value, changes=changes)
         db.refresh(event)
         sync_reminders(db, event=event, now=now, default_channel=default_channel)
-        return Outcome(event, status.value, changes)
+    on_change()
+    return Outcome(event, status.value, changes)
 
 
 def delete_event(
-    engine: Engine, *, team_id: str, actor: str, event_id: int, version: int, now: datetime, default_channel: str | None
+    engine: Engine,
+    *,
+    team_id: str,
+    actor: str,
+    event_id: int,
+    version: int,
+    now: datetime,
+    default_channel: str | None,
+    on_change: ScheduleChanged = _nothing,
 ) -> Outcome:
     """Take the event off the schedule; the row stays, so its history can still be read."""
     with session(engine) as db, db.begin():
-        if not claim_version(db, team_id=team_id, event_id=event_id, version=version):
-            raise StaleEdit
-        event = get_event(db, team_id=team_id, event_id=event_id)
+        event = _claimed(db, team_id=team_id, event_id=event_id, version=version)
         event.deleted_at = now
         touch(db, event=event, actor=actor, now=now)
         record(db, event=event, actor=actor, now=now, action="deleted")
         sync_reminders(db, event=event, now=now, default_channel=default_channel)
-        return Outcome(event, "deleted")
+    on_change()
+    return Outcome(event, "deleted")
 
 
 def change_coverage(
@@ -165,13 +244,16 @@ def change_coverage(
     users: list[str] | None = None,
     add: str | None = None,
 ) -> Outcome:
-    """Set who covers the event (`users`), or add one person (`add`, for "I'll cover")."""
+    """Set who covers the event (`users`), or add one person (`add`, for "I'll cover").
+
+    Reminders do not depend on who covers an event: nothing to announce.
+    """
     with session(engine) as db, db.begin():
         event = get_event(db, team_id=team_id, event_id=event_id)
         if event is None:
             raise StaleEdit
         current = [c.user_id for c in event.coverage]
-        wanted = users if users is not None else [*current, add]
+        wanted = users if users is not None else [*current, *([add] if add is not None else [])]
         added, removed = set_coverage(db, event=event, user_ids=wanted, actor=actor, now=now)
         changes = (
             [FieldChange("coverage", ", ".join(current), ", ".join(c.user_id for c in event.coverage))]
@@ -186,3 +268,15 @@ def change_coverage(
 def load_event(engine: Engine, *, team_id: str, event_id: int) -> Event | None:
     with session(engine) as db:
         return get_event(db, team_id=team_id, event_id=event_id)
+
+
+def trip_choices(engine: Engine, *, team_id: str, since: datetime) -> list[Trip]:
+    """The trips an event can join in the form: those with a stop still to come at `since`."""
+    with session(engine) as db:
+        return _trip_choices(db, team_id=team_id, since=since)
+
+
+def record_thread(engine: Engine, *, event_id: int, ts: str) -> None:
+    """The event's notices and reminders go to the thread of message `ts` from now on."""
+    with session(engine) as db, db.begin():
+        set_thread(db, event_id=event_id, ts=ts)

@@ -6,79 +6,24 @@ come, the most recent past ones; when nothing matches at all, names close to the
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime
-from enum import StrEnum
+from dataclasses import replace
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Engine
 from sqlmodel import Session
 
-from domain.commands import MAX_QUERY_LENGTH
+from domain.listing import Listing, ListingRequest, Mode, Outcome
 from domain.search import query_words, suggest
 from domain.zones import add_days, start_of_day
-from storage.events import find_events, similar_terms
-from storage.models import Event
+from storage.db import session
+from storage.events import COUNT_CAP, find_events, similar_terms
 
 PAGE_SIZE = 10
 
 
-class Mode(StrEnum):
-    SEARCH = "search"
-    TODAY = "today"
-    WEEK = "week"
-    NEXT = "next"
-    MINE = "mine"
-
-
-class Outcome(StrEnum):
-    UPCOMING = "upcoming"
-    PAST = "past"
-    AGENDA = "agenda"
-    NO_MATCH = "no_match"
-
-
-@dataclass(frozen=True)
-class ListingRequest:
-    """Everything needed to show a listing again: carried in the value of its buttons."""
-
-    mode: Mode
-    text: str = ""
-    offset: int = 0
-
-    def encode(self) -> str:
-        return json.dumps({"m": self.mode.value, "q": self.text, "o": self.offset}, separators=(",", ":"))
-
-    @classmethod
-    def decode(cls, value: str) -> ListingRequest | None:
-        try:
-            data = json.loads(value)
-            return cls(mode=Mode(data["m"]), text=str(data["q"])[:MAX_QUERY_LENGTH], offset=max(0, int(data["o"])))
-        except (ValueError, KeyError, TypeError):
-            return None
-
-    def page(self, offset: int) -> ListingRequest:
-        return replace(self, offset=offset)
-
-
-@dataclass(frozen=True)
-class Listing:
-    request: ListingRequest
-    outcome: Outcome
-    events: list[Event]
-    total: int
-    # The newsroom's days the agenda covers, first and last.
-    days: tuple[date, date] | None = None
-    suggestions: list[str] = field(default_factory=list)
-
-    @property
-    def next_offset(self) -> int | None:
-        end = self.request.offset + len(self.events)
-        return end if end < self.total else None
-
-
 def build_listing(
-    session: Session,
+    engine: Engine,
     *,
     team_id: str,
     request: ListingRequest,
@@ -87,6 +32,20 @@ def build_listing(
     user_id: str | None = None,
 ) -> Listing:
     """`user_id` is whoever asks: "mine" lists the upcoming events they cover."""
+    with session(engine) as db:
+        listing = _listing(db, team_id=team_id, request=request, now=now, newsroom_tz=newsroom_tz, user_id=user_id)
+    return replace(listing, count_cap=COUNT_CAP)
+
+
+def _listing(
+    session: Session,
+    *,
+    team_id: str,
+    request: ListingRequest,
+    now: datetime,
+    newsroom_tz: ZoneInfo,
+    user_id: str | None,
+) -> Listing:
     if request.mode is Mode.SEARCH:
         return _search(session, team_id=team_id, request=request, now=now)
     if request.mode in (Mode.NEXT, Mode.MINE):

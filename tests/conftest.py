@@ -14,6 +14,8 @@ from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 from domain.zones import zone
+from handlers.context import AppContext
+from infra.config import Settings
 from jobs.reminders import ChannelPacer, ReminderDeliverer
 from services.importing import import_calendar
 from storage.db import make_engine
@@ -23,8 +25,6 @@ from tests.support.clock import Clock
 from tests.support.fake_slack import DeskSlack
 from tests.support.schedule import client_for
 from tests.support.slack_requests import SIGNING_SECRET
-from tripdesk.config import Settings
-from tripdesk.context import AppContext
 from tripdesk.server import asgi_app
 from tripdesk.slack_app import create_app
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tripdesk.config import DEFAULT_DATABASE_URL, ConfigError, load_settings
+from infra.config import DEFAULT_DATABASE_URL, ConfigError, load_settings
 
 
 def settings(env_file=None, **environ):

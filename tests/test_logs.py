@@ -6,7 +6,7 @@ import json
 import logging
 import threading
 
-from tripdesk.logs import REDACTED, ContextExecutor, JsonLines, redact, request_id, request_scope
+from infra.logs import REDACTED, ContextExecutor, JsonLines, redact, request_id, request_scope
 
 BOT_TOKEN = "xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx"
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"

@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo
 from slack_bolt import App
 from slack_sdk.signature import SignatureVerifier
 
+from handlers.context import AppContext
 from tripdesk.console_render import render_message, render_view
-from tripdesk.context import AppContext
 from tripdesk.local_slack import RESPONSE_URL_METHOD, Call, LocalSlack
 from tripdesk.slack_request import SlackRequest
 

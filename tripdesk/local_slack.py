@@ -85,8 +85,10 @@ class LocalSlack:
 
     @property
     def _origin(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the local Slack is not started")
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     # -- answering -------------------------------------------------------------------------
     def receive(self, call: Call) -> Answer:

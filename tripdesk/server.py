@@ -21,8 +21,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from infra.logs import request_scope
 from storage.db import ping
-from tripdesk.logs import request_scope
 from tripdesk.slack_request import SlackRequest
 
 log = logging.getLogger(__name__)

@@ -9,8 +9,9 @@ from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
 import handlers
-from tripdesk.context import AppContext
-from tripdesk.logs import ContextExecutor, request_id, request_scope
+from handlers.context import AppContext, provide
+from infra.config import Settings
+from infra.logs import ContextExecutor, request_id, request_scope
 
 log = logging.getLogger(__name__)
 
@@ -35,17 +36,16 @@ REQUEST_TIMEOUT = 2
 LISTENER_THREADS = 40
 
 
-def web_client(ctx: AppContext, *, timeout: float = REQUEST_TIMEOUT) -> WebClient:
-    settings = ctx.settings
+def web_client(settings: Settings, *, timeout: int = REQUEST_TIMEOUT) -> WebClient:
     return WebClient(
         token=settings.slack_bot_token, base_url=settings.slack_api_url or WebClient.BASE_URL, timeout=timeout
     )
 
 
-def delivery_client(ctx: AppContext) -> WebClient:
+def delivery_client(settings: Settings) -> WebClient:
     """The client for reminders and the agenda: no retries inside the client, because a post
     retried there after a lost response would appear twice; the deliverer retries itself."""
-    client = web_client(ctx, timeout=5)
+    client = web_client(settings, timeout=5)
     client.retry_handlers = []
     return client
 
@@ -54,20 +54,22 @@ def create_app(ctx: AppContext, *, client: WebClient | None = None) -> App:
     app = App(
         signing_secret=ctx.settings.slack_signing_secret,
         listener_executor=ContextExecutor(max_workers=LISTENER_THREADS),
-        client=client or web_client(ctx),  # carries the bot token and SLACK_API_URL
+        client=client or web_client(ctx.settings),  # carries the bot token and SLACK_API_URL
         # auth.test now, once: Bolt would otherwise call it on the first request, and a Slack
         # outage at that moment would fail the request. `bot.py` checks the token before this,
         # to say clearly what is wrong with it.
         token_verification_enabled=True,
     )
 
-    @app.middleware
-    def request_ids(next: Callable[[], BoltResponse]) -> BoltResponse:
-        # The HTTP server names each request before dispatching it; Socket Mode does not.
-        if request_id() is not None:
-            return next()
-        with request_scope():
-            return next()
-
-    handlers.register(app, ctx)
+    app.middleware(request_ids)
+    app.middleware(provide(ctx))
+    handlers.register(app)
     return app
+
+
+def request_ids(next: Callable[[], BoltResponse]) -> BoltResponse:
+    # The HTTP server names each request before dispatching it; Socket Mode does not.
+    if request_id() is not None:
+        return next()
+    with request_scope():
+        return next()

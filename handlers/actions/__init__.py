@@ -1,9 +1,19 @@
+"""Buttons and menus in messages."""
+
+import re
+
 from slack_bolt import App
 
+from blocks.event_card import ASSIGN_ACTION, COVER_ACTION, MENU_ACTION, OPEN_ACTION
+from blocks.listing import MORE_ACTION, SHARE_ACTION, SUGGEST_ACTION_PREFIX
 from handlers.actions import event_menu, listing
-from tripdesk.context import AppContext
 
 
-def register(app: App, ctx: AppContext) -> None:
-    listing.register(app, ctx)
-    event_menu.register(app, ctx)
+def register(app: App) -> None:
+    app.action(SHARE_ACTION)(listing.share)
+    app.action(MORE_ACTION)(listing.show)
+    app.action(re.compile(f"^{SUGGEST_ACTION_PREFIX}\\d+$"))(listing.show)
+    app.action(MENU_ACTION)(event_menu.menu)
+    app.action(COVER_ACTION)(event_menu.cover)
+    app.action(ASSIGN_ACTION)(event_menu.assign)
+    app.action(OPEN_ACTION)(event_menu.open_event)

@@ -1,8 +1,9 @@
+"""Slash commands."""
+
 from slack_bolt import App
 
-from handlers.commands import trip
-from tripdesk.context import AppContext
+from handlers.commands.trip import trip
 
 
-def register(app: App, ctx: AppContext) -> None:
-    trip.register(app, ctx)
+def register(app: App) -> None:
+    app.command("/trip")(trip)

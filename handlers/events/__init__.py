@@ -1,8 +1,9 @@
+"""Events API events."""
+
 from slack_bolt import App
 
-from handlers.events import app_home
-from tripdesk.context import AppContext
+from handlers.events.app_home import publish_home
 
 
-def register(app: App, ctx: AppContext) -> None:
-    app_home.register(app, ctx)
+def register(app: App) -> None:
+    app.event("app_home_opened")(publish_home)

@@ -1,11 +1,9 @@
-from slack_bolt import Ack, App
+"""Options for external selects, as the user types."""
 
-from blocks.event_form import zone_options
-from domain.zones import all_zone_names
-from tripdesk.context import AppContext
+from slack_bolt import App
+
+from handlers.options.time_zones import time_zones
 
 
-def register(app: App, ctx: AppContext) -> None:
-    @app.options("tz")
-    def time_zones(ack: Ack, payload: dict) -> None:
-        ack(options=zone_options(payload.get("value", ""), all_zone_names(), newsroom_tz=ctx.settings.newsroom_tz.key))
+def register(app: App) -> None:
+    app.options("tz")(time_zones)

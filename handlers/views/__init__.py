@@ -1,9 +1,13 @@
+"""Forms and dialogs submitted."""
+
 from slack_bolt import App
 
+from blocks.event_form import CALLBACK_ID
+from blocks.notices import ASSIGN_CALLBACK, CONFIRM_CALLBACK
 from handlers.views import event_dialogs, event_form
-from tripdesk.context import AppContext
 
 
-def register(app: App, ctx: AppContext) -> None:
-    event_form.register(app, ctx)
-    event_dialogs.register(app, ctx)
+def register(app: App) -> None:
+    app.view(CALLBACK_ID)(event_form.submit)
+    app.view(CONFIRM_CALLBACK)(event_dialogs.confirm)
+    app.view(ASSIGN_CALLBACK)(event_dialogs.assign_coverage)

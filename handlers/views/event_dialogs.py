@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from blocks.notices import (
-    ASSIGN_CALLBACK,
-    ASSIGN_FIELD,
-    CONFIRM_CALLBACK,
-    assigned_users,
-    change_notice,
-    coverage_notice,
-    is_loud,
-)
+from blocks.notices import ASSIGN_FIELD, assigned_users, change_notice, coverage_notice, is_loud
 from blocks.text import mrkdwn, plain
 from domain.vocabulary import Status
-from handlers.slack_helpers import REFUSED, announce, may_edit, state_values
-from handlers.views.event_form import metadata
+from handlers.context import desk, team_id
+from handlers.guard import Refused, require_editor
+from handlers.notices import announce
+from handlers.payloads import metadata, state_values
 from services.editing import StaleEdit, change_coverage, delete_event, set_status
-from tripdesk.context import AppContext
+
+OUT_OF_DATE = "This dialog is out of date. Nothing was changed."
+STALE = "This event changed since you opened this dialog. Nothing was changed: look at it again first."
+GONE = "This event is no longer on the schedule."
 
 
 def notice_view(title: str, text: str) -> dict:
@@ -31,86 +28,82 @@ def notice_view(title: str, text: str) -> dict:
     }
 
 
-def register(app: App, ctx: AppContext) -> None:
-    @app.view(CONFIRM_CALLBACK)
-    def confirm(ack: Ack, body: dict, view: dict, context: BoltContext, client: WebClient) -> None:
-        user_id, meta = body["user"]["id"], metadata(view)
-        if not may_edit(ctx, client, user_id):
-            ack(response_action="update", view=notice_view("Not allowed", REFUSED))
-            return
-        event_id, version, verb = meta.get("e"), meta.get("v"), meta.get("do")
-        if not isinstance(event_id, int) or not isinstance(version, int) or verb not in ("cancel", "delete"):
-            ack(
-                response_action="update",
-                view=notice_view("Nothing done", "This dialog is out of date. Nothing was changed."),
+def confirm(ack: Ack, body: dict, view: dict, context: BoltContext, client: WebClient) -> None:
+    """Cancel or delete, as confirmed in the dialog the menu opened."""
+    ctx, user_id, meta = desk(context), body["user"]["id"], metadata(view)
+    try:
+        require_editor(context, client, user_id)
+    except Refused as refusal:
+        ack(response_action="update", view=notice_view("Not allowed", refusal.text))
+        return
+    event_id, version, verb = meta.get("e"), meta.get("v"), meta.get("do")
+    if not isinstance(event_id, int) or not isinstance(version, int) or verb not in ("cancel", "delete"):
+        ack(response_action="update", view=notice_view("Nothing done", OUT_OF_DATE))
+        return
+    try:
+        if verb == "cancel":
+            outcome = set_status(
+                ctx.engine,
+                team_id=team_id(context),
+                actor=user_id,
+                event_id=event_id,
+                version=version,
+                status=Status.CANCELLED,
+                now=ctx.clock(),
+                default_channel=ctx.settings.default_channel,
+                on_change=ctx.schedule_changed,
             )
-            return
-        try:
-            if verb == "cancel":
-                outcome = set_status(
-                    ctx.engine,
-                    team_id=context.team_id,
-                    actor=user_id,
-                    event_id=event_id,
-                    version=version,
-                    status=Status.CANCELLED,
-                    now=ctx.clock(),
-                    default_channel=ctx.settings.default_channel,
-                )
-            else:
-                outcome = delete_event(
-                    ctx.engine,
-                    team_id=context.team_id,
-                    actor=user_id,
-                    event_id=event_id,
-                    version=version,
-                    now=ctx.clock(),
-                    default_channel=ctx.settings.default_channel,
-                )
-        except StaleEdit:
-            ack(
-                response_action="update",
-                view=notice_view(
-                    "Nothing done",
-                    "This event changed since you opened this dialog. Nothing was changed: look at it again first.",
-                ),
+        else:
+            outcome = delete_event(
+                ctx.engine,
+                team_id=team_id(context),
+                actor=user_id,
+                event_id=event_id,
+                version=version,
+                now=ctx.clock(),
+                default_channel=ctx.settings.default_channel,
+                on_change=ctx.schedule_changed,
             )
-            return
-        ack()
-        ctx.schedule_changed()
+    except StaleEdit:
+        ack(response_action="update", view=notice_view("Nothing done", STALE))
+        return
+    ack()
+    announce(
+        context,
+        client,
+        outcome.event,
+        change_notice(outcome.event, actor=user_id, action=outcome.action, changes=outcome.changes),
+        broadcast=is_loud(outcome.action, outcome.changes),
+    )
+
+
+def assign_coverage(ack: Ack, body: dict, view: dict, context: BoltContext, client: WebClient) -> None:
+    """Who covers the event, as chosen in the dialog the Assign… button opened."""
+    ctx, user_id, meta = desk(context), body["user"]["id"], metadata(view)
+    try:
+        require_editor(context, client, user_id)
+    except Refused as refusal:
+        ack(response_action="errors", errors={ASSIGN_FIELD: refusal.text})
+        return
+    users = assigned_users(state_values(view))
+    if users is None:
+        ack(response_action="errors", errors={ASSIGN_FIELD: "Choose people from the list."})
+        return
+    event_id = meta.get("e")
+    try:
+        if not isinstance(event_id, int):
+            raise StaleEdit
+        outcome = change_coverage(
+            ctx.engine, team_id=team_id(context), actor=user_id, event_id=event_id, users=users, now=ctx.clock()
+        )
+    except StaleEdit:
+        ack(response_action="errors", errors={ASSIGN_FIELD: GONE})
+        return
+    ack()
+    if outcome.added or outcome.removed:
         announce(
-            ctx,
+            context,
             client,
             outcome.event,
-            change_notice(outcome.event, actor=user_id, action=outcome.action, changes=outcome.changes),
-            broadcast=is_loud(outcome.action, outcome.changes),
+            coverage_notice(outcome.event, actor=user_id, added=outcome.added, removed=outcome.removed),
         )
-
-    @app.view(ASSIGN_CALLBACK)
-    def assign(ack: Ack, body: dict, view: dict, context: BoltContext, client: WebClient) -> None:
-        user_id, meta = body["user"]["id"], metadata(view)
-        if not may_edit(ctx, client, user_id):
-            ack(response_action="errors", errors={ASSIGN_FIELD: REFUSED})
-            return
-        users = assigned_users(state_values(view))
-        if users is None:
-            ack(response_action="errors", errors={ASSIGN_FIELD: "Choose people from the list."})
-            return
-        event_id = meta.get("e")
-        try:
-            if not isinstance(event_id, int):
-                raise StaleEdit
-            outcome = change_coverage(
-                ctx.engine, team_id=context.team_id, actor=user_id, event_id=event_id, users=users, now=ctx.clock()
-            )
-        except StaleEdit:
-            ack(response_action="errors", errors={ASSIGN_FIELD: "This event is no longer on the schedule."})
-            return
-        ack()
-        if outcome.added or outcome.removed:
-            announce(
-                ctx,
-                client,
-                outcome.event,
-                coverage_notice(outcome.event, actor=user_id, added=outcome.added, removed=outcome.removed),
-            )

@@ -24,8 +24,8 @@ connection = context.config.attributes.get("connection")
 if connection is not None:
     _run(connection)
 else:
+    from infra.config import load_settings
     from storage.db import make_engine
-    from tripdesk.config import load_settings
 
     with make_engine(load_settings().database_url).connect() as own_connection:
         _run(own_connection)

@@ -9,9 +9,10 @@ from blocks.help import help_message
 from blocks.home import home_view
 from blocks.limits import message_problems, view_problems
 from blocks.listing import listing_message
+from domain.listing import Listing, ListingRequest, Mode, Outcome
 from domain.vocabulary import Kind, Precision, Status
 from domain.zones import zone
-from services.itinerary import PAGE_SIZE, Listing, ListingRequest, Mode, Outcome
+from services.itinerary import PAGE_SIZE
 from storage.models import Event, Participant, Trip
 
 PARIS = zone("Europe/Paris")

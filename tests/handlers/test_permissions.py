@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 from sqlmodel import select
 
+from handlers.context import AppContext
 from storage.db import session
 from storage.models import Event
 from tests.handlers.test_event_form import answer, open_form
@@ -15,7 +16,6 @@ from tests.handlers.test_event_menu import card_controls, choose
 from tests.support.bot_server import BotServer
 from tests.support.views import submission
 from tests.support.waiting import wait_for_calls
-from tripdesk.context import AppContext
 from tripdesk.server import asgi_app
 from tripdesk.slack_app import create_app
 

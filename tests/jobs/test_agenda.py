@@ -7,11 +7,11 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from domain.zones import zone
+from infra.config import load_settings
 from jobs.agenda import DailyAgenda
 from jobs.scheduler import agenda_trigger
 from services.editing import change_coverage
 from tests.support.schedule import add_event, client_for
-from tripdesk.config import load_settings
 
 PARIS = zone("Europe/Paris")
 

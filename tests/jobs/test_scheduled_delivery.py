@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from domain.zones import zone
+from handlers.context import AppContext, system_clock
 from jobs.agenda import DailyAgenda
 from jobs.reminders import ReminderDeliverer
 from jobs.scheduler import Jobs
@@ -17,7 +18,6 @@ from tests.handlers.test_event_form import open_form
 from tests.support.bot_server import BotServer
 from tests.support.schedule import client_for
 from tests.support.views import submission
-from tripdesk.context import AppContext, system_clock
 from tripdesk.server import asgi_app
 from tripdesk.slack_app import create_app
 

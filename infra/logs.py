@@ -39,9 +39,10 @@ def request_id() -> str | None:
 @contextmanager
 def request_scope(value: str | None = None) -> Iterator[str]:
     """Log lines within (and in the listener threads started within) carry this request id."""
-    token = _request_id.set(value or new_request_id())
+    value = value or new_request_id()
+    token = _request_id.set(value)
     try:
-        yield _request_id.get()
+        yield value
     finally:
         _request_id.reset(token)
 
