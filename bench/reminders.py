@@ -12,7 +12,7 @@ from bench.latency import summary
 from bench.processes import start_bot
 from domain.drafts import EventDraft
 from domain.event_form import EventInput
-from domain.vocabulary import Kind, Precision, Status
+from domain.vocabulary import Kind, Precision, ReminderStatus, Status
 from services.editing import new_uid, save_event
 from storage.models import Event, Reminder
 from tripdesk.local_slack import LocalSlack
@@ -121,7 +121,7 @@ def timeliness(
                     "lead_minutes": 60,
                     "channel_id": f"C0LATER{n % 50:02d}",
                     "due_at": start - timedelta(hours=1),
-                    "status": "pending",
+                    "status": ReminderStatus.PENDING,
                     "attempts": 0,
                     "late": False,
                 }

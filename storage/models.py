@@ -5,12 +5,13 @@ Instants are UTC (`UTCDateTime`); `tz` keeps the venue's IANA zone for display.
 """
 
 from datetime import date, datetime
+from typing import Protocol
 
 from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlmodel import Field, Relationship, SQLModel
 
 from domain.validation import MAX_LENGTH
-from domain.vocabulary import Kind, Precision, Status
+from domain.vocabulary import Kind, Precision, ReminderStatus, Status
 from storage.types import StrEnumType, UTCDateTime
 
 TEAM_ID_MAX = MAX_LENGTH["team_id"]
@@ -26,6 +27,18 @@ NOTES_MAX = MAX_LENGTH["notes"]
 TERM_MAX = MAX_LENGTH["term"]
 CHANNEL_ID_MAX = 32
 TS_MAX = 32
+
+
+class _Identified(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def saved_id(row: _Identified) -> int:
+    """The id of a row the database has numbered: one that was read, or added and flushed."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: flush the session first")
+    return row.id
 
 
 def _instant(nullable: bool = False) -> Column:
@@ -189,11 +202,13 @@ class Reminder(SQLModel, table=True):
     lead_minutes: int
     channel_id: str = Field(max_length=CHANNEL_ID_MAX)
     due_at: datetime = Field(sa_column=_instant())
-    # pending, sending, sent, skipped, failed
-    status: str = Field(max_length=16)
+    status: ReminderStatus = Field(sa_column=Column(StrEnumType(ReminderStatus, 16), nullable=False))
     attempts: int = 0
     # The failure, or why the reminder was skipped.
     last_error: str | None = Field(default=None, max_length=500)
+    # The last attempt got no answer, or a server error, so Slack may have posted it all the
+    # same: before posting again the deliverer looks for it in the channel.
+    may_have_posted: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     next_attempt_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
     claimed_until: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
     claimed_by: str | None = Field(default=None, max_length=64)
