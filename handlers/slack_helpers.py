@@ -11,7 +11,7 @@ from storage.db import session
 from storage.editing import set_thread
 from storage.models import Event
 from tripdesk.context import AppContext
-from tripdesk.slack_failures import SLACK_FAILURES, slack_error
+from tripdesk.slack_failures import SLACK_FAILURES, is_channel_unreachable, slack_error
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def channel_problem(client: WebClient, channel_id: str) -> str | None:
         channel = client.conversations_info(channel=channel_id)["channel"]
     except SLACK_FAILURES as error:
         code = slack_error(error)
-        if code in ("channel_not_found", "not_in_channel"):
+        if is_channel_unreachable(code):
             return "Invite @TripDesk to that channel first (type /invite @TripDesk there), or pick another one."
         # Slack itself is failing: the desk's work is not held up by a check. A channel the bot
         # cannot post in is reported to the event's creator when its first reminder is due.

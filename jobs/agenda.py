@@ -9,7 +9,6 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
 from blocks.agenda import agenda_message
@@ -18,6 +17,7 @@ from storage.agenda import SENT, changes_since, claim_day, finish_day, last_post
 from storage.db import session
 from storage.events import find_events
 from storage.models import Event
+from tripdesk.slack_failures import SLACK_FAILURES
 
 log = logging.getLogger(__name__)
 MAX_EVENTS = 40
@@ -86,7 +86,7 @@ class DailyAgenda:
         message = agenda_message(today, events, changes, titles, newsroom_tz=self.newsroom_tz, since=since)
         try:
             response = self.client.chat_postMessage(channel=self.channel_id, unfurl_links=False, **message)
-        except (SlackApiError, OSError) as error:
+        except SLACK_FAILURES as error:
             log.error("daily agenda not posted day=%s channel=%s error=%s", today, self.channel_id, error)
             with session(self.engine) as db, db.begin():
                 finish_day(db, team_id=team_id, day=today, replica=self.replica, last_error=str(error)[:500])
