@@ -10,8 +10,8 @@ import json
 from typing import Any
 
 from blocks.text import plain, shorten
-from domain.event_form import AUTO_ZONE, LEAD_TIMES, NEW_TRIP, NO_REMINDERS, NO_TRIP, FormValues
-from domain.reminders import stored_lead_times
+from domain.event_form import AUTO_ZONE, NEW_TRIP, NO_REMINDERS, NO_TRIP, FormValues
+from domain.reminders import LEAD_TIMES, stored_lead_times
 from domain.validation import MAX_LENGTH
 from domain.vocabulary import Kind, Precision, Status
 from domain.zones import zone

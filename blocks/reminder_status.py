@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from blocks.text import escape, fallback, mrkdwn, plain, shorten
 from blocks.when import reader_time_token
-from domain.event_form import lead_time_label
-from domain.reminders import why_no_reminders
+from domain.reminders import lead_time_label, why_no_reminders
 from domain.snapshot import event_time_text
 from domain.vocabulary import ReminderStatus
 from storage.models import Event, Reminder

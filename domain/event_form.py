@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from domain.drafts import MAX_SPAN, EventDraft, TripRef
 from domain.places import zone_for_place
+from domain.reminders import LEAD_TIMES
 from domain.validation import MAX_LENGTH, is_slack_id, is_web_url, storable
 from domain.vocabulary import Kind, Precision, Status
 from domain.zones import AmbiguousTime, NonexistentTime, ZoneError, localize, zone
@@ -21,18 +22,6 @@ NO_TRIP = "none"
 NEW_TRIP = "new"
 NO_REMINDERS = "none"
 MAX_PARTICIPANTS = 50
-
-# Minutes before the start, in the order the form lists them.
-LEAD_TIMES = {10080: "1 week", 1440: "1 day", 180: "3 hours", 60: "1 hour", 15: "15 minutes", 0: "at start"}
-DEFAULT_LEAD_TIMES = {
-    Kind.SUMMIT: (10080, 1440, 60),
-    Kind.MINISTERIAL: (1440, 60),
-    Kind.BILATERAL: (1440, 60),
-    Kind.VISIT: (1440, 60),
-    Kind.PRESS_CONFERENCE: (60, 15),
-    Kind.SPEECH: (60, 15),
-    Kind.OTHER: (1440, 60),
-}
 
 
 @dataclass(frozen=True)
@@ -78,14 +67,6 @@ class EventInput:
 class FormResult:
     value: EventInput | None = None
     errors: dict[str, str] = field(default_factory=dict)
-
-
-def lead_time_label(minutes: int) -> str:
-    return LEAD_TIMES.get(minutes, f"{minutes} minutes")
-
-
-def effective_lead_times(kind: Kind, lead_times: tuple[int, ...] | None) -> tuple[int, ...]:
-    return DEFAULT_LEAD_TIMES[kind] if lead_times is None else lead_times
 
 
 def validate(

@@ -1,6 +1,7 @@
 from datetime import UTC, datetime
 
-from domain.event_form import DEFAULT_LEAD_TIMES, FormValues, effective_lead_times, validate
+from domain.event_form import FormValues, validate
+from domain.reminders import DEFAULT_LEAD_TIMES, effective_lead_times
 from domain.vocabulary import Kind, Precision
 
 NOW = datetime(2024, 3, 1, tzinfo=UTC)
