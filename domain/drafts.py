@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from domain.vocabulary import Kind, Precision, Status
-from domain.zones import zone
+from domain.zones import start_of_day, zone
 
 # An event with a start time but no end counts as under way for this long.
 DEFAULT_DURATION = timedelta(hours=1)
@@ -53,9 +53,10 @@ def finishes_at(starts_at: datetime, ends_at: datetime | None, precision: Precis
         return ends_at
     if precision is Precision.EXACT:
         return starts_at + DEFAULT_DURATION
-    local = starts_at.astimezone(zone(tz))
+    venue = zone(tz)
+    local = starts_at.astimezone(venue)
     if precision is Precision.DAY:
         following = local.date() + timedelta(days=1)
     else:
         following = (local.date().replace(day=28) + timedelta(days=4)).replace(day=1)
-    return datetime(following.year, following.month, following.day, tzinfo=zone(tz)).astimezone(UTC)
+    return start_of_day(following, venue)

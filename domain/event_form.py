@@ -15,7 +15,7 @@ from domain.places import zone_for_place
 from domain.reminders import LEAD_TIMES
 from domain.validation import MAX_LENGTH, is_slack_id, is_web_url, storable
 from domain.vocabulary import Kind, Precision, Status
-from domain.zones import AmbiguousTime, NonexistentTime, ZoneError, localize, zone
+from domain.zones import AmbiguousTime, NonexistentTime, ZoneError, localize, start_of_day, zone
 
 AUTO_ZONE = "auto"
 NO_TRIP = "none"
@@ -208,7 +208,7 @@ def _start(form: FormValues, precision: Precision, tz: str, errors: dict[str, st
     if precision is Precision.MONTH:
         day = day.replace(day=1)
     if precision is not Precision.EXACT:
-        return _first_moment(day, tz)
+        return start_of_day(day, zone(tz))
     clock = _parse_time(form.start_time)
     if clock is None:
         errors["start_time"] = "Pick the start time, or set the precision to “Day only”."
@@ -222,7 +222,7 @@ def _end(form: FormValues, precision: Precision, tz: str, start: datetime, error
     start_local = start.astimezone(zone(tz))
     day = _parse_date(form.end_date) or start_local.date()
     if precision is Precision.DAY:
-        end = _first_moment(day + timedelta(days=1), tz)
+        end = start_of_day(day + timedelta(days=1), zone(tz))
     else:
         clock = _parse_time(form.end_time)
         if clock is None:
@@ -252,14 +252,6 @@ def _local(wall: datetime, tz: str, name: str, errors: dict[str, str]) -> dateti
             "Pick a time outside that hour, or the hour after it."
         )
     return None
-
-
-def _first_moment(day: date, tz: str) -> datetime:
-    """The first instant of a venue-local day, also where midnight itself does not exist.
-
-    (In a gap, fold=0 reads the wall time with the offset from before the change, which is the
-    instant the day's clock starts.)"""
-    return datetime.combine(day, time(0, 0), tzinfo=zone(tz)).astimezone(UTC)
 
 
 def _trip(form: FormValues, participants: tuple[str, ...], errors: dict[str, str]) -> tuple[int | None, TripRef | None]:

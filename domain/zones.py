@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -26,6 +26,19 @@ def zone(name: str) -> ZoneInfo:
 @lru_cache(maxsize=1)
 def all_zone_names() -> tuple[str, ...]:
     return tuple(sorted(available_timezones()))
+
+
+def start_of_day(day: date, tz: ZoneInfo) -> datetime:
+    """The first instant of `day` on the clocks of `tz`, in UTC.
+
+    Built from the calendar date, never by adding 24 hours to the day before, so that the 23-
+    and 25-hour days of a daylight-saving change come out right. Where the clocks jump over
+    midnight itself (America/Santiago, Asia/Beirut, America/Havana), the day starts at the
+    first wall time that exists: fold=0 reads a time in the gap with the offset from before
+    the jump, which is the instant of the jump. Where midnight happens twice, fold=0 is the
+    first of the two.
+    """
+    return datetime(day.year, day.month, day.day, tzinfo=tz).astimezone(UTC)
 
 
 def to_utc(moment: datetime) -> datetime:

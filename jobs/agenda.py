@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from blocks.agenda import agenda_message
-from services.itinerary import midnight
+from domain.zones import start_of_day
 from storage.agenda import SENT, changes_since, claim_day, finish_day, last_posted_at
 from storage.db import session
 from storage.events import find_events
@@ -75,8 +75,8 @@ class DailyAgenda:
                 day: find_events(
                     db,
                     team_id=team_id,
-                    not_over_at=max(now, midnight(day, self.newsroom_tz)),
-                    starts_before=midnight(day + timedelta(days=1), self.newsroom_tz),
+                    not_over_at=max(now, start_of_day(day, self.newsroom_tz)),
+                    starts_before=start_of_day(day + timedelta(days=1), self.newsroom_tz),
                     limit=MAX_EVENTS,
                 ).events
                 for day in days

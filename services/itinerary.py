@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from domain.commands import MAX_QUERY_LENGTH
 from domain.search import query_words, suggest
+from domain.zones import start_of_day
 from storage.events import find_events, similar_terms
 from storage.models import Event
 
@@ -99,8 +100,8 @@ def build_listing(
     page = find_events(
         session,
         team_id=team_id,
-        not_over_at=midnight(first, newsroom_tz),
-        starts_before=midnight(last + timedelta(days=1), newsroom_tz),
+        not_over_at=start_of_day(first, newsroom_tz),
+        starts_before=start_of_day(last + timedelta(days=1), newsroom_tz),
         limit=PAGE_SIZE,
         offset=request.offset,
     )
@@ -127,8 +128,3 @@ def _search(session: Session, *, team_id: str, request: ListingRequest, now: dat
         # Terms are folded; offered capitalised, they read as the names they come from.
         suggestions = [term.capitalize() for term in found]
     return Listing(request, Outcome.NO_MATCH, [], 0, suggestions=suggestions)
-
-
-def midnight(day: date, tz: ZoneInfo) -> datetime:
-    # Built from the calendar date, not by adding 24 hours, so days with a DST change are right.
-    return datetime(day.year, day.month, day.day, tzinfo=tz)
