@@ -38,7 +38,7 @@ class AlreadySaved(Exception):
 
 
 @dataclass
-class Outcome:
+class EditOutcome:
     event: Event
     action: str
     changes: list[FieldChange] = field(default_factory=list)
@@ -61,7 +61,7 @@ def save_event(
     event_id: int | None = None,
     version: int | None = None,
     submission: str | None = None,
-) -> Outcome:
+) -> EditOutcome:
     """Create the event, or update `event_id` if it is still at `version`; its reminders follow.
 
     `submission` names the submitted form (its view id and hash): a form already saved is not
@@ -96,7 +96,7 @@ def save_event(
             record(db, event=event, actor=actor, now=now, action="created")
             sync_reminders(db, event=event, now=now, default_channel=default_channel)
             _remember_submission(db, submission, event_id=event.id, now=now)
-            return Outcome(event, "created")
+            return EditOutcome(event, "created")
         event = get_event(db, team_id=team_id, event_id=event_id)
         before = snapshot(event)
         update_event(db, event=event, draft=replace(draft, uid=event.uid), **options)
@@ -105,7 +105,7 @@ def save_event(
         record(db, event=event, actor=actor, now=now, action="changed", changes=changes)
         sync_reminders(db, event=event, now=now, default_channel=default_channel)
         _remember_submission(db, submission, event_id=event.id, now=now)
-        return Outcome(event, "changed", changes)
+        return EditOutcome(event, "changed", changes)
 
 
 def _remember_submission(db, submission: str | None, *, event_id: int, now: datetime) -> None:
@@ -125,7 +125,7 @@ def set_status(
     status: Status,
     now: datetime,
     default_channel: str | None,
-) -> Outcome:
+) -> EditOutcome:
     with session(engine) as db, db.begin():
         if not claim_version(db, team_id=team_id, event_id=event_id, version=version):
             raise StaleEdit
@@ -137,12 +137,12 @@ def set_status(
         record(db, event=event, actor=actor, now=now, action=status.value, changes=changes)
         db.refresh(event)
         sync_reminders(db, event=event, now=now, default_channel=default_channel)
-        return Outcome(event, status.value, changes)
+        return EditOutcome(event, status.value, changes)
 
 
 def delete_event(
     engine: Engine, *, team_id: str, actor: str, event_id: int, version: int, now: datetime, default_channel: str | None
-) -> Outcome:
+) -> EditOutcome:
     """Take the event off the schedule; the row stays, so its history can still be read."""
     with session(engine) as db, db.begin():
         if not claim_version(db, team_id=team_id, event_id=event_id, version=version):
@@ -152,7 +152,7 @@ def delete_event(
         touch(db, event=event, actor=actor, now=now)
         record(db, event=event, actor=actor, now=now, action="deleted")
         sync_reminders(db, event=event, now=now, default_channel=default_channel)
-        return Outcome(event, "deleted")
+        return EditOutcome(event, "deleted")
 
 
 def change_coverage(
@@ -164,7 +164,7 @@ def change_coverage(
     now: datetime,
     users: list[str] | None = None,
     add: str | None = None,
-) -> Outcome:
+) -> EditOutcome:
     """Set who covers the event (`users`), or add one person (`add`, for "I'll cover")."""
     with session(engine) as db, db.begin():
         event = get_event(db, team_id=team_id, event_id=event_id)
@@ -180,7 +180,7 @@ def change_coverage(
         )
         if changes:
             record(db, event=event, actor=actor, now=now, action="coverage", changes=changes)
-        return Outcome(event, "coverage", changes, added=added, removed=removed)
+        return EditOutcome(event, "coverage", changes, added=added, removed=removed)
 
 
 def load_event(engine: Engine, *, team_id: str, event_id: int) -> Event | None:

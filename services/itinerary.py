@@ -31,7 +31,7 @@ class Mode(StrEnum):
     MINE = "mine"
 
 
-class Outcome(StrEnum):
+class ListingOutcome(StrEnum):
     UPCOMING = "upcoming"
     PAST = "past"
     AGENDA = "agenda"
@@ -64,7 +64,7 @@ class ListingRequest:
 @dataclass(frozen=True)
 class Listing:
     request: ListingRequest
-    outcome: Outcome
+    outcome: ListingOutcome
     events: list[Event]
     total: int
     # The newsroom's days the agenda covers, first and last.
@@ -94,7 +94,7 @@ def build_listing(
         page = find_events(
             session, team_id=team_id, not_over_at=now, covered_by=covered_by, limit=PAGE_SIZE, offset=request.offset
         )
-        return Listing(request, Outcome.AGENDA, page.events, page.total)
+        return Listing(request, ListingOutcome.AGENDA, page.events, page.total)
     first = now.astimezone(newsroom_tz).date()
     last = first + timedelta(days=0 if request.mode is Mode.TODAY else 6)
     page = find_events(
@@ -105,7 +105,7 @@ def build_listing(
         limit=PAGE_SIZE,
         offset=request.offset,
     )
-    return Listing(request, Outcome.AGENDA, page.events, page.total, days=(first, last))
+    return Listing(request, ListingOutcome.AGENDA, page.events, page.total, days=(first, last))
 
 
 def _search(session: Session, *, team_id: str, request: ListingRequest, now: datetime) -> Listing:
@@ -114,17 +114,17 @@ def _search(session: Session, *, team_id: str, request: ListingRequest, now: dat
         session, team_id=team_id, words=words, not_over_at=now, limit=PAGE_SIZE, offset=request.offset
     )
     if upcoming.total:
-        return Listing(request, Outcome.UPCOMING, upcoming.events, upcoming.total)
+        return Listing(request, ListingOutcome.UPCOMING, upcoming.events, upcoming.total)
     past = find_events(
         session, team_id=team_id, words=words, over_by=now, newest_first=True, limit=PAGE_SIZE, offset=request.offset
     )
     if past.total:
         # The most recent ones, read in the order they happened.
-        return Listing(request, Outcome.PAST, list(reversed(past.events)), past.total)
+        return Listing(request, ListingOutcome.PAST, list(reversed(past.events)), past.total)
     suggestions: list[str] = []
     if words:
         longest = words[0]
         found = suggest(longest, similar_terms(session, team_id=team_id, word=longest))
         # Terms are folded; offered capitalised, they read as the names they come from.
         suggestions = [term.capitalize() for term in found]
-    return Listing(request, Outcome.NO_MATCH, [], 0, suggestions=suggestions)
+    return Listing(request, ListingOutcome.NO_MATCH, [], 0, suggestions=suggestions)

@@ -11,7 +11,7 @@ from blocks.limits import message_problems, view_problems
 from blocks.listing import listing_message
 from domain.vocabulary import Kind, Precision, Status
 from domain.zones import zone
-from services.itinerary import PAGE_SIZE, Listing, ListingRequest, Mode, Outcome
+from services.itinerary import PAGE_SIZE, Listing, ListingOutcome, ListingRequest, Mode
 from storage.models import Event, Participant, Trip
 
 PARIS = zone("Europe/Paris")
@@ -50,7 +50,7 @@ def event(i: int = 0, **fields) -> Event:
     return result
 
 
-def listing(events, total=None, outcome=Outcome.UPCOMING, text="blinken", offset=0):
+def listing(events, total=None, outcome=ListingOutcome.UPCOMING, text="blinken", offset=0):
     return Listing(ListingRequest(Mode.SEARCH, text, offset), outcome, events, total or len(events))
 
 
@@ -114,7 +114,7 @@ def test_help_and_home_within_limits():
     assert message_problems(help_message()) == []
     week = Listing(
         ListingRequest(Mode.WEEK),
-        Outcome.AGENDA,
+        ListingOutcome.AGENDA,
         [event(i) for i in range(PAGE_SIZE)],
         40,
         days=(START.date(), START.date() + timedelta(days=6)),
