@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from domain.drafts import MAX_SPAN, EventDraft, TripRef
 from domain.places import zone_for_place
@@ -74,7 +75,7 @@ def validate(
     *,
     uid: str,
     now: datetime,
-    newsroom_tz: str,
+    newsroom_tz: ZoneInfo,
     default_channel: str | None = None,
     original_start: datetime | None = None,
 ) -> FormResult:
@@ -175,9 +176,9 @@ def _choice(enum, raw: str | None, name: str, errors: dict[str, str], default):
         return default
 
 
-def _zone(raw: str | None, city: str, country: str, newsroom_tz: str, errors: dict[str, str]) -> str | None:
+def _zone(raw: str | None, city: str, country: str, newsroom_tz: ZoneInfo, errors: dict[str, str]) -> str | None:
     if raw in (None, "", AUTO_ZONE):
-        return zone_for_place(city, country) or newsroom_tz
+        return zone_for_place(city, country) or newsroom_tz.key
     try:
         zone(raw)
     except ZoneError:

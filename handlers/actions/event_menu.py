@@ -59,7 +59,7 @@ def register(app: App, ctx: AppContext) -> None:
                     event=event,
                     trips=trips,
                     channel_id=event.channel_id,
-                    newsroom_tz=ctx.settings.newsroom_tz.key,
+                    newsroom_tz=ctx.settings.newsroom_tz,
                     metadata=metadata,
                 ),
                 respond,

@@ -64,7 +64,7 @@ def open_add_form(ack: Ack, ctx: AppContext, client: WebClient, command: dict, t
         event=None,
         trips=trips,
         channel_id=command.get("channel_id"),
-        newsroom_tz=ctx.settings.newsroom_tz.key,
+        newsroom_tz=ctx.settings.newsroom_tz,
         metadata={"c": command.get("channel_id")},
     )
     # Opened before the acknowledgement, so that if Slack fails the ack itself says so: the

@@ -8,4 +8,4 @@ from tripdesk.context import AppContext
 def register(app: App, ctx: AppContext) -> None:
     @app.options("tz")
     def time_zones(ack: Ack, payload: dict) -> None:
-        ack(options=zone_options(payload.get("value", ""), all_zone_names(), newsroom_tz=ctx.settings.newsroom_tz.key))
+        ack(options=zone_options(payload.get("value", ""), all_zone_names(), newsroom_tz=ctx.settings.newsroom_tz))

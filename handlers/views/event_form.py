@@ -61,7 +61,7 @@ def register(app: App, ctx: AppContext) -> None:
             read_form(state_values(view)),
             uid=original.uid if original else new_uid(),
             now=ctx.clock(),
-            newsroom_tz=ctx.settings.newsroom_tz.key,
+            newsroom_tz=ctx.settings.newsroom_tz,
             default_channel=ctx.settings.default_channel,
             original_start=original.starts_at if original else None,
         )
