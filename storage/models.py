@@ -7,7 +7,20 @@ Instants are UTC (`UTCDateTime`); `tz` keeps the venue's IANA zone for display.
 from datetime import date, datetime
 from typing import Protocol
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+    inspect,
+)
 from sqlmodel import Field, Relationship, SQLModel
 
 from domain.validation import MAX_LENGTH
@@ -39,6 +52,13 @@ def saved_id(row: _Identified) -> int:
     if row.id is None:
         raise ValueError(f"{type(row).__name__} has no id yet: flush the session first")
     return row.id
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a model, for bulk statements that need not go through the ORM."""
+    table = inspect(model).local_table
+    assert isinstance(table, Table), f"{model.__name__} is not mapped to a table"
+    return table
 
 
 def _instant(nullable: bool = False) -> Column:
@@ -131,8 +151,10 @@ class Participant(SQLModel, table=True):
     __tablename__ = "participants"
 
     id: int | None = Field(default=None, primary_key=True)
-    event_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True)
+    # None until the event's flush fills it in through the relationship.
+    event_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True),
     )
     position: int = 0
     name: str = Field(max_length=NAME_MAX)
