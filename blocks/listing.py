@@ -67,6 +67,7 @@ def _title(listing: Listing) -> str:
         return "Next on the schedule"
     if request.mode is Mode.MINE:
         return f"You cover {count_text(listing.total)} upcoming event{'s' if listing.total != 1 else ''}"
+    assert listing.days is not None, "an agenda of days carries its first and last day"
     first, last = listing.days
     if request.mode is Mode.TODAY:
         return f"Today, {day_text(first)}"

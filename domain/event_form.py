@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.drafts import MAX_SPAN, EventDraft, TripRef
@@ -126,6 +127,7 @@ def validate(
 
     if errors:
         return FormResult(errors=errors)
+    assert starts_at is not None and tz is not None, "without errors both were read"
     draft = EventDraft(
         uid=uid,
         title=title,
@@ -222,6 +224,7 @@ def _end(form: FormValues, precision: Precision, tz: str, start: datetime, error
         return None
     start_local = start.astimezone(zone(tz))
     day = _parse_date(form.end_date) or start_local.date()
+    end: datetime | None
     if precision is Precision.DAY:
         end = start_of_day(day + timedelta(days=1), zone(tz))
     else:
@@ -294,7 +297,7 @@ def _lead_times(raw: tuple[str, ...], errors: dict[str, str]) -> tuple[int, ...]
 
 def _storable(form: FormValues) -> FormValues:
     """Slack sends what the form's inputs hold; a forged or broken client can send anything."""
-    cleaned = {
+    cleaned: dict[str, Any] = {
         f.name: storable(value, multiline=f.name in ("notes", "participants"))
         for f in fields(form)
         if isinstance(value := getattr(form, f.name), str)
