@@ -156,11 +156,13 @@ def _run(_args, settings: Settings) -> int:
 def _connect(handler) -> None:
     from slack_sdk.errors import SlackApiError
 
+    from infra.slack_failures import is_auth_failure, slack_error
+
     try:
         handler.connect()
     except SlackApiError as error:
-        code = error.response.get("error")
-        if code in ("invalid_auth", "not_authed", "token_revoked", "not_allowed_token_type"):
+        code = slack_error(error)
+        if is_auth_failure(code):
             raise ConfigError(
                 f"SLACK_APP_TOKEN was refused by Slack ({code}): create an app-level token with "
                 "connections:write under Basic Information, or leave it empty for HTTP mode"
@@ -175,12 +177,14 @@ def _check_token(client):
     if Slack could not be reached now)."""
     from slack_sdk.errors import SlackApiError
 
+    from infra.slack_failures import is_auth_failure, slack_error
+
     try:
         team_id = client.auth_test()["team_id"]
         return lambda: team_id
     except SlackApiError as error:
-        code = error.response.get("error")
-        if code in ("invalid_auth", "not_authed", "token_revoked", "account_inactive"):
+        code = slack_error(error)
+        if is_auth_failure(code):
             raise ConfigError(
                 f"SLACK_BOT_TOKEN was refused by Slack ({code}): copy it again from the app's OAuth & Permissions page"
             ) from None
@@ -247,15 +251,15 @@ def _import(args, settings: Settings) -> int:
 
 
 def _team_from_token(settings: Settings) -> str:
-    from slack_sdk.errors import SlackApiError
 
+    from infra.slack_failures import SLACK_FAILURES
     from tripdesk.slack_app import web_client
 
     if not settings.slack_bot_token:
         raise UsageError("import needs the workspace: pass --team T… or set SLACK_BOT_TOKEN to look it up")
     try:
         return web_client(settings).auth_test()["team_id"]
-    except (SlackApiError, OSError) as error:
+    except SLACK_FAILURES as error:
         raise UsageError(f"could not look up the workspace with SLACK_BOT_TOKEN ({error}); pass --team T…") from None
 
 

@@ -66,16 +66,17 @@ def main() -> int:
                 seq_bot, seq_floor = sequential(bot.base, floor.base, 40 if quick else 400)
                 conc_bot = concurrent(bot.base, 20, 5 if quick else 25)
                 conc_floor = concurrent(floor.base, 20, 5 if quick else 25)
+                bot_summary, floor_summary = summary(seq_bot), summary(seq_floor)
                 row = {
                     "database": kind,
                     "events": size,
                     "startup_s": round(bot.startup_seconds, 2),
-                    "sequential": summary(seq_bot),
-                    "floor_sequential": summary(seq_floor),
+                    "sequential": bot_summary,
+                    "floor_sequential": floor_summary,
                     "concurrent_20": summary(conc_bot),
                     "floor_concurrent_20": summary(conc_floor),
                 }
-                row["p50_ratio"] = round(row["sequential"]["p50_ms"] / row["floor_sequential"]["p50_ms"], 2)
+                row["p50_ratio"] = round(bot_summary["p50_ms"] / floor_summary["p50_ms"], 2)
                 row["peak_rss_mb"] = round(bot.peak_rss_mb(), 1)
             finally:
                 bot.stop()
@@ -140,6 +141,7 @@ def _fresh_database(kind: str, admin_url: str | None, work: Path):
         url = f"sqlite:///{path}"
         drop = lambda: None  # noqa: E731  (the folder is temporary)
     else:
+        assert admin_url is not None, "a PostgreSQL run is given its server's URL"
         name = f"tripdesk_bench_{uuid.uuid4().hex[:8]}"
         admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:

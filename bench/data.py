@@ -15,7 +15,7 @@ from sqlalchemy import Engine, insert
 from domain.drafts import finishes_at
 from domain.search import terms
 from domain.vocabulary import Kind, Precision, Status
-from storage.models import Event, EventTerm, Participant, Trip
+from storage.models import Event, EventTerm, Participant, Trip, table_of
 
 TEAM = "T0BENCH"
 PRINCIPALS = [
@@ -150,14 +150,14 @@ def generate(engine: Engine, *, events: int, seed: int = 7, now: datetime | None
                 for term in sorted(terms(title, city, country, venue, notes, principal, *people))
             ]
     with engine.begin() as connection:
-        for table, rows in (
+        for model, rows in (
             (Trip, trip_rows),
             (Event, event_rows),
             (Participant, participant_rows),
             (EventTerm, term_rows),
         ):
             for chunk in range(0, len(rows), 5000):
-                connection.execute(insert(table.__table__), rows[chunk : chunk + 5000])
+                connection.execute(insert(table_of(model)), rows[chunk : chunk + 5000])
         if connection.dialect.name == "postgresql":
             # Rows were inserted with explicit ids: move the sequences past them, then refresh statistics.
             for table in ("trips", "events"):

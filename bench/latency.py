@@ -50,6 +50,7 @@ def signed(text: str) -> tuple[bytes, dict[str, str]]:
     )
     timestamp = str(int(time.time()))
     signature = SignatureVerifier(SECRET).generate_signature(timestamp=timestamp, body=body)
+    assert signature is not None  # None only without a timestamp
     return body.encode(), {
         "Content-Type": "application/x-www-form-urlencoded",
         "X-Slack-Request-Timestamp": timestamp,

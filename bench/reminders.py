@@ -12,9 +12,9 @@ from bench.latency import summary
 from bench.processes import start_bot
 from domain.drafts import EventDraft
 from domain.event_form import EventInput
-from domain.vocabulary import Kind, Precision, Status
+from domain.vocabulary import Kind, Precision, ReminderStatus, Status
 from services.editing import new_uid, save_event
-from storage.models import Event, Reminder
+from storage.models import Event, Reminder, table_of
 from tripdesk.local_slack import LocalSlack
 
 TEAM = "T0BENCH"
@@ -121,14 +121,14 @@ def timeliness(
                     "lead_minutes": 60,
                     "channel_id": f"C0LATER{n % 50:02d}",
                     "due_at": start - timedelta(hours=1),
-                    "status": "pending",
+                    "status": ReminderStatus.PENDING,
                     "attempts": 0,
                     "late": False,
                 }
             )
-        for table, rows in ((Event, events), (Reminder, reminders)):
+        for model, rows in ((Event, events), (Reminder, reminders)):
             for chunk in range(0, len(rows), 5000):
-                connection.execute(insert(table.__table__), rows[chunk : chunk + 5000])
+                connection.execute(insert(table_of(model)), rows[chunk : chunk + 5000])
     first_due = datetime.now(UTC) + timedelta(seconds=10 + sample / 50)
     dues = {}
     for n in range(sample):

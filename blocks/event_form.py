@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from blocks.text import plain, shorten
-from domain.event_form import AUTO_ZONE, LEAD_TIMES, NEW_TRIP, NO_REMINDERS, NO_TRIP, FormValues
+from domain.event_form import AUTO_ZONE, NEW_TRIP, NO_REMINDERS, NO_TRIP, FormValues
 from domain.records import EventRecord, TripRecord
-from domain.reminders import stored_lead_times
+from domain.reminders import LEAD_TIMES, stored_lead_times
 from domain.validation import MAX_LENGTH
 from domain.vocabulary import Kind, Precision, Status
 from domain.zones import zone
@@ -23,7 +24,12 @@ PAST_RECORD = "past_record"
 
 
 def event_modal(
-    *, event: EventRecord | None, trips: Sequence[TripRecord], channel_id: str | None, newsroom_tz: str, metadata: dict
+    *,
+    event: EventRecord | None,
+    trips: Sequence[TripRecord],
+    channel_id: str | None,
+    newsroom_tz: ZoneInfo,
+    metadata: dict,
 ) -> dict:
     """The form, empty for `/trip add` or filled with `event` for Edit."""
     local = event.starts_at.astimezone(zone(event.tz)) if event else None
@@ -195,7 +201,7 @@ def event_modal(
     }
 
 
-def zone_options(query: str, names: tuple[str, ...], *, newsroom_tz: str, limit: int = 100) -> list[dict]:
+def zone_options(query: str, names: tuple[str, ...], *, newsroom_tz: ZoneInfo, limit: int = 100) -> list[dict]:
     """Options for the zone select: the automatic choice, then zones matching what was typed."""
     wanted = query.strip().lower().replace(" ", "_")
     options = [_auto_option(newsroom_tz)] if not wanted or wanted in "auto" else []
@@ -292,11 +298,11 @@ def _select(action_id: str, choices: list[tuple[str, str]], initial: str) -> dic
     return _element("static_select", action_id, options=options, initial_option=chosen)
 
 
-def _auto_option(newsroom_tz: str) -> dict:
-    return _option(f"From the city (else {newsroom_tz})", AUTO_ZONE)
+def _auto_option(newsroom_tz: ZoneInfo) -> dict:
+    return _option(f"From the city (else {newsroom_tz.key})", AUTO_ZONE)
 
 
-def _zone_select(event: EventRecord | None, newsroom_tz: str) -> dict:
+def _zone_select(event: EventRecord | None, newsroom_tz: ZoneInfo) -> dict:
     initial = _option(event.tz.replace("_", " "), event.tz) if event else _auto_option(newsroom_tz)
     return _element(
         "external_select",

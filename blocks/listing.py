@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from blocks.event_card import event_blocks, event_line
 from blocks.text import escape, fallback, mrkdwn, plain, shorten
-from domain.listing import Listing, ListingRequest, Mode, Outcome
+from domain.listing import Listing, ListingOutcome, ListingRequest, Mode
 from domain.records import EventRecord
 from domain.timetext import day_text, local_day
 from domain.vocabulary import Precision
@@ -61,16 +61,17 @@ def _count(listing: Listing) -> str:
 def _title(listing: Listing) -> str:
     request = listing.request
     query = shorten(request.text, 80)
-    if listing.outcome is Outcome.UPCOMING:
-        return f"{query}: {_count(listing)} upcoming event{'s' if listing.total != 1 else ''}"
-    if listing.outcome is Outcome.PAST:
+    if listing.outcome is ListingOutcome.UPCOMING:
+        return f"{query}: {count_text(listing.total)} upcoming event{'s' if listing.total != 1 else ''}"
+    if listing.outcome is ListingOutcome.PAST:
         return f"{query}: nothing upcoming"
-    if listing.outcome is Outcome.NO_MATCH:
+    if listing.outcome is ListingOutcome.NO_MATCH:
         return f"{query}: no events"
     if request.mode is Mode.NEXT:
         return "Next on the schedule"
     if request.mode is Mode.MINE:
         return f"You cover {_count(listing)} upcoming event{'s' if listing.total != 1 else ''}"
+    assert listing.days is not None, "an agenda of days carries its first and last day"
     first, last = listing.days
     if request.mode is Mode.TODAY:
         return f"Today, {day_text(first)}"
@@ -79,14 +80,14 @@ def _title(listing: Listing) -> str:
 
 def _intro(listing: Listing) -> str | None:
     query = f"*{escape(shorten(listing.request.text, 80))}*"
-    if listing.outcome is Outcome.PAST:
+    if listing.outcome is ListingOutcome.PAST:
         return f"Nothing upcoming for {query}. The most recent past events:"
-    if listing.outcome is Outcome.NO_MATCH:
+    if listing.outcome is ListingOutcome.NO_MATCH:
         text = f"No events match {query}."
         if listing.suggestions:
             text += " Did you mean " + " or ".join(f"*{escape(s)}*" for s in listing.suggestions) + "?"
         return text
-    if listing.outcome is Outcome.AGENDA and not listing.events:
+    if listing.outcome is ListingOutcome.AGENDA and not listing.events:
         return {
             Mode.TODAY: "Nothing on the schedule today.",
             Mode.WEEK: "Nothing on the schedule this week.",
@@ -97,7 +98,7 @@ def _intro(listing: Listing) -> str | None:
 
 def _groups(listing: Listing, newsroom_tz: ZoneInfo) -> list[tuple[str, list[EventRecord]]]:
     """Consecutive events of one trip, or of one day, under one heading."""
-    by_newsroom_day = listing.outcome is Outcome.AGENDA
+    by_newsroom_day = listing.outcome is ListingOutcome.AGENDA
     groups: list[tuple[object, str, list[EventRecord]]] = []
     for event in listing.events:
         key, heading = _group_of(event, by_newsroom_day, newsroom_tz)
@@ -121,12 +122,12 @@ def _footer(listing: Listing, newsroom_tz: ZoneInfo, shared_by: str | None) -> s
     first = listing.request.offset + 1
     last = listing.request.offset + len(listing.events)
     parts = []
-    if listing.outcome is Outcome.PAST:
+    if listing.outcome is ListingOutcome.PAST:
         parts.append(f"Past events {first}–{last} of {_count(listing)}, counting back from the latest")
     elif listing.total > len(listing.events):
         parts.append(f"Showing {first}–{last} of {_count(listing)}")
     parts.append("Venue time, then yours")
-    if listing.outcome is Outcome.AGENDA:
+    if listing.outcome is ListingOutcome.AGENDA:
         parts.append(f"days in newsroom time ({newsroom_tz.key})")
     if shared_by:
         parts.append(f"shared by <@{shared_by}>")

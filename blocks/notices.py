@@ -35,7 +35,8 @@ def change_lines(changes: list[FieldChange]) -> list[str]:
         elif change.field == "coverage":
             continue
         else:
-            label = LABELS.get(change.field, change.field or "")
+            name = change.field or ""
+            label = LABELS.get(name, name)
             old, new = (escape(shorten(v or "—", 300)) for v in (change.old, change.new))
             lines.append(f"{label}: {old} → {new}")
     return lines

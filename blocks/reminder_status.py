@@ -6,18 +6,21 @@ from collections.abc import Sequence
 
 from blocks.text import escape, fallback, mrkdwn, plain, shorten
 from blocks.when import reader_time_token
-from domain.event_form import lead_time_label
 from domain.records import EventRecord, ReminderRecord
-from domain.reminders import why_no_reminders
+from domain.reminders import lead_time_label, why_no_reminders
 from domain.snapshot import event_time_text
+from domain.vocabulary import ReminderStatus
 
 _STATE = {
-    "pending": ":hourglass_flowing_sand: pending",
-    "sending": ":outbox_tray: being sent",
-    "sent": ":white_check_mark: sent",
-    "skipped": ":fast_forward: skipped",
-    "failed": ":warning: failed",
+    ReminderStatus.PENDING: ":hourglass_flowing_sand: pending",
+    ReminderStatus.SENDING: ":outbox_tray: being sent",
+    ReminderStatus.SENT: ":white_check_mark: sent",
+    ReminderStatus.SKIPPED: ":fast_forward: skipped",
+    ReminderStatus.FAILED: ":warning: failed",
 }
+# The statuses whose last error says something to the desk: why it was skipped or failed, or
+# what the next attempt is waiting out.
+_EXPLAINED = (ReminderStatus.SKIPPED, ReminderStatus.FAILED, ReminderStatus.PENDING)
 MAX_EVENT_SECTIONS = 40
 
 
@@ -32,7 +35,8 @@ def reminders_message(query: str, matched: int, events: Sequence[tuple[EventReco
         rows = [_row(r) for r in reminders] or ["No reminders: " + _none_reason(event)]
         text = f"*{escape(event.title)}* — {escape(event_time_text(event))}\n" + "\n".join(rows)
         blocks.append({"type": "section", "text": mrkdwn(shorten(text, 3000))})
-        lines.append(f"{event.title}: " + ", ".join(f"{lead_time_label(r.lead_minutes)} {r.status}" for r in reminders))
+        states = (f"{lead_time_label(r.lead_minutes)} {r.status.value}" for r in reminders)
+        lines.append(f"{event.title}: " + ", ".join(states))
     blocks.append(
         {
             "type": "context",
@@ -43,14 +47,13 @@ def reminders_message(query: str, matched: int, events: Sequence[tuple[EventReco
 
 
 def _row(reminder: ReminderRecord) -> str:
-    state = _STATE.get(reminder.status, reminder.status)
-    if reminder.status == "sent" and reminder.late:
+    state = _STATE[reminder.status]
+    if reminder.status is ReminderStatus.SENT and reminder.late:
         state += " (late)"
-    detail = (
-        f": {escape(reminder.last_error)}"
-        if reminder.last_error and reminder.status in ("skipped", "failed", "pending")
-        else ""
-    )
+    detail = ""
+    if reminder.last_error and reminder.status in _EXPLAINED:
+        uncertain = "uncertain: " if reminder.may_have_posted else ""
+        detail = f": {uncertain}{escape(reminder.last_error)}"
     attempts = f" · {reminder.attempts} attempts" if reminder.attempts > 1 else ""
     lead = "at the start" if reminder.lead_minutes == 0 else f"{lead_time_label(reminder.lead_minutes)} before"
     return f"• {lead}, {reader_time_token(reminder.due_at)} in <#{reminder.channel_id}> · {state}{detail}{attempts}"

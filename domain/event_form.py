@@ -9,9 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from domain.drafts import MAX_SPAN, EventDraft, TripRef
 from domain.places import zone_for_place
+from domain.reminders import LEAD_TIMES
 from domain.validation import MAX_LENGTH, is_slack_id, is_web_url, storable
 from domain.vocabulary import Kind, Precision, Status
 from domain.zones import (
@@ -30,18 +33,6 @@ NO_TRIP = "none"
 NEW_TRIP = "new"
 NO_REMINDERS = "none"
 MAX_PARTICIPANTS = 50
-
-# Minutes before the start, in the order the form lists them.
-LEAD_TIMES = {10080: "1 week", 1440: "1 day", 180: "3 hours", 60: "1 hour", 15: "15 minutes", 0: "at start"}
-DEFAULT_LEAD_TIMES = {
-    Kind.SUMMIT: (10080, 1440, 60),
-    Kind.MINISTERIAL: (1440, 60),
-    Kind.BILATERAL: (1440, 60),
-    Kind.VISIT: (1440, 60),
-    Kind.PRESS_CONFERENCE: (60, 15),
-    Kind.SPEECH: (60, 15),
-    Kind.OTHER: (1440, 60),
-}
 
 
 @dataclass(frozen=True)
@@ -89,20 +80,12 @@ class FormResult:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def lead_time_label(minutes: int) -> str:
-    return LEAD_TIMES.get(minutes, f"{minutes} minutes")
-
-
-def effective_lead_times(kind: Kind, lead_times: tuple[int, ...] | None) -> tuple[int, ...]:
-    return DEFAULT_LEAD_TIMES[kind] if lead_times is None else lead_times
-
-
 def validate(
     form: FormValues,
     *,
     uid: str,
     now: datetime,
-    newsroom_tz: str,
+    newsroom_tz: ZoneInfo,
     default_channel: str | None = None,
     original_start: datetime | None = None,
 ) -> FormResult:
@@ -153,6 +136,7 @@ def validate(
 
     if errors:
         return FormResult(errors=errors)
+    assert starts_at is not None and tz is not None, "without errors both were read"
     draft = EventDraft(
         uid=uid,
         title=title,
@@ -203,9 +187,9 @@ def _choice(enum, raw: str | None, name: str, errors: dict[str, str], default):
         return default
 
 
-def _zone(raw: str | None, city: str, country: str, newsroom_tz: str, errors: dict[str, str]) -> str | None:
+def _zone(raw: str | None, city: str, country: str, newsroom_tz: ZoneInfo, errors: dict[str, str]) -> str | None:
     if raw in (None, "", AUTO_ZONE):
-        return zone_for_place(city, country) or newsroom_tz
+        return zone_for_place(city, country) or newsroom_tz.key
     try:
         zone(raw)
     except ZoneError:
@@ -249,6 +233,7 @@ def _end(form: FormValues, precision: Precision, tz: str, start: datetime, error
         return None
     start_local = start.astimezone(zone(tz))
     day = _parse_date(form.end_date) or start_local.date()
+    end: datetime | None
     if precision is Precision.DAY:
         end = start_of_day(add_days(day, 1), tz)
     else:
@@ -321,7 +306,7 @@ def _lead_times(raw: tuple[str, ...], errors: dict[str, str]) -> tuple[int, ...]
 
 def _storable(form: FormValues) -> FormValues:
     """Slack sends what the form's inputs hold; a forged or broken client can send anything."""
-    cleaned = {
+    cleaned: dict[str, Any] = {
         f.name: storable(value, multiline=f.name in ("notes", "participants"))
         for f in fields(form)
         if isinstance(value := getattr(form, f.name), str)

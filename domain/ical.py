@@ -55,6 +55,8 @@ def parse_calendar(data: bytes, fallback_tz: str) -> ParsedCalendar:
     seen: set[str] = set()
     for calendar in calendars:
         for component in calendar.walk("VEVENT"):
+            # walk() is typed as yielding any Component; the parser makes each VEVENT an Event.
+            assert isinstance(component, icalendar.Event)
             if component.get("RRULE") is not None or component.get("RECURRENCE-ID") is not None:
                 parsed.skipped_recurring += 1
                 continue

@@ -21,7 +21,7 @@ class Mode(StrEnum):
     MINE = "mine"
 
 
-class Outcome(StrEnum):
+class ListingOutcome(StrEnum):
     UPCOMING = "upcoming"
     PAST = "past"
     AGENDA = "agenda"
@@ -54,7 +54,7 @@ class ListingRequest:
 @dataclass(frozen=True)
 class Listing:
     request: ListingRequest
-    outcome: Outcome
+    outcome: ListingOutcome
     events: Sequence[EventRecord]
     total: int
     # The newsroom's days the agenda covers, first and last.

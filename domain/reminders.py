@@ -1,17 +1,38 @@
-"""When an event's reminders fall due, and how late one may still be useful."""
+"""When an event's reminders fall due, which lead times it may have, and how late one may still
+be useful."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from domain.event_form import effective_lead_times
-from domain.vocabulary import Precision
+from domain.vocabulary import Kind, Precision
 from domain.zones import earlier
+
+# Minutes before the start that a reminder may be, in the order the form lists them.
+LEAD_TIMES = {10080: "1 week", 1440: "1 day", 180: "3 hours", 60: "1 hour", 15: "15 minutes", 0: "at start"}
+# The kind's reminders when the event names none.
+DEFAULT_LEAD_TIMES = {
+    Kind.SUMMIT: (10080, 1440, 60),
+    Kind.MINISTERIAL: (1440, 60),
+    Kind.BILATERAL: (1440, 60),
+    Kind.VISIT: (1440, 60),
+    Kind.PRESS_CONFERENCE: (60, 15),
+    Kind.SPEECH: (60, 15),
+    Kind.OTHER: (1440, 60),
+}
 
 MIN_LATENESS = timedelta(minutes=5)
 # Later than this after its due time, a reminder is marked late in the message.
 ON_TIME = timedelta(seconds=60)
 ALREADY_PAST = "already past when the event was scheduled"
+
+
+def lead_time_label(minutes: int) -> str:
+    return LEAD_TIMES.get(minutes, f"{minutes} minutes")
+
+
+def effective_lead_times(kind: Kind, lead_times: tuple[int, ...] | None) -> tuple[int, ...]:
+    return DEFAULT_LEAD_TIMES[kind] if lead_times is None else lead_times
 
 
 def stored_lead_times(stored: str | None) -> tuple[int, ...] | None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.event_form import effective_lead_times, lead_time_label
-from domain.reminders import stored_lead_times
+from domain.reminders import effective_lead_times, lead_time_label, stored_lead_times
 from domain.timetext import venue_time_text
 
 # Keeps a card well inside a section's 3,000 characters however many people attend.

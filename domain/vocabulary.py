@@ -1,4 +1,5 @@
-"""The fixed vocabularies of a schedule: kinds of event, how firm they are, how precise their date is."""
+"""The fixed vocabularies of a schedule: kinds of event, how firm they are, how precise their date is,
+and where each reminder stands."""
 
 from __future__ import annotations
 
@@ -72,3 +73,13 @@ class Precision(StrEnum):
     @property
     def label(self) -> str:
         return {"exact": "Exact time", "day": "Day only", "month": "Month only"}[self.value]
+
+
+class ReminderStatus(StrEnum):
+    """Where one reminder stands. A row is `sending` only while a replica holds its claim."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    SKIPPED = "skipped"
+    FAILED = "failed"

@@ -9,7 +9,7 @@ UTC and convert for display only (`tests/domain/test_time_arithmetic.py` keeps i
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -33,6 +33,20 @@ def zone(name: str) -> ZoneInfo:
 @lru_cache(maxsize=1)
 def all_zone_names() -> tuple[str, ...]:
     return tuple(sorted(available_timezones()))
+
+
+def start_of_day(day: date, tz: ZoneInfo | str) -> datetime:
+    """The first instant of `day` on the clocks of `tz` (a zone or its name), in UTC.
+
+    Built from the calendar date, never by adding 24 hours to the day before, so that the 23-
+    and 25-hour days of a daylight-saving change come out right. Where the clocks jump over
+    midnight itself (America/Santiago, Asia/Beirut, America/Havana), the day starts at the
+    first wall time that exists: fold=0 reads a time in the gap with the offset from before
+    the jump, which is the instant of the jump. Where midnight happens twice, fold=0 is the
+    first of the two.
+    """
+    venue = zone(tz) if isinstance(tz, str) else tz
+    return datetime(day.year, day.month, day.day, tzinfo=venue).astimezone(UTC)
 
 
 def to_utc(moment: datetime) -> datetime:
@@ -88,14 +102,6 @@ def add_days(day: date, days: int) -> date:
 
 def first_of_next_month(day: date) -> date:
     return add_days(day.replace(day=28), 4).replace(day=1)
-
-
-def start_of_day(day: date, tz: ZoneInfo | str) -> datetime:
-    """The first instant of a venue-local day, in UTC: also on 23- and 25-hour days, and where
-    midnight itself does not exist (fold=0 reads a wall time in a gap with the offset from
-    before the change, which is the instant the day's clock starts)."""
-    venue = zone(tz) if isinstance(tz, str) else tz
-    return datetime.combine(day, time(0, 0), tzinfo=venue).astimezone(UTC)
 
 
 def nominal_end(start: datetime, duration: timedelta) -> datetime:

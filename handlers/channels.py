@@ -6,7 +6,7 @@ import logging
 
 from slack_sdk import WebClient
 
-from infra.slack_failures import SLACK_FAILURES, slack_error
+from infra.slack_failures import SLACK_FAILURES, is_channel_unreachable, slack_error
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +20,7 @@ def channel_problem(client: WebClient, channel_id: str) -> str | None:
         channel = client.conversations_info(channel=channel_id)["channel"]
     except SLACK_FAILURES as error:
         code = slack_error(error)
-        if code in ("channel_not_found", "not_in_channel"):
+        if is_channel_unreachable(code):
             return "Invite @TripDesk to that channel first (type /invite @TripDesk there), or pick another one."
         # Slack itself is failing: the desk's work is not held up by a check. A channel the bot
         # cannot post in is reported to the event's creator when its first reminder is due.

@@ -9,11 +9,11 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
 from blocks.agenda import agenda_message
 from domain.zones import add_days, later, start_of_day, to_utc
+from infra.slack_failures import SLACK_FAILURES
 from storage.agenda import SENT, changes_since, claim_day, finish_day, last_posted_at
 from storage.db import session
 from storage.events import find_events
@@ -88,7 +88,7 @@ class DailyAgenda:
         message = agenda_message(today, events, changes, titles, newsroom_tz=self.newsroom_tz, since=since)
         try:
             response = self.client.chat_postMessage(channel=self.channel_id, unfurl_links=False, **message)
-        except (SlackApiError, OSError) as error:
+        except SLACK_FAILURES as error:
             log.error("daily agenda not posted day=%s channel=%s error=%s", today, self.channel_id, error)
             with session(self.engine) as db, db.begin():
                 finish_day(db, team_id=team_id, day=today, replica=self.replica, last_error=str(error)[:500])

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
+from typing import Any, TypeVar
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -25,15 +27,20 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from blocks.reminder import reminder_message, undeliverable_message
 from domain.reminders import ON_TIME, lateness_limit, lead_phrase, remaining_phrase, why_no_reminders
+from domain.vocabulary import ReminderStatus
 from domain.zones import earlier, later
-from infra.slack_failures import SLACK_FAILURES, slack_error
+from infra.slack_failures import (
+    SLACK_FAILURES,
+    is_auth_failure,
+    is_channel_unreachable,
+    is_transient,
+    may_have_succeeded,
+    retry_after,
+    slack_error,
+)
 from storage.db import is_unavailable, session
-from storage.models import Event, Reminder
+from storage.models import Event, Reminder, saved_id
 from storage.reminders import (
-    FAILED,
-    PENDING,
-    SENT,
-    SKIPPED,
     claim_next,
     due_channels,
     extend,
@@ -44,20 +51,17 @@ from storage.reminders import (
 )
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
-PERMANENT = {"channel_not_found", "not_in_channel", "is_archived"}
-AUTH = {"invalid_auth", "not_authed", "token_revoked", "account_inactive", "token_expired"}
-TRANSIENT = {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"}
 # Retries after network errors and 5xx: doubling from `retry_base`, at most this far apart,
 # for as long as the reminder would still be on time enough, and this many attempts at most.
 MAX_RETRY_DELAY = timedelta(minutes=5)
 MAX_ATTEMPTS = 30
 MAX_CHANNEL_THREADS = 64
 # A post whose answer never came, or came as a server error, may have gone out all the same
-# (Slack: internal_error means "some aspect of the operation may have succeeded"). Before
-# posting again the deliverer looks for it in the channel, by the metadata every reminder
-# carries.
-UNCERTAIN = "uncertain: "
+# (Slack: internal_error means "some aspect of the operation may have succeeded"); such a row is
+# marked `may_have_posted`. Before posting it again the deliverer looks for it in the channel,
+# by the metadata every reminder carries.
 METADATA_TYPE = "tripdesk_reminder"
 
 
@@ -210,7 +214,7 @@ class ReminderDeliverer:
     def _drain(self, channel: str, report: Report) -> None:
         while not self._stop.is_set() and self.paused is None:
             now = self.clock()
-            reminder_id = _retrying(lambda now=now: self._claim(channel, now))
+            reminder_id = _retrying(partial(self._claim, channel, now))
             if reminder_id is None:
                 return
             try:
@@ -218,7 +222,7 @@ class ReminderDeliverer:
             except Exception:
                 # Whatever went wrong, the row must not stay claimed until its lease runs out.
                 log.exception("reminder delivery crashed reminder=%s channel=%s", reminder_id, channel)
-                outcome = self._finish(reminder_id, FAILED, last_error="internal error while delivering")
+                outcome = self._finish(reminder_id, ReminderStatus.FAILED, last_error="internal error while delivering")
             with self._report_lock:
                 report.outcomes.append((reminder_id, outcome))
                 if outcome in ("sent", "skipped", "failed", "retried"):
@@ -231,22 +235,25 @@ class ReminderDeliverer:
     def _deliver(self, reminder_id: int) -> str:
         with session(self.engine) as db:
             reminder = db.get(Reminder, reminder_id)
-            event = db.get(Event, reminder.event_id)
+            event = db.get(Event, reminder.event_id) if reminder else None
+        if reminder is None or event is None:
+            # Rows are not deleted while claimed (a deleted event is only marked so): say it loudly.
+            raise LookupError(f"claimed reminder {reminder_id} or its event is no longer in the database")
         now = self.clock()
         reason = self._skip_reason(reminder, event, now)
         if reason:
-            log.info("reminder skipped reminder=%s event=%s reason=%s", reminder.id, event.id, reason)
-            return self._finish(reminder.id, SKIPPED, last_error=reason)
+            log.info("reminder skipped reminder=%s event=%s reason=%s", reminder_id, event.id, reason)
+            return self._finish(reminder_id, ReminderStatus.SKIPPED, last_error=reason, may_have_posted=False)
         expected = earlier(event.starts_at, timedelta(minutes=reminder.lead_minutes))
         if expected != reminder.due_at:
             # The event moved while this row was claimed: put it back at its new time.
-            return self._finish(reminder.id, PENDING, due_at=expected, attempts=0)
+            return self._finish(reminder_id, ReminderStatus.PENDING, due_at=expected, attempts=0)
 
         late = now - reminder.due_at > ON_TIME
         phrase = remaining_phrase(event.starts_at, now) if late else lead_phrase(reminder.lead_minutes)
         message = reminder_message(event, phrase=phrase, late=late)
-        thread = {"thread_ts": event.thread_ts} if event.thread_ts and reminder.channel_id == event.channel_id else {}
-        return self._post(reminder, event, message, thread, late)
+        thread_ts = event.thread_ts if event.thread_ts and reminder.channel_id == event.channel_id else None
+        return self._post(reminder, event, message, thread_ts, late)
 
     def _skip_reason(self, reminder: Reminder, event: Event, now: datetime) -> str | None:
         reason = why_no_reminders(event)
@@ -261,99 +268,105 @@ class ReminderDeliverer:
             return f"too late: {late} min after its due time (limit {allowed} min)"
         return None
 
-    def _post(self, reminder: Reminder, event: Event, message: dict, thread: dict, late: bool) -> str:
-        channel = reminder.channel_id
-        if (reminder.last_error or "").startswith(UNCERTAIN):
+    def _post(self, reminder: Reminder, event: Event, message: dict, thread_ts: str | None, late: bool) -> str:
+        reminder_id, channel = saved_id(reminder), reminder.channel_id
+        if reminder.may_have_posted:
             try:
-                ts = self._already_posted(reminder, thread)
+                ts = self._already_posted(reminder, thread_ts)
             except SLACK_FAILURES as error:
-                return self._retry_later(reminder, f"{UNCERTAIN}could not check the channel: {slack_error(error)}")
+                return self._retry_later(
+                    reminder, f"could not check the channel: {slack_error(error)}", may_have_posted=True
+                )
             if ts is not None:
-                log.info("reminder had been sent after all reminder=%s channel=%s ts=%s", reminder.id, channel, ts)
-                return self._finish(reminder.id, SENT, message_ts=ts, sent_at=self.clock(), late=late, last_error=None)
-        metadata = {"event_type": METADATA_TYPE, "event_payload": {"reminder_id": reminder.id}}
+                log.info("reminder had been sent after all reminder=%s channel=%s ts=%s", reminder_id, channel, ts)
+                return self._sent(reminder_id, ts=ts, late=late)
+        metadata = {"event_type": METADATA_TYPE, "event_payload": {"reminder_id": reminder_id}}
         while True:
             if not self.pacer.take_turn(channel, self._stop):
-                return self._finish(reminder.id, PENDING, attempts=reminder.attempts - 1)
-            self._posting.add(reminder.id)
+                return self._finish(reminder_id, ReminderStatus.PENDING, attempts=reminder.attempts - 1)
+            self._posting.add(reminder_id)
             try:
                 response = self.client.chat_postMessage(
-                    channel=channel, unfurl_links=False, metadata=metadata, **thread, **message
+                    channel=channel, unfurl_links=False, metadata=metadata, thread_ts=thread_ts, **message
                 )
-            except SlackApiError as error:
-                code = error.response.get("error") or f"HTTP {error.response.status_code}"
-                if error.response.status_code == 429 or code == "ratelimited":
-                    retry_after = float(error.response.headers.get("Retry-After", 1) or 1)
-                    log.info("rate limited channel=%s retry_after=%s reminder=%s", channel, retry_after, reminder.id)
-                    self.pacer.back_off(channel, retry_after)
+            except SLACK_FAILURES as error:
+                wait = retry_after(error)
+                if wait is not None:
+                    log.info("rate limited channel=%s retry_after=%s reminder=%s", channel, wait, reminder_id)
+                    self.pacer.back_off(channel, wait)
                     with session(self.engine) as db, db.begin():
                         extend(
                             db,
-                            reminder_id=reminder.id,
+                            reminder_id=reminder_id,
                             replica=self.replica,
-                            lease_until=later(self.clock(), self.lease + timedelta(seconds=retry_after)),
+                            lease_until=later(self.clock(), self.lease + timedelta(seconds=wait)),
                         )
                     continue
-                if code in PERMANENT:
-                    log.error(
-                        "reminder undeliverable reminder=%s event=%s channel=%s error=%s",
-                        reminder.id,
-                        event.id,
-                        channel,
-                        code,
-                    )
-                    self._tell_creator(event, channel, code)
-                    return self._finish(reminder.id, FAILED, last_error=code)
-                if code in AUTH:
-                    self.paused = code
-                    log.critical(
-                        "Slack refused the bot token (%s): ALL reminder delivery is paused until it is accepted again",
-                        code,
-                    )
-                    return self._finish(reminder.id, PENDING, attempts=reminder.attempts - 1, last_error=code)
-                if error.response.status_code >= 500 or code in TRANSIENT:
-                    maybe_posted = code in ("internal_error", "fatal_error") or error.response.status_code in (
-                        500,
-                        502,
-                        504,
-                    )
-                    return self._retry_later(reminder, UNCERTAIN + code if maybe_posted else code)
-                log.error("reminder refused by Slack reminder=%s channel=%s error=%s", reminder.id, channel, code)
-                return self._finish(reminder.id, FAILED, last_error=code)
-            except OSError as error:  # connection refused, reset, timed out
-                refused = isinstance(getattr(error, "reason", error), ConnectionRefusedError)
-                return self._retry_later(reminder, ("" if refused else UNCERTAIN) + f"network: {slack_error(error)}")
+                return self._refused(reminder, event, error)
             finally:
-                self._posting.discard(reminder.id)
-            log.info("reminder sent reminder=%s event=%s channel=%s late=%s", reminder.id, event.id, channel, late)
-            return self._finish(
-                reminder.id, SENT, message_ts=response.get("ts"), sent_at=self.clock(), late=late, last_error=None
-            )
+                self._posting.discard(reminder_id)
+            log.info("reminder sent reminder=%s event=%s channel=%s late=%s", reminder_id, event.id, channel, late)
+            return self._sent(reminder_id, ts=response.get("ts"), late=late)
 
-    def _already_posted(self, reminder: Reminder, thread: dict) -> str | None:
+    def _refused(self, reminder: Reminder, event: Event, error: Exception) -> str:
+        """What to do with a reminder whose post failed for another reason than the rate limit."""
+        reminder_id, channel, code = saved_id(reminder), reminder.channel_id, slack_error(error)
+        if isinstance(error, OSError):  # the network: refused, reset, timed out
+            return self._retry_later(reminder, f"network: {code}", may_have_posted=may_have_succeeded(error))
+        if is_channel_unreachable(code):
+            log.error(
+                "reminder undeliverable reminder=%s event=%s channel=%s error=%s", reminder_id, event.id, channel, code
+            )
+            self._tell_creator(event, channel, code)
+            return self._finish(reminder_id, ReminderStatus.FAILED, last_error=code, may_have_posted=False)
+        if is_auth_failure(code):
+            self.paused = code
+            log.critical(
+                "Slack refused the bot token (%s): ALL reminder delivery is paused until it is accepted again", code
+            )
+            return self._finish(
+                reminder_id,
+                ReminderStatus.PENDING,
+                attempts=reminder.attempts - 1,
+                last_error=code,
+                may_have_posted=False,
+            )
+        if is_transient(error):
+            return self._retry_later(reminder, code, may_have_posted=may_have_succeeded(error))
+        log.error("reminder refused by Slack reminder=%s channel=%s error=%s", reminder_id, channel, code)
+        return self._finish(reminder_id, ReminderStatus.FAILED, last_error=code, may_have_posted=False)
+
+    def _sent(self, reminder_id: int, *, ts: str | None, late: bool) -> str:
+        return self._finish(
+            reminder_id,
+            ReminderStatus.SENT,
+            message_ts=ts,
+            sent_at=self.clock(),
+            late=late,
+            last_error=None,
+            may_have_posted=False,
+        )
+
+    def _already_posted(self, reminder: Reminder, thread_ts: str | None) -> str | None:
         """The ts of this reminder's message if an earlier, unanswered attempt did post it."""
-        since = {
-            "oldest": f"{earlier(reminder.due_at, timedelta(minutes=1)).timestamp():.6f}",
-            "include_all_metadata": True,
-            "limit": 200,
-        }
+        oldest = f"{earlier(reminder.due_at, timedelta(minutes=1)).timestamp():.6f}"
         try:
-            if thread:
+            if thread_ts:
                 response = self.client.conversations_replies(
-                    channel=reminder.channel_id, ts=thread["thread_ts"], **since
+                    channel=reminder.channel_id, ts=thread_ts, oldest=oldest, include_all_metadata=True, limit=200
                 )
             else:
-                response = self.client.conversations_history(channel=reminder.channel_id, **since)
-        except SlackApiError as error:
-            if error.response.get("error") in ("missing_scope", "not_in_channel", "channel_not_found"):
-                log.warning(
-                    "cannot look for an earlier post reminder=%s error=%s: posting",
-                    reminder.id,
-                    error.response.get("error"),
+                response = self.client.conversations_history(
+                    channel=reminder.channel_id, oldest=oldest, include_all_metadata=True, limit=200
                 )
+        except SlackApiError as error:
+            code = slack_error(error)
+            if code == "missing_scope" or is_channel_unreachable(code):
+                log.warning("cannot look for an earlier post reminder=%s error=%s: posting", reminder.id, code)
                 return None
             raise
-        for message in response.get("messages", []):
+        messages: list[dict[str, Any]] = response.get("messages") or []
+        for message in messages:
             metadata = message.get("metadata") or {}
             if (
                 metadata.get("event_type") == METADATA_TYPE
@@ -362,29 +375,39 @@ class ReminderDeliverer:
                 return message.get("ts")
         return None
 
-    def _retry_later(self, reminder: Reminder, error: str) -> str:
+    def _retry_later(self, reminder: Reminder, error: str, *, may_have_posted: bool) -> str:
         """Slack is down or unreachable: try again while the reminder can still be useful."""
-        if (reminder.last_error or "").startswith(UNCERTAIN) and not error.startswith(UNCERTAIN):
-            error = UNCERTAIN + error  # an earlier attempt may still have posted it
+        reminder_id = saved_id(reminder)
+        # An earlier attempt may still have posted it, whatever this one did.
+        may_have_posted = may_have_posted or reminder.may_have_posted
         delay = min(timedelta(seconds=self.retry_base * 2 ** min(reminder.attempts - 1, 16)), MAX_RETRY_DELAY)
         too_late = self.clock() + delay - reminder.due_at > lateness_limit(reminder.lead_minutes)
         if reminder.attempts >= MAX_ATTEMPTS or too_late:
-            log.error("reminder failed after %d attempts reminder=%s error=%s", reminder.attempts, reminder.id, error)
+            log.error("reminder failed after %d attempts reminder=%s error=%s", reminder.attempts, reminder_id, error)
             return self._finish(
-                reminder.id, FAILED, last_error=f"gave up after {reminder.attempts} attempts: {error}"[:500]
+                reminder_id,
+                ReminderStatus.FAILED,
+                last_error=f"gave up after {reminder.attempts} attempts: {error}"[:500],
+                may_have_posted=may_have_posted,
             )
-        log.warning("reminder will be retried reminder=%s in=%ss error=%s", reminder.id, delay.total_seconds(), error)
-        self._finish(reminder.id, PENDING, next_attempt_at=self.clock() + delay, last_error=error[:500])
+        log.warning("reminder will be retried reminder=%s in=%ss error=%s", reminder_id, delay.total_seconds(), error)
+        self._finish(
+            reminder_id,
+            ReminderStatus.PENDING,
+            next_attempt_at=self.clock() + delay,
+            last_error=error[:500],
+            may_have_posted=may_have_posted,
+        )
         return "retried"
 
-    def _finish(self, reminder_id: int, status: str, **fields) -> str:
+    def _finish(self, reminder_id: int, status: ReminderStatus, **fields: Any) -> str:
         def record() -> None:
             with session(self.engine) as db, db.begin():
                 if not finish(db, reminder_id=reminder_id, replica=self.replica, status=status, **fields):
                     log.error("reminder %s was taken over by another replica before it finished here", reminder_id)
 
         _retrying(record)
-        return status
+        return status.value
 
     def _tell_creator(self, event: Event, channel: str, code: str) -> None:
         if event.created_by[:1] not in ("U", "W"):
@@ -393,11 +416,11 @@ class ReminderDeliverer:
             self.client.chat_postMessage(
                 channel=event.created_by, **undeliverable_message(event, channel_id=channel, error=code)
             )
-        except (SlackApiError, OSError) as error:
+        except SLACK_FAILURES as error:
             log.error("could not tell the creator user=%s event=%s: %s", event.created_by, event.id, error)
 
 
-def _retrying(work: Callable, attempts: int = 8):
+def _retrying(work: Callable[[], T], attempts: int = 8) -> T:
     """Run a short database transaction again when it collides with another replica's: SQLite
     answers "database is locked" when a concurrent writer moved its snapshot on, without
     waiting; PostgreSQL may report a deadlock between two claims."""
@@ -408,3 +431,4 @@ def _retrying(work: Callable, attempts: int = 8):
             if attempt == attempts - 1:
                 raise
             time.sleep(0.02 * (attempt + 1))
+    raise AssertionError("unreachable: the last attempt returns or raises")

@@ -62,7 +62,7 @@ class AlreadySaved(Exception):
 
 
 @dataclass
-class Outcome:
+class EditOutcome:
     event: Event
     action: str
     changes: list[FieldChange] = field(default_factory=list)
@@ -86,7 +86,7 @@ def save_event(
     version: int | None = None,
     submission: str | None = None,
     on_change: ScheduleChanged = _nothing,
-) -> Outcome:
+) -> EditOutcome:
     """Create the event, or update `event_id` if it is still at `version`; its reminders follow.
 
     `submission` names the submitted form (its view id and hash): a form already saved is not
@@ -119,7 +119,7 @@ def _save(
     event_id: int | None,
     version: int | None,
     submission: str | None,
-) -> Outcome:
+) -> EditOutcome:
     if submission is not None and (done := recall(db, key=submission)) is not None:
         raise AlreadySaved(done.event_id)
     event = _claimed(db, team_id=team_id, event_id=event_id, version=version) if event_id is not None else None
@@ -149,7 +149,7 @@ def _save(
         record(db, event=event, actor=actor, now=now, action="created")
         sync_reminders(db, event=event, now=now, default_channel=default_channel)
         _remember_submission(db, submission, event=event, now=now)
-        return Outcome(event, "created")
+        return EditOutcome(event, "created")
     before = snapshot(event)
     update_event(
         db,
@@ -167,7 +167,7 @@ def _save(
     record(db, event=event, actor=actor, now=now, action="changed", changes=changes)
     sync_reminders(db, event=event, now=now, default_channel=default_channel)
     _remember_submission(db, submission, event=event, now=now)
-    return Outcome(event, "changed", changes)
+    return EditOutcome(event, "changed", changes)
 
 
 def _claimed(db: Session, *, team_id: str, event_id: int, version: int | None) -> Event:
@@ -198,7 +198,7 @@ def set_status(
     now: datetime,
     default_channel: str | None,
     on_change: ScheduleChanged = _nothing,
-) -> Outcome:
+) -> EditOutcome:
     with session(engine) as db, db.begin():
         event = _claimed(db, team_id=team_id, event_id=event_id, version=version)
         old = event.status
@@ -209,7 +209,7 @@ def set_status(
         db.refresh(event)
         sync_reminders(db, event=event, now=now, default_channel=default_channel)
     on_change()
-    return Outcome(event, status.value, changes)
+    return EditOutcome(event, status.value, changes)
 
 
 def delete_event(
@@ -222,7 +222,7 @@ def delete_event(
     now: datetime,
     default_channel: str | None,
     on_change: ScheduleChanged = _nothing,
-) -> Outcome:
+) -> EditOutcome:
     """Take the event off the schedule; the row stays, so its history can still be read."""
     with session(engine) as db, db.begin():
         event = _claimed(db, team_id=team_id, event_id=event_id, version=version)
@@ -231,7 +231,7 @@ def delete_event(
         record(db, event=event, actor=actor, now=now, action="deleted")
         sync_reminders(db, event=event, now=now, default_channel=default_channel)
     on_change()
-    return Outcome(event, "deleted")
+    return EditOutcome(event, "deleted")
 
 
 def change_coverage(
@@ -243,7 +243,7 @@ def change_coverage(
     now: datetime,
     users: list[str] | None = None,
     add: str | None = None,
-) -> Outcome:
+) -> EditOutcome:
     """Set who covers the event (`users`), or add one person (`add`, for "I'll cover").
 
     Reminders do not depend on who covers an event: nothing to announce.
@@ -262,7 +262,7 @@ def change_coverage(
         )
         if changes:
             record(db, event=event, actor=actor, now=now, action="coverage", changes=changes)
-        return Outcome(event, "coverage", changes, added=added, removed=removed)
+        return EditOutcome(event, "coverage", changes, added=added, removed=removed)
 
 
 def load_event(engine: Engine, *, team_id: str, event_id: int) -> Event | None:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from domain.listing import Listing, ListingRequest, Mode, Outcome
+from domain.listing import Listing, ListingOutcome, ListingRequest, Mode
 from domain.search import query_words, suggest
 from domain.zones import add_days, start_of_day
 from storage.db import session
@@ -53,7 +53,7 @@ def _listing(
         page = find_events(
             session, team_id=team_id, not_over_at=now, covered_by=covered_by, limit=PAGE_SIZE, offset=request.offset
         )
-        return Listing(request, Outcome.AGENDA, page.events, page.total)
+        return Listing(request, ListingOutcome.AGENDA, page.events, page.total)
     first = now.astimezone(newsroom_tz).date()
     last = add_days(first, 0 if request.mode is Mode.TODAY else 6)
     page = find_events(
@@ -64,7 +64,7 @@ def _listing(
         limit=PAGE_SIZE,
         offset=request.offset,
     )
-    return Listing(request, Outcome.AGENDA, page.events, page.total, days=(first, last))
+    return Listing(request, ListingOutcome.AGENDA, page.events, page.total, days=(first, last))
 
 
 def _search(session: Session, *, team_id: str, request: ListingRequest, now: datetime) -> Listing:
@@ -73,17 +73,17 @@ def _search(session: Session, *, team_id: str, request: ListingRequest, now: dat
         session, team_id=team_id, words=words, not_over_at=now, limit=PAGE_SIZE, offset=request.offset
     )
     if upcoming.total:
-        return Listing(request, Outcome.UPCOMING, upcoming.events, upcoming.total)
+        return Listing(request, ListingOutcome.UPCOMING, upcoming.events, upcoming.total)
     past = find_events(
         session, team_id=team_id, words=words, over_by=now, newest_first=True, limit=PAGE_SIZE, offset=request.offset
     )
     if past.total:
         # The most recent ones, read in the order they happened.
-        return Listing(request, Outcome.PAST, list(reversed(past.events)), past.total)
+        return Listing(request, ListingOutcome.PAST, list(reversed(past.events)), past.total)
     suggestions: list[str] = []
     if words:
         longest = words[0]
         found = suggest(longest, similar_terms(session, team_id=team_id, word=longest))
         # Terms are folded; offered capitalised, they read as the names they come from.
         suggestions = [term.capitalize() for term in found]
-    return Listing(request, Outcome.NO_MATCH, [], 0, suggestions=suggestions)
+    return Listing(request, ListingOutcome.NO_MATCH, [], 0, suggestions=suggestions)

@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 
-from slack_sdk.errors import SlackApiError
+from infra.slack_failures import SLACK_FAILURES
 
 log = logging.getLogger(__name__)
 GROUP_CACHE_SECONDS = 300
@@ -40,7 +40,7 @@ class Editors:
             return cached[1]
         try:
             members = frozenset(members_of(group))
-        except (SlackApiError, OSError):  # a Slack failure must not grant access, nor crash the request
+        except SLACK_FAILURES:  # a Slack failure must not grant access, nor crash the request
             log.exception("could not read members of user group %s; treating as empty", group)
             return cached[1] if cached else frozenset()
         with self._lock:

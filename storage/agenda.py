@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.models import AgendaPost, EventChange
 
@@ -33,13 +33,13 @@ def claim_day(
         return True
     except IntegrityError:
         pass
-    result = session.execute(
+    result = session.exec(
         update(AgendaPost)
         .where(
-            AgendaPost.team_id == team_id,
-            AgendaPost.day == day,
-            AgendaPost.status == SENDING,
-            or_(AgendaPost.claimed_until.is_(None), AgendaPost.claimed_until < now),
+            col(AgendaPost.team_id) == team_id,
+            col(AgendaPost.day) == day,
+            col(AgendaPost.status) == SENDING,
+            or_(col(AgendaPost.claimed_until).is_(None), col(AgendaPost.claimed_until) < now),
         )
         .values(claimed_until=lease_until, claimed_by=replica)
         .execution_options(synchronize_session=False)
@@ -48,9 +48,13 @@ def claim_day(
 
 
 def finish_day(session: Session, *, team_id: str, day: date, replica: str, **fields) -> None:
-    session.execute(
+    session.exec(
         update(AgendaPost)
-        .where(AgendaPost.team_id == team_id, AgendaPost.day == day, AgendaPost.claimed_by == replica)
+        .where(
+            col(AgendaPost.team_id) == team_id,
+            col(AgendaPost.day) == day,
+            col(AgendaPost.claimed_by) == replica,
+        )
         .values(claimed_until=None, **fields)
         .execution_options(synchronize_session=False)
     )
@@ -60,7 +64,7 @@ def last_posted_at(session: Session, *, team_id: str, before: date) -> datetime 
     return session.exec(
         select(AgendaPost.posted_at)
         .where(AgendaPost.team_id == team_id, AgendaPost.day < before, AgendaPost.status == SENT)
-        .order_by(AgendaPost.day.desc())
+        .order_by(col(AgendaPost.day).desc())
         .limit(1)
     ).first()
 
@@ -70,7 +74,7 @@ def changes_since(session: Session, *, team_id: str, since: datetime, limit: int
         session.exec(
             select(EventChange)
             .where(EventChange.team_id == team_id, EventChange.at > since)
-            .order_by(EventChange.at.desc())
+            .order_by(col(EventChange.at).desc())
             .limit(limit)
         )
     )

@@ -7,12 +7,12 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from domain.drafts import EventDraft
 from domain.snapshot import FieldChange
 from storage.events import index_terms, schedule_fields, set_participants, trip_id_for
-from storage.models import Coverage, Event, EventChange, Trip
+from storage.models import Coverage, Event, EventChange, Trip, saved_id
 
 TRIP_CHOICES = 90
 
@@ -30,9 +30,14 @@ def claim_version(session: Session, *, team_id: str, event_id: int, version: int
     Issued as the transaction's first statement so that SQLite takes its write lock before
     reading anything, and PostgreSQL locks the row: of two concurrent saves, one wins.
     """
-    result = session.execute(
+    result = session.exec(
         update(Event)
-        .where(Event.id == event_id, Event.team_id == team_id, Event.version == version, Event.deleted_at.is_(None))
+        .where(
+            col(Event.id) == event_id,
+            col(Event.team_id) == team_id,
+            col(Event.version) == version,
+            col(Event.deleted_at).is_(None),
+        )
         .values(version=version + 1)
         .execution_options(synchronize_session=False)
     )
@@ -110,20 +115,20 @@ def touch(session: Session, *, event: Event, actor: str, now: datetime) -> None:
 
 
 def set_thread(session: Session, *, event_id: int, ts: str) -> None:
-    session.execute(
-        update(Event).where(Event.id == event_id).values(thread_ts=ts).execution_options(synchronize_session=False)
+    session.exec(
+        update(Event).where(col(Event.id) == event_id).values(thread_ts=ts).execution_options(synchronize_session=False)
     )
 
 
 def trip_choices(session: Session, *, team_id: str, since: datetime) -> list[Trip]:
     """Trips with a stop still to come (or recent): what a new stop may join."""
     recent = select(Event.trip_id).where(
-        Event.team_id == team_id, Event.finishes_at > since, Event.trip_id.is_not(None)
+        col(Event.team_id) == team_id, col(Event.finishes_at) > since, col(Event.trip_id).is_not(None)
     )
     rows = session.exec(
         select(Trip)
-        .where(Trip.team_id == team_id, Trip.id.in_(recent))
-        .order_by(Trip.principal, Trip.name)
+        .where(col(Trip.team_id) == team_id, col(Trip.id).in_(recent))
+        .order_by(col(Trip.principal), col(Trip.name))
         .limit(TRIP_CHOICES)
     )
     return list(rows)
@@ -143,7 +148,7 @@ def set_coverage(
     added = [u for u in wanted if u not in current]
     removed = [u for u in current if u not in wanted]
     event.coverage = [c for c in event.coverage if c.user_id in wanted] + [
-        Coverage(event_id=event.id, user_id=user, assigned_by=actor, assigned_at=now) for user in added
+        Coverage(event_id=saved_id(event), user_id=user, assigned_by=actor, assigned_at=now) for user in added
     ]
     session.flush()
     return added, removed
@@ -156,7 +161,7 @@ def record(
     session.add_all(
         EventChange(
             team_id=event.team_id,
-            event_id=event.id,
+            event_id=saved_id(event),
             actor=actor,
             at=now,
             action=action,
@@ -172,12 +177,14 @@ def record(
 def history(session: Session, *, team_id: str, event_ids: Sequence[int], limit: int) -> list[tuple[EventChange, Event]]:
     rows = session.exec(
         select(EventChange, Event)
-        .join(Event, Event.id == EventChange.event_id)
-        .where(EventChange.team_id == team_id, EventChange.event_id.in_(list(event_ids)))
-        .order_by(EventChange.at.desc(), EventChange.id.desc())
+        .join(Event, col(Event.id) == col(EventChange.event_id))
+        .where(col(EventChange.team_id) == team_id, col(EventChange.event_id).in_(list(event_ids)))
+        .order_by(col(EventChange.at).desc(), col(EventChange.id).desc())
         .limit(limit)
     )
-    return list(rows.unique())
+    # Each row is one change, and the event's only joined eager load is its trip (one row):
+    # nothing for unique() to fold.
+    return list(rows)
 
 
 def _principal(session: Session, trip_id: int | None) -> str | None:

@@ -7,13 +7,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, delete, func, insert
+from sqlmodel import Session, col, select
 
 from domain.drafts import MAX_SPAN, EventDraft, TripRef
 from domain.search import prefix_upper_bound, terms
 from domain.zones import earlier
-from storage.models import Coverage, Event, EventTerm, Participant, Trip
+from storage.models import Coverage, Event, EventTerm, Participant, Trip, saved_id, table_of
 
 _IN_CHUNK = 500
 COUNT_CAP = 1000
@@ -54,29 +54,30 @@ def find_events(
     `over_by`: already over then (the past list); `starts_before` closes a window;
     `covered_by`: a user covers them. Deleted events are left out unless `include_deleted`.
     """
-    conditions = [Event.team_id == team_id]
+    conditions: list[ColumnElement[bool]] = [col(Event.team_id) == team_id]
     if not include_deleted:
-        conditions.append(Event.deleted_at.is_(None))
+        conditions.append(col(Event.deleted_at).is_(None))
     if covered_by is not None:
-        conditions.append(Event.id.in_(select(Coverage.event_id).where(Coverage.user_id == covered_by)))
+        conditions.append(col(Event.id).in_(select(Coverage.event_id).where(Coverage.user_id == covered_by)))
     for word in words:
         matching = select(EventTerm.event_id).where(
-            EventTerm.team_id == team_id,
-            EventTerm.term >= word,
-            EventTerm.term < prefix_upper_bound(word),
+            col(EventTerm.team_id) == team_id,
+            col(EventTerm.term) >= word,
+            col(EventTerm.term) < prefix_upper_bound(word),
         )
-        conditions.append(Event.id.in_(matching))
+        conditions.append(col(Event.id).in_(matching))
     if not_over_at is not None:
-        conditions += [Event.finishes_at > not_over_at, Event.starts_at > earlier(not_over_at, MAX_SPAN)]
+        conditions += [col(Event.finishes_at) > not_over_at, col(Event.starts_at) > earlier(not_over_at, MAX_SPAN)]
     if over_by is not None:
-        conditions.append(Event.finishes_at <= over_by)
+        conditions.append(col(Event.finishes_at) <= over_by)
     if starts_before is not None:
-        conditions.append(Event.starts_at < starts_before)
+        conditions.append(col(Event.starts_at) < starts_before)
 
     # Counting stops past COUNT_CAP: "1,000+" is as useful to a reader as the exact figure.
     counted = select(Event.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
     total = session.exec(select(func.count()).select_from(counted)).one()
-    order = (Event.starts_at.desc(), Event.id.desc()) if newest_first else (Event.starts_at, Event.id)
+    starts_at, event_id = col(Event.starts_at), col(Event.id)
+    order = (starts_at.desc(), event_id.desc()) if newest_first else (starts_at.asc(), event_id.asc())
     rows = session.exec(select(Event).where(*conditions).order_by(*order).limit(limit).offset(offset))
     return Page(events=list(rows.unique()), total=total)
 
@@ -88,9 +89,9 @@ def similar_terms(session: Session, *, team_id: str, word: str) -> list[str]:
     rows = session.exec(
         select(EventTerm.term)
         .where(
-            EventTerm.team_id == team_id,
-            EventTerm.term >= first,
-            EventTerm.term < prefix_upper_bound(first),
+            col(EventTerm.team_id) == team_id,
+            col(EventTerm.term) >= first,
+            col(EventTerm.term) < prefix_upper_bound(first),
             func.length(EventTerm.term).between(len(word) - 2, len(word) + 2),
         )
         .distinct()
@@ -135,14 +136,15 @@ def upsert_drafts(
     if updated:
         stale = [event.id for event, _draft in updated]
         for start in range(0, len(stale), _IN_CHUNK):
-            session.execute(delete(EventTerm).where(EventTerm.event_id.in_(stale[start : start + _IN_CHUNK])))
+            session.exec(delete(EventTerm).where(col(EventTerm.event_id).in_(stale[start : start + _IN_CHUNK])))
     rows = [
         row
         for event, draft in created + updated
         for row in term_rows(event, principal=draft.trip.principal if draft.trip else None)
     ]
+    terms_table = table_of(EventTerm)
     for start in range(0, len(rows), 5000):
-        session.execute(insert(EventTerm.__table__), rows[start : start + 5000])
+        session.exec(insert(terms_table), params=rows[start : start + 5000])
     touched = tuple(event for event, _draft in created + updated)
     return UpsertCounts(created=len(created), updated=len(updated), unchanged=unchanged, touched=touched)
 
@@ -177,8 +179,8 @@ def set_participants(event: Event, names: Iterable[str]) -> None:
 
 
 def index_terms(session: Session, *, event: Event, principal: str | None) -> None:
-    session.execute(delete(EventTerm).where(EventTerm.event_id == event.id))
-    session.execute(insert(EventTerm.__table__), term_rows(event, principal=principal))
+    session.exec(delete(EventTerm).where(col(EventTerm.event_id) == event.id))
+    session.exec(insert(table_of(EventTerm)), params=term_rows(event, principal=principal))
 
 
 def term_rows(event: Event, *, principal: str | None) -> list[dict]:
@@ -200,7 +202,7 @@ def _events_by_uid(session: Session, *, team_id: str, uids: list[str]) -> dict[s
     found: dict[str, Event] = {}
     for start in range(0, len(uids), _IN_CHUNK):
         chunk = uids[start : start + _IN_CHUNK]
-        rows = session.exec(select(Event).where(Event.team_id == team_id, Event.uid.in_(chunk)))
+        rows = session.exec(select(Event).where(col(Event.team_id) == team_id, col(Event.uid).in_(chunk)))
         found.update((event.uid, event) for event in rows.unique())
     return found
 
@@ -218,5 +220,5 @@ def trip_id_for(
             trip = Trip(team_id=team_id, principal=ref.principal, name=ref.name, created_at=now)
             session.add(trip)
             session.flush()
-        cache[ref] = trip.id
+        cache[ref] = saved_id(trip)
     return cache[ref]

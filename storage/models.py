@@ -5,12 +5,26 @@ Instants are UTC (`UTCDateTime`); `tz` keeps the venue's IANA zone for display.
 """
 
 from datetime import date, datetime
+from typing import Protocol
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+    inspect,
+)
 from sqlmodel import Field, Relationship, SQLModel
 
 from domain.validation import MAX_LENGTH
-from domain.vocabulary import Kind, Precision, Status
+from domain.vocabulary import Kind, Precision, ReminderStatus, Status
 from storage.types import StrEnumType, UTCDateTime
 
 TEAM_ID_MAX = MAX_LENGTH["team_id"]
@@ -26,6 +40,25 @@ NOTES_MAX = MAX_LENGTH["notes"]
 TERM_MAX = MAX_LENGTH["term"]
 CHANNEL_ID_MAX = 32
 TS_MAX = 32
+
+
+class _Identified(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def saved_id(row: _Identified) -> int:
+    """The id of a row the database has numbered: one that was read, or added and flushed."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: flush the session first")
+    return row.id
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a model, for bulk statements that need not go through the ORM."""
+    table = inspect(model).local_table
+    assert isinstance(table, Table), f"{model.__name__} is not mapped to a table"
+    return table
 
 
 def _instant(nullable: bool = False) -> Column:
@@ -118,8 +151,10 @@ class Participant(SQLModel, table=True):
     __tablename__ = "participants"
 
     id: int | None = Field(default=None, primary_key=True)
-    event_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True)
+    # None until the event's flush fills it in through the relationship.
+    event_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True),
     )
     position: int = 0
     name: str = Field(max_length=NAME_MAX)
@@ -189,11 +224,13 @@ class Reminder(SQLModel, table=True):
     lead_minutes: int
     channel_id: str = Field(max_length=CHANNEL_ID_MAX)
     due_at: datetime = Field(sa_column=_instant())
-    # pending, sending, sent, skipped, failed
-    status: str = Field(max_length=16)
+    status: ReminderStatus = Field(sa_column=Column(StrEnumType(ReminderStatus, 16), nullable=False))
     attempts: int = 0
     # The failure, or why the reminder was skipped.
     last_error: str | None = Field(default=None, max_length=500)
+    # The last attempt got no answer, or a server error, so Slack may have posted it all the
+    # same: before posting again the deliverer looks for it in the channel.
+    may_have_posted: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     next_attempt_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
     claimed_until: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
     claimed_by: str | None = Field(default=None, max_length=64)

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, update
+from sqlalchemy import ColumnElement, and_, exists, func, or_, update
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from domain.reminders import ALREADY_PAST, planned, why_no_reminders
-from storage.models import Event, Reminder
+from domain.vocabulary import ReminderStatus
+from storage.models import Event, Reminder, saved_id
 
-PENDING, SENDING, SENT, SKIPPED, FAILED = "pending", "sending", "sent", "skipped", "failed"
+_IN_CHUNK = 500
 
 
 def sync_reminders(session: Session, *, event: Event, now: datetime, default_channel: str | None) -> None:
@@ -29,55 +31,65 @@ def sync_reminders(session: Session, *, event: Event, now: datetime, default_cha
 def sync_many(session: Session, *, events: Sequence[Event], now: datetime, default_channel: str | None) -> None:
     """`sync_reminders` for a batch (an import), reading the existing rows in a few queries."""
     existing: dict[int, list[Reminder]] = {}
-    ids = [event.id for event in events]
-    for start in range(0, len(ids), 500):
-        for row in session.exec(select(Reminder).where(Reminder.event_id.in_(ids[start : start + 500]))):
+    ids = [saved_id(event) for event in events]
+    for start in range(0, len(ids), _IN_CHUNK):
+        chunk = ids[start : start + _IN_CHUNK]
+        for row in session.exec(select(Reminder).where(col(Reminder.event_id).in_(chunk))):
             existing.setdefault(row.event_id, []).append(row)
     for event in events:
-        _sync(session, event=event, rows=existing.get(event.id, []), now=now, default_channel=default_channel)
+        _sync(session, event=event, rows=existing.get(saved_id(event), []), now=now, default_channel=default_channel)
     session.flush()
 
 
 def _sync(session: Session, *, event: Event, rows: list[Reminder], now: datetime, default_channel: str | None) -> None:
     wanted = planned(event, default_channel=default_channel)
-    rows = {(r.lead_minutes, r.channel_id): r for r in rows}
+    by_key = {(r.lead_minutes, r.channel_id): r for r in rows}
     reason = why_no_reminders(event) or "no longer asked for"
-    for key, row in rows.items():
-        if key not in wanted and row.status == PENDING:
-            row.status, row.last_error = SKIPPED, reason
+    for key, row in by_key.items():
+        if key not in wanted and row.status == ReminderStatus.PENDING:
+            _skip(row, reason)
     for (lead, channel), due in wanted.items():
-        row = rows.get((lead, channel))
-        if row is None:
+        found = by_key.get((lead, channel))
+        if found is None:
             row = Reminder(
                 team_id=event.team_id,
-                event_id=event.id,
+                event_id=saved_id(event),
                 lead_minutes=lead,
                 channel_id=channel,
                 due_at=due,
-                status=PENDING,
+                status=ReminderStatus.PENDING,
             )
             session.add(row)
-        elif row.status == SENDING or (row.due_at == due and row.status in (PENDING, SENT, FAILED)):
+        elif found.status == ReminderStatus.SENDING or (
+            found.due_at == due and found.status in (ReminderStatus.PENDING, ReminderStatus.SENT, ReminderStatus.FAILED)
+        ):
             continue  # in flight (the deliverer checks the event again), or nothing changed
+        else:
+            row = found
         _reset(row, due)
         if due <= now:
-            row.status, row.last_error = SKIPPED, ALREADY_PAST
+            _skip(row, ALREADY_PAST)
+
+
+def _skip(row: Reminder, reason: str) -> None:
+    row.status, row.last_error, row.may_have_posted = ReminderStatus.SKIPPED, reason, False
 
 
 def _reset(row: Reminder, due: datetime) -> None:
-    row.due_at, row.status, row.attempts, row.last_error = due, PENDING, 0, None
-    row.next_attempt_at = row.claimed_until = row.claimed_by = row.message_ts = row.sent_at = None
-    row.late = False
+    row.due_at, row.status, row.attempts, row.last_error = due, ReminderStatus.PENDING, 0, None
+    row.next_attempt_at = row.claimed_until = row.sent_at = None
+    row.claimed_by = row.message_ts = None
+    row.late = row.may_have_posted = False
 
 
-def _due(now: datetime):
+def _due(now: datetime) -> ColumnElement[bool]:
     return or_(
         and_(
-            Reminder.status == PENDING,
-            Reminder.due_at <= now,
-            or_(Reminder.next_attempt_at.is_(None), Reminder.next_attempt_at <= now),
+            col(Reminder.status) == ReminderStatus.PENDING,
+            col(Reminder.due_at) <= now,
+            or_(col(Reminder.next_attempt_at).is_(None), col(Reminder.next_attempt_at) <= now),
         ),
-        and_(Reminder.status == SENDING, Reminder.claimed_until < now),
+        and_(col(Reminder.status) == ReminderStatus.SENDING, col(Reminder.claimed_until) < now),
     )
 
 
@@ -85,20 +97,24 @@ def supersede_overdue(session: Session, *, now: datetime) -> int:
     """Skip overdue reminders when a later one of the same event and channel is also due:
     after downtime, only the newest is worth sending."""
     newer = aliased(Reminder)
-    result = session.execute(
+    result = session.exec(
         update(Reminder)
         .where(
-            Reminder.status == PENDING,
-            Reminder.due_at <= now,
+            col(Reminder.status) == ReminderStatus.PENDING,
+            col(Reminder.due_at) <= now,
             exists().where(
-                newer.event_id == Reminder.event_id,
-                newer.channel_id == Reminder.channel_id,
-                newer.due_at > Reminder.due_at,
-                newer.due_at <= now,
-                newer.status.in_([PENDING, SENDING, SENT]),
+                col(newer.event_id) == col(Reminder.event_id),
+                col(newer.channel_id) == col(Reminder.channel_id),
+                col(newer.due_at) > col(Reminder.due_at),
+                col(newer.due_at) <= now,
+                col(newer.status).in_([ReminderStatus.PENDING, ReminderStatus.SENDING, ReminderStatus.SENT]),
             ),
         )
-        .values(status=SKIPPED, last_error="superseded by a later reminder of the same event")
+        .values(
+            status=ReminderStatus.SKIPPED,
+            last_error="superseded by a later reminder of the same event",
+            may_have_posted=False,
+        )
         .execution_options(synchronize_session=False)
     )
     return result.rowcount
@@ -113,26 +129,35 @@ def claim_next(session: Session, *, channel_id: str, now: datetime, lease_until:
     pick = (
         select(Reminder.id)
         .where(Reminder.channel_id == channel_id, _due(now))
-        .order_by(Reminder.due_at, Reminder.id)
+        .order_by(col(Reminder.due_at), col(Reminder.id))
         .limit(1)
     )
     if session.get_bind().dialect.name == "postgresql":
         pick = pick.with_for_update(skip_locked=True)
-    result = session.execute(
+    result = session.exec(
         update(Reminder)
-        .where(Reminder.id == pick.scalar_subquery(), _due(now))
-        .values(status=SENDING, claimed_until=lease_until, claimed_by=replica, attempts=Reminder.attempts + 1)
-        .returning(Reminder.id)
+        .where(col(Reminder.id) == pick.scalar_subquery(), _due(now))
+        .values(
+            status=ReminderStatus.SENDING,
+            claimed_until=lease_until,
+            claimed_by=replica,
+            attempts=col(Reminder.attempts) + 1,
+        )
+        .returning(col(Reminder.id))
         .execution_options(synchronize_session=False)
     )
     return result.scalar_one_or_none()
 
 
-def finish(session: Session, *, reminder_id: int, replica: str, status: str, **fields) -> bool:
+def finish(session: Session, *, reminder_id: int, replica: str, status: ReminderStatus, **fields: Any) -> bool:
     """Record the outcome of a delivery this replica still holds the claim for."""
-    result = session.execute(
+    result = session.exec(
         update(Reminder)
-        .where(Reminder.id == reminder_id, Reminder.status == SENDING, Reminder.claimed_by == replica)
+        .where(
+            col(Reminder.id) == reminder_id,
+            col(Reminder.status) == ReminderStatus.SENDING,
+            col(Reminder.claimed_by) == replica,
+        )
         .values(status=status, claimed_until=None, claimed_by=None, **fields)
         .execution_options(synchronize_session=False)
     )
@@ -140,21 +165,34 @@ def finish(session: Session, *, reminder_id: int, replica: str, status: str, **f
 
 
 def extend(session: Session, *, reminder_id: int, replica: str, lease_until: datetime) -> None:
-    session.execute(
+    session.exec(
         update(Reminder)
-        .where(Reminder.id == reminder_id, Reminder.claimed_by == replica, Reminder.status == SENDING)
+        .where(
+            col(Reminder.id) == reminder_id,
+            col(Reminder.claimed_by) == replica,
+            col(Reminder.status) == ReminderStatus.SENDING,
+        )
         .values(claimed_until=lease_until)
         .execution_options(synchronize_session=False)
     )
 
 
-def release_all(session: Session, *, replica: str, keep: list[int] = ()) -> int:
+def release_all(session: Session, *, replica: str, keep: Sequence[int] = ()) -> int:
     """Give back this replica's claims (on shutdown), except those in `keep`, which may be on
     their way to Slack: another replica may deliver the rest."""
-    result = session.execute(
+    result = session.exec(
         update(Reminder)
-        .where(Reminder.status == SENDING, Reminder.claimed_by == replica, Reminder.id.not_in(list(keep)))
-        .values(status=PENDING, claimed_until=None, claimed_by=None, attempts=Reminder.attempts - 1)
+        .where(
+            col(Reminder.status) == ReminderStatus.SENDING,
+            col(Reminder.claimed_by) == replica,
+            col(Reminder.id).not_in(list(keep)),
+        )
+        .values(
+            status=ReminderStatus.PENDING,
+            claimed_until=None,
+            claimed_by=None,
+            attempts=col(Reminder.attempts) - 1,
+        )
         .execution_options(synchronize_session=False)
     )
     return result.rowcount
@@ -163,9 +201,13 @@ def release_all(session: Session, *, replica: str, keep: list[int] = ()) -> int:
 def next_wakeup(session: Session) -> datetime | None:
     """The earliest moment some reminder becomes due."""
     pending = session.exec(
-        select(func.min(func.coalesce(Reminder.next_attempt_at, Reminder.due_at))).where(Reminder.status == PENDING)
+        select(func.min(func.coalesce(Reminder.next_attempt_at, Reminder.due_at))).where(
+            col(Reminder.status) == ReminderStatus.PENDING
+        )
     ).one()
-    leased = session.exec(select(func.min(Reminder.claimed_until)).where(Reminder.status == SENDING)).one()
+    leased = session.exec(
+        select(func.min(Reminder.claimed_until)).where(col(Reminder.status) == ReminderStatus.SENDING)
+    ).one()
     candidates = [moment for moment in (pending, leased) if moment is not None]
     return min(candidates) if candidates else None
 
@@ -173,6 +215,8 @@ def next_wakeup(session: Session) -> datetime | None:
 def reminders_of(session: Session, *, event_ids: list[int]) -> list[Reminder]:
     return list(
         session.exec(
-            select(Reminder).where(Reminder.event_id.in_(event_ids)).order_by(Reminder.event_id, Reminder.due_at)
+            select(Reminder)
+            .where(col(Reminder.event_id).in_(event_ids))
+            .order_by(col(Reminder.event_id), col(Reminder.due_at))
         )
     )

@@ -7,9 +7,10 @@ from datetime import datetime
 from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session
+from sqlalchemy.sql.dml import Insert
+from sqlmodel import Session, col
 
-from storage.models import HandledRequest
+from storage.models import HandledRequest, table_of
 
 
 def remember(session: Session, *, key: str, now: datetime, event_id: int | None = None) -> bool:
@@ -17,13 +18,18 @@ def remember(session: Session, *, key: str, now: datetime, event_id: int | None 
 
     One INSERT … ON CONFLICT DO NOTHING: it runs for every request from Slack, so it goes
     without the ORM's flush and a savepoint."""
-    insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[session.connection().dialect.name]
-    table = HandledRequest.__table__
-    statement = (
-        insert(table).values(key=key, handled_at=now, event_id=event_id).on_conflict_do_nothing(index_elements=["key"])
-    )
+    table = table_of(HandledRequest)
+    values = {"key": key, "handled_at": now, "event_id": event_id}
+    dialect = session.connection().dialect.name
+    statement: Insert
+    if dialect == "postgresql":
+        statement = postgresql_insert(table).values(values).on_conflict_do_nothing(index_elements=["key"])
+    elif dialect == "sqlite":
+        statement = sqlite_insert(table).values(values).on_conflict_do_nothing(index_elements=["key"])
+    else:
+        raise NotImplementedError(f"no INSERT … ON CONFLICT for {dialect}")
     # RETURNING rather than rowcount, which the PostgreSQL driver does not report here.
-    return session.execute(statement.returning(table.c.key)).first() is not None
+    return session.exec(statement.returning(table.c.key)).first() is not None
 
 
 def recall(session: Session, *, key: str) -> HandledRequest | None:
@@ -31,5 +37,5 @@ def recall(session: Session, *, key: str) -> HandledRequest | None:
 
 
 def forget_before(session: Session, *, cutoff: datetime) -> int:
-    result = session.execute(delete(HandledRequest).where(HandledRequest.handled_at < cutoff))
+    result = session.exec(delete(HandledRequest).where(col(HandledRequest.handled_at) < cutoff))
     return result.rowcount

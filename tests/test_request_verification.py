@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import select
 
 from blocks.event_form import event_modal
+from domain.zones import zone
 from storage.db import session
 from storage.models import Event, HandledRequest
 from tests.handlers.test_event_form import VALID
@@ -40,7 +41,7 @@ CASES = list(forged_headers("x"))
 
 @pytest.mark.parametrize("case", CASES)
 def test_forged_submissions_get_401_and_touch_nothing(bot, fake_slack, engine, case):
-    view = event_modal(event=None, trips=[], channel_id="C0FOREIGN", newsroom_tz="Europe/Paris", metadata={})
+    view = event_modal(event=None, trips=[], channel_id="C0FOREIGN", newsroom_tz=zone("Europe/Paris"), metadata={})
     body = view_submission_body(submission(view, VALID))
     headers = forged_headers(body)[case]
     response = bot.http.post("/slack/events", content=body.encode(), headers={"Content-Type": FORM, **headers})

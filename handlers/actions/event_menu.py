@@ -41,7 +41,7 @@ def _edit_form(context: BoltContext, event: EventRecord) -> dict:
         event=event,
         trips=trip_choices(ctx.engine, team_id=team_id(context), since=ctx.clock()),
         channel_id=event.channel_id,
-        newsroom_tz=ctx.settings.newsroom_tz.key,
+        newsroom_tz=ctx.settings.newsroom_tz,
         metadata={"e": event.id, "v": event.version},
     )
 

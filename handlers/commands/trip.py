@@ -61,7 +61,7 @@ def open_add_form(ack: Ack, command: dict, context: BoltContext, client: WebClie
         event=None,
         trips=trip_choices(ctx.engine, team_id=team_id(context), since=ctx.clock()),
         channel_id=command.get("channel_id"),
-        newsroom_tz=ctx.settings.newsroom_tz.key,
+        newsroom_tz=ctx.settings.newsroom_tz,
         metadata={"c": command.get("channel_id")},
     )
     # Opened before the acknowledgement, so that if Slack fails the ack itself says so: the

@@ -10,5 +10,5 @@ from handlers.context import desk
 
 
 def time_zones(ack: Ack, payload: dict, context: BoltContext) -> None:
-    newsroom_tz = desk(context).settings.newsroom_tz.key
+    newsroom_tz = desk(context).settings.newsroom_tz
     ack(options=zone_options(payload.get("value", ""), all_zone_names(), newsroom_tz=newsroom_tz))

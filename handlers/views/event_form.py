@@ -46,7 +46,7 @@ def submit(ack: Ack, body: dict, view: dict, context: BoltContext, client: WebCl
         read_form(state_values(view)),
         uid=original.uid if original else new_uid(),
         now=ctx.clock(),
-        newsroom_tz=ctx.settings.newsroom_tz.key,
+        newsroom_tz=ctx.settings.newsroom_tz,
         default_channel=ctx.settings.default_channel,
         original_start=original.starts_at if original else None,
     )

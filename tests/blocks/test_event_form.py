@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from blocks.event_form import event_modal, read_form, zone_options
 from blocks.limits import view_problems
 from blocks.notices import assign_modal, confirm_modal, saved_view
-from domain.zones import all_zone_names
+from domain.zones import all_zone_names, zone
 from storage.models import Coverage, Trip
 from tests.blocks.test_listing import event
 
@@ -28,12 +28,12 @@ def test_the_largest_modal_fits():
         event=big,
         trips=trips,
         channel_id="C0FOREIGN",
-        newsroom_tz="Europe/Paris",
+        newsroom_tz=zone("Europe/Paris"),
         metadata={"e": 123456789, "v": 987654},
     )
     assert view_problems(view) == []
     assert len(view["title"]["text"]) <= 24
-    assert view_problems(event_modal(event=None, trips=[], channel_id=None, newsroom_tz="UTC", metadata={})) == []
+    assert view_problems(event_modal(event=None, trips=[], channel_id=None, newsroom_tz=zone("UTC"), metadata={})) == []
 
 
 def test_dialogs_fit():
@@ -49,8 +49,8 @@ def test_dialogs_fit():
 
 
 def test_zone_options_never_exceed_a_hundred():
-    assert len(zone_options("", all_zone_names(), newsroom_tz="UTC")) == 100
-    assert [o["value"] for o in zone_options("paris", all_zone_names(), newsroom_tz="UTC")] == ["Europe/Paris"]
+    assert len(zone_options("", all_zone_names(), newsroom_tz=zone("UTC"))) == 100
+    assert [o["value"] for o in zone_options("paris", all_zone_names(), newsroom_tz=zone("UTC"))] == ["Europe/Paris"]
 
 
 def test_reading_a_malformed_state_gives_empty_values():

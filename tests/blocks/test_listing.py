@@ -9,7 +9,7 @@ from blocks.help import help_message
 from blocks.home import home_view
 from blocks.limits import message_problems, view_problems
 from blocks.listing import listing_message
-from domain.listing import Listing, ListingRequest, Mode, Outcome
+from domain.listing import Listing, ListingOutcome, ListingRequest, Mode
 from domain.vocabulary import Kind, Precision, Status
 from domain.zones import zone
 from services.itinerary import PAGE_SIZE
@@ -51,7 +51,7 @@ def event(i: int = 0, **fields) -> Event:
     return result
 
 
-def listing(events, total=None, outcome=Outcome.UPCOMING, text="blinken", offset=0):
+def listing(events, total=None, outcome=ListingOutcome.UPCOMING, text="blinken", offset=0):
     return Listing(ListingRequest(Mode.SEARCH, text, offset), outcome, events, total or len(events))
 
 
@@ -115,7 +115,7 @@ def test_help_and_home_within_limits():
     assert message_problems(help_message()) == []
     week = Listing(
         ListingRequest(Mode.WEEK),
-        Outcome.AGENDA,
+        ListingOutcome.AGENDA,
         [event(i) for i in range(PAGE_SIZE)],
         40,
         days=(START.date(), START.date() + timedelta(days=6)),

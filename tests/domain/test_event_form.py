@@ -1,15 +1,18 @@
 from datetime import UTC, datetime
 
-from domain.event_form import DEFAULT_LEAD_TIMES, FormValues, effective_lead_times, validate
+from domain.event_form import FormValues, validate
+from domain.reminders import DEFAULT_LEAD_TIMES, effective_lead_times
 from domain.vocabulary import Kind, Precision
+from domain.zones import zone
 
 NOW = datetime(2024, 3, 1, tzinfo=UTC)
+UTC_ZONE = zone("UTC")
 
 
 def check(**values):
     base = dict(title="Meeting", start_date="2024-04-02", start_time="10:00", city="Paris")
     return validate(
-        FormValues(**{**base, **values}), uid="u", now=NOW, newsroom_tz="Europe/London", default_channel="C0DESK"
+        FormValues(**{**base, **values}), uid="u", now=NOW, newsroom_tz=zone("Europe/London"), default_channel="C0DESK"
     )
 
 
@@ -55,13 +58,14 @@ def test_existing_trip_choice_and_new_trip_principal():
 
 def test_a_channel_is_needed_when_the_newsroom_has_no_default():
     base = dict(title="Meeting", start_date="2024-04-02", start_time="10:00")
-    assert "channel" in validate(FormValues(**base), uid="u", now=NOW, newsroom_tz="UTC").errors
+    assert "channel" in validate(FormValues(**base), uid="u", now=NOW, newsroom_tz=UTC_ZONE).errors
     assert (
-        validate(FormValues(**base), uid="u", now=NOW, newsroom_tz="UTC", default_channel="C0DESK").value.channel_id
+        validate(FormValues(**base), uid="u", now=NOW, newsroom_tz=UTC_ZONE, default_channel="C0DESK").value.channel_id
         is None
     )
     assert (
-        validate(FormValues(**base, channel="C0ABC"), uid="u", now=NOW, newsroom_tz="UTC").value.channel_id == "C0ABC"
+        validate(FormValues(**base, channel="C0ABC"), uid="u", now=NOW, newsroom_tz=UTC_ZONE).value.channel_id
+        == "C0ABC"
     )
 
 

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from domain.drafts import EventDraft
 from domain.event_form import EventInput
-from domain.vocabulary import Kind, Status
+from domain.vocabulary import Kind, ReminderStatus, Status
 from services.editing import save_event, set_status
 from storage.db import session
 from storage.models import Reminder
@@ -46,7 +46,7 @@ def test_a_summit_gets_a_week_a_day_and_an_hour(engine, clock):
         1440: datetime(2024, 7, 8, 13, 0, tzinfo=UTC),
         60: datetime(2024, 7, 9, 12, 0, tzinfo=UTC),
     }
-    assert {r.status for r in found.values()} == {"pending"}
+    assert {r.status for r in found.values()} == {ReminderStatus.PENDING}
 
 
 def test_due_times_are_computed_in_utc_across_dst_changes(engine, clock):
@@ -86,7 +86,7 @@ def test_sent_once_when_due(engine, clock, fake_slack, deliverer):
     assert "<!date^1712044800^" in section["text"]["text"] and "No one covering yet" in section["text"]["text"]
     assert section["accessory"]["action_id"] == "event_open"
     reminder = rows(engine)[60]
-    assert (reminder.status, reminder.attempts, reminder.late) == ("sent", 1, False)
+    assert (reminder.status, reminder.attempts, reminder.late) == (ReminderStatus.SENT, 1, False)
     assert reminder.message_ts and reminder.sent_at == START - timedelta(hours=1)
 
 
@@ -124,8 +124,8 @@ def test_after_downtime_only_the_newest_overdue_reminder_goes_and_is_marked_late
     assert post.payload["text"].startswith("In 40 minutes: Blinken meets Macron")
     assert "(late:" in post.payload["text"]
     found = rows(engine)
-    assert (found[60].status, found[60].late) == ("sent", True)
-    assert found[1440].status == "skipped" and "superseded" in found[1440].last_error
+    assert (found[60].status, found[60].late) == (ReminderStatus.SENT, True)
+    assert found[1440].status == ReminderStatus.SKIPPED and "superseded" in found[1440].last_error
 
 
 def test_too_late_is_skipped_with_its_reason(engine, clock, fake_slack, deliverer):
@@ -134,7 +134,7 @@ def test_too_late_is_skipped_with_its_reason(engine, clock, fake_slack, delivere
     deliverer.run_once()
     assert fake_slack.posts() == []
     reminder = rows(engine)[60]
-    assert reminder.status == "skipped" and reminder.last_error.startswith("too late: 40 min")
+    assert reminder.status == ReminderStatus.SKIPPED and reminder.last_error.startswith("too late: 40 min")
 
 
 def test_nothing_after_the_event_started(engine, clock, fake_slack, deliverer):
@@ -149,8 +149,9 @@ def test_reminders_already_past_when_scheduled_are_skipped(engine, clock, fake_s
     at(clock, START - timedelta(hours=2))
     add_event(engine, clock, start=START, lead_times=(1440, 60))
     found = rows(engine)
-    assert found[1440].status == "skipped" and found[1440].last_error == "already past when the event was scheduled"
-    assert found[60].status == "pending"
+    assert found[1440].status == ReminderStatus.SKIPPED
+    assert found[1440].last_error == "already past when the event was scheduled"
+    assert found[60].status == ReminderStatus.PENDING
 
 
 def test_a_cancelled_meeting_posts_nothing(engine, clock, fake_slack, deliverer):
@@ -166,7 +167,7 @@ def test_a_cancelled_meeting_posts_nothing(engine, clock, fake_slack, deliverer)
         now=clock(),
         default_channel=None,
     )
-    assert {r.status for r in rows(engine).values()} == {"skipped"}
+    assert {r.status for r in rows(engine).values()} == {ReminderStatus.SKIPPED}
     assert rows(engine)[60].last_error == "event cancelled"
     for moment in (START - timedelta(days=1), START - timedelta(hours=1)):
         at(clock, moment)
@@ -231,7 +232,7 @@ def test_a_rescheduled_event_is_reminded_at_its_new_time(engine, clock, fake_sla
         version=event.version,
     )
     reminder = rows(engine)[1440]
-    assert (reminder.status, reminder.due_at) == ("pending", later - timedelta(days=1))
+    assert (reminder.status, reminder.due_at) == (ReminderStatus.PENDING, later - timedelta(days=1))
     at(clock, later - timedelta(days=1))
     deliverer.run_once()
     assert len(fake_slack.posts()) == 2
@@ -255,7 +256,7 @@ def test_rate_limit_storms_lose_nothing_and_double_nothing(engine, clock, fake_s
         f"Meeting {n}" for n in range(12)
     )
     assert fake_slack.rate_limited > 0
-    assert {r.status for r in _all(engine)} == {"sent"}
+    assert {r.status for r in _all(engine)} == {ReminderStatus.SENT}
 
 
 def _all(engine) -> list[Reminder]:
@@ -279,7 +280,7 @@ def test_a_channel_that_is_gone_fails_and_the_creator_is_told(engine, clock, fak
     at(clock, START - timedelta(hours=1))
     deliverer.run_once()
     reminder = rows(engine)[60]
-    assert (reminder.status, reminder.last_error) == ("failed", "is_archived")
+    assert (reminder.status, reminder.last_error) == (ReminderStatus.FAILED, "is_archived")
     (dm,) = fake_slack.posts("U0CREATOR")
     assert "could not be posted in <#C0FOREIGN>: the channel is archived" in dm.payload["blocks"][0]["text"]["text"]
 
@@ -291,12 +292,12 @@ def test_a_revoked_token_pauses_all_sending_until_it_works_again(engine, clock, 
     at(clock, START - timedelta(hours=1))
     deliverer.run_once()
     assert deliverer.paused == "token_revoked"
-    assert rows(engine)[60].status == "pending"
+    assert rows(engine)[60].status == ReminderStatus.PENDING
     deliverer.run_once()
     assert len(fake_slack.calls_to("chat.postMessage")) == 1  # paused: no second try
     fake_slack.failures.clear()
     deliverer.run_once()
-    assert deliverer.paused is None and rows(engine)[60].status == "sent"
+    assert deliverer.paused is None and rows(engine)[60].status == ReminderStatus.SENT
 
 
 def test_server_errors_are_retried_with_backoff_then_fail(engine, clock, fake_slack, deliverer):
@@ -305,11 +306,11 @@ def test_server_errors_are_retried_with_backoff_then_fail(engine, clock, fake_sl
     at(clock, START - timedelta(hours=1))
     deliverer.run_once()
     reminder = rows(engine)[60]
-    assert reminder.status == "pending" and reminder.next_attempt_at == clock() + timedelta(seconds=5)
+    assert reminder.status == ReminderStatus.PENDING and reminder.next_attempt_at == clock() + timedelta(seconds=5)
     fake_slack.failures.clear()
     at(clock, clock() + timedelta(seconds=5))
     deliverer.run_once()
-    assert rows(engine)[60].status == "sent" and len(fake_slack.posts()) == 1
+    assert rows(engine)[60].status == ReminderStatus.SENT and len(fake_slack.posts()) == 1
 
 
 def test_retries_are_bounded_by_attempts(engine, clock, fake_slack, deliverer):
@@ -321,7 +322,7 @@ def test_retries_are_bounded_by_attempts(engine, clock, fake_slack, deliverer):
         deliverer.run_once()
         at(clock, clock() + timedelta(minutes=5))
     reminder = rows(engine)[1440]
-    assert reminder.status == "failed" and reminder.last_error.startswith("gave up after 30 attempts")
+    assert reminder.status == ReminderStatus.FAILED and reminder.last_error.startswith("gave up after 30 attempts")
     assert len(fake_slack.calls_to("chat.postMessage")) == 30
 
 
@@ -333,7 +334,7 @@ def test_retries_stop_when_the_reminder_would_be_too_late(engine, clock, fake_sl
         deliverer.run_once()
         at(clock, clock() + timedelta(minutes=3))
     reminder = rows(engine)[60]
-    assert reminder.status == "failed" and reminder.last_error.startswith("gave up after")
+    assert reminder.status == ReminderStatus.FAILED and reminder.last_error.startswith("gave up after")
     # It gave up once the next try would have come more than the 30 minutes a 1-hour reminder may be late.
     assert 5 <= reminder.attempts < 30 and len(fake_slack.calls_to("chat.postMessage")) == reminder.attempts
 
@@ -349,7 +350,7 @@ def test_an_outage_of_several_minutes_delays_but_does_not_lose(engine, clock, fa
     at(clock, clock() + timedelta(minutes=2))
     deliverer.run_once()
     reminder = rows(engine)[60]
-    assert (reminder.status, reminder.late) == ("sent", True)
+    assert (reminder.status, reminder.late) == (ReminderStatus.SENT, True)
     assert len(fake_slack.posts()) == 1
 
 
@@ -365,10 +366,11 @@ def test_network_errors_are_retried(engine, clock, fake_slack, make_deliverer):
     )
     dead.run_once()
     reminder = rows(engine)[60]
-    assert reminder.status == "pending" and reminder.last_error.startswith("network:")
+    assert reminder.status == ReminderStatus.PENDING and reminder.last_error.startswith("network:")
+    assert not reminder.may_have_posted  # a refused connection never reached Slack
     at(clock, clock() + timedelta(seconds=5))
     make_deliverer().run_once()
-    assert rows(engine)[60].status == "sent"
+    assert rows(engine)[60].status == ReminderStatus.SENT
 
 
 def test_a_replica_killed_after_claiming_hands_over_when_its_lease_expires(engine, clock, fake_slack, deliverer):
@@ -387,7 +389,7 @@ def test_a_replica_killed_after_claiming_hands_over_when_its_lease_expires(engin
     assert len(fake_slack.posts()) == 1
     with session(engine) as db, db.begin():
         assert (
-            finish(db, reminder_id=claimed, replica="killed", status="sent") is False
+            finish(db, reminder_id=claimed, replica="killed", status=ReminderStatus.SENT) is False
         )  # too late to claim it was sent
 
 
@@ -402,10 +404,10 @@ def test_shutdown_releases_what_was_claimed(engine, clock, deliverer):
             lease_until=clock() + timedelta(minutes=5),
             replica=deliverer.replica,
         )
-    assert rows(engine)[60].status == "sending"
+    assert rows(engine)[60].status == ReminderStatus.SENDING
     assert deliverer.stop() == 1
     reminder = rows(engine)[60]
-    assert (reminder.status, reminder.claimed_by, reminder.attempts) == ("pending", None, 0)
+    assert (reminder.status, reminder.claimed_by, reminder.attempts) == (ReminderStatus.PENDING, None, 0)
 
 
 def test_two_replicas_deliver_hundreds_exactly_once(engine, clock, fake_slack, make_deliverer, database_url):
@@ -431,7 +433,7 @@ def test_two_replicas_deliver_hundreds_exactly_once(engine, clock, fake_slack, m
     second_engine.dispose()
     titles = [p.payload["text"].split(": ", 1)[1].split(" —")[0] for p in fake_slack.posts()]
     assert len(titles) == 200 and len(set(titles)) == 200
-    assert {r.status for r in _all(engine)} == {"sent"}
+    assert {r.status for r in _all(engine)} == {ReminderStatus.SENT}
 
 
 def test_a_post_whose_answer_was_lost_is_found_and_not_sent_again(engine, clock, fake_slack, make_deliverer):
@@ -445,13 +447,14 @@ def test_a_post_whose_answer_was_lost_is_found_and_not_sent_again(engine, clock,
     at(clock, START - timedelta(hours=1))
     deliverer.run_once()
     reminder = rows(engine)[60]
-    assert reminder.status == "pending" and reminder.last_error.startswith("uncertain: network:")
+    assert reminder.status == ReminderStatus.PENDING and reminder.may_have_posted
+    assert reminder.last_error.startswith("network:")
     wait_until(lambda: len(fake_slack.posts()) == 1)
     fake_slack.recover()
     at(clock, clock() + timedelta(seconds=5))
     deliverer.run_once()
     reminder = rows(engine)[60]
-    assert reminder.status == "sent" and reminder.message_ts == fake_slack.posts()[0].answer["ts"]
+    assert reminder.status == ReminderStatus.SENT and reminder.message_ts == fake_slack.posts()[0].answer["ts"]
     assert len(fake_slack.posts()) == 1
     assert fake_slack.posts()[0].payload["metadata"] == {
         "event_type": "tripdesk_reminder",
@@ -466,15 +469,16 @@ def test_an_uncertain_post_is_not_repeated_blindly_when_the_channel_cannot_be_re
     fake_slack.fail("chat.postMessage", "internal_error", status=500)
     at(clock, START - timedelta(hours=1))
     make_deliverer().run_once()
-    assert rows(engine)[60].last_error == "uncertain: internal_error"
+    assert (rows(engine)[60].may_have_posted, rows(engine)[60].last_error) == (True, "internal_error")
     fake_slack.failures.clear()
     fake_slack.fail("conversations.history", "internal_error", status=500)
     at(clock, clock() + timedelta(seconds=5))
     make_deliverer().run_once()
     reminder = rows(engine)[60]
-    assert reminder.status == "pending" and reminder.last_error.startswith("uncertain: could not check the channel")
+    assert reminder.status == ReminderStatus.PENDING and reminder.may_have_posted
+    assert reminder.last_error.startswith("could not check the channel")
     assert len(fake_slack.calls_to("chat.postMessage")) == 1
     fake_slack.failures.clear()
     at(clock, clock() + timedelta(seconds=10))
     make_deliverer().run_once()
-    assert rows(engine)[60].status == "sent" and len(fake_slack.posts()) == 1
+    assert rows(engine)[60].status == ReminderStatus.SENT and len(fake_slack.posts()) == 1

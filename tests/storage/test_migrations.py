@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
 from storage.db import make_engine
 from storage.migrate import downgrade, upgrade
+from tests.support.schedule import add_event
 
 
 def test_migrations_match_the_models(engine):
@@ -26,3 +29,37 @@ def test_upgrade_downgrade_upgrade(tmp_path):
     upgrade(engine)
     upgrade(engine)  # a second start finds nothing to do
     assert "events" in inspect(engine).get_table_names()
+
+
+def test_a_reminder_that_may_have_been_posted_keeps_that_across_0005(engine, clock):
+    """Before 0005 the state was a prefix of the last error; the upgrade moves it to its own
+    column, and the downgrade puts it back."""
+    add_event(engine, clock, start=clock() + timedelta(days=2), lead_times=(1440, 60, 15))
+    before = {
+        1440: "uncertain: network: no answer in time",
+        60: "gave up after 30 attempts: uncertain: internal_error",
+        15: "service_unavailable",
+    }
+    downgrade(engine, "0004")
+    try:
+        with engine.begin() as connection:
+            for lead, error in before.items():
+                connection.execute(
+                    text("UPDATE reminders SET last_error = :error WHERE lead_minutes = :lead"),
+                    {"error": error, "lead": lead},
+                )
+        upgrade(engine)
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT lead_minutes, may_have_posted, last_error FROM reminders"))
+            after = {lead: (bool(flag), error) for lead, flag, error in rows}
+        assert after == {
+            1440: (True, "network: no answer in time"),
+            60: (True, "gave up after 30 attempts: internal_error"),
+            15: (False, "service_unavailable"),
+        }
+        downgrade(engine, "0004")
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT lead_minutes, last_error FROM reminders"))
+            assert dict(rows.all()) == before
+    finally:
+        upgrade(engine)
