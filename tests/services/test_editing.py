@@ -11,7 +11,7 @@ import pytest
 
 from domain.drafts import EventDraft
 from domain.event_form import EventInput
-from domain.vocabulary import Kind, Status
+from domain.vocabulary import Kind, ReminderStatus, Status
 from services.editing import (
     AlreadySaved,
     StaleEdit,
@@ -26,7 +26,6 @@ from services.editing import (
     trip_choices,
 )
 from services.history import event_history, event_reminders
-from storage.reminders import PENDING
 
 TEAM = "T0NEWSROOM"
 START = datetime(2024, 4, 2, 13, 0, tzinfo=UTC)  # 15:00 in Paris, the day after the test clock
@@ -81,7 +80,12 @@ def history_of(engine, query="macron"):
 
 def pending(engine, query="macron"):
     _matched, events = event_reminders(engine, team_id=TEAM, query=query)
-    return [(r.lead_minutes, r.due_at) for _event, reminders in events for r in reminders if r.status == PENDING]
+    return [
+        (r.lead_minutes, r.due_at)
+        for _event, reminders in events
+        for r in reminders
+        if r.status is ReminderStatus.PENDING
+    ]
 
 
 def test_a_new_event_is_saved_with_its_history_and_reminders_then_announced(engine, clock, told):
