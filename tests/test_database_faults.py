@@ -23,9 +23,9 @@ from services.importing import import_calendar
 from storage.db import make_engine, session
 from storage.models import Event, EventTerm, Reminder, Trip
 from tests.conftest import TEAM, load_ics
-from tests.handlers.test_event_form import VALID, open_form
 from tests.jobs.test_reminders import START, at
 from tests.support.bot_server import BotServer
+from tests.support.forms import VALID, open_form
 from tests.support.schedule import add_event
 from tests.support.tcp_proxy import TcpProxy
 from tests.support.views import submission

@@ -10,7 +10,7 @@ from sqlmodel import select
 from blocks.event_form import event_modal
 from storage.db import session
 from storage.models import Event, HandledRequest
-from tests.handlers.test_event_form import VALID
+from tests.support.forms import VALID
 from tests.support.slack_requests import SIGNING_SECRET, command_body, sign, view_submission_body
 from tests.support.views import submission
 

@@ -13,8 +13,8 @@ from jobs.agenda import DailyAgenda
 from jobs.scheduler import Jobs
 from storage.db import session
 from storage.models import Event, HandledRequest
-from tests.handlers.test_event_form import VALID, open_form, stored
 from tests.support.bot_server import BotServer
+from tests.support.forms import VALID, open_form, stored
 from tests.support.slack_requests import command_body, event_body, new_trigger_id, sign, view_submission_body
 from tests.support.views import submission
 from tests.support.waiting import wait_for_calls

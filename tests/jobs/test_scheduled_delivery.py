@@ -13,8 +13,8 @@ from domain.zones import zone
 from jobs.agenda import DailyAgenda
 from jobs.reminders import ReminderDeliverer
 from jobs.scheduler import Jobs
-from tests.handlers.test_event_form import open_form
 from tests.support.bot_server import BotServer
+from tests.support.forms import open_form
 from tests.support.schedule import client_for
 from tests.support.views import submission
 from tripdesk.context import AppContext, system_clock
