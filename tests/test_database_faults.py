@@ -22,11 +22,11 @@ from handlers.replies import UNAVAILABLE
 from services.importing import import_calendar
 from storage.db import make_engine, session
 from storage.models import Event, EventTerm, Reminder, Trip
-from tests.conftest import TEAM, load_ics
-from tests.jobs.test_reminders import START, at
 from tests.support.bot_server import BotServer
+from tests.support.clock import at
 from tests.support.forms import VALID, open_form
-from tests.support.schedule import add_event
+from tests.support.samples import load_ics
+from tests.support.schedule import START, TEAM, add_event
 from tests.support.tcp_proxy import TcpProxy
 from tests.support.views import submission
 from tripdesk.server import asgi_app

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.conftest import load_ics
+from tests.support.samples import load_ics
 
 pytestmark = pytest.mark.usefixtures("sample")
 
