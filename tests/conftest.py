@@ -110,7 +110,8 @@ def ctx(settings, engine, clock):
 
 @pytest.fixture
 def bot(ctx):
-    server = BotServer(asgi_app(engine=ctx.engine, bolt=create_app(ctx))).start()
+    bolt = create_app(ctx)
+    server = BotServer(asgi_app(engine=ctx.engine, bolt=bolt), bolt=bolt).start()
     yield server
     server.stop()
 
