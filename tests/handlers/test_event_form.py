@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, datetime
 
 import pytest
@@ -12,7 +11,7 @@ from sqlmodel import select
 from storage.db import session
 from storage.models import EventChange
 from tests.support.forms import answer, open_form, stored
-from tests.support.waiting import wait_for_calls
+from tests.support.waiting import wait_for_calls, wait_until
 
 
 def test_add_opens_the_modal_with_the_command_trigger(bot, fake_slack):
@@ -68,11 +67,7 @@ def test_a_valid_submission_is_stored_announced_and_found(bot, fake_slack, engin
         (change,) = db.exec(select(EventChange)).all()
     assert (change.action, change.actor) == ("created", "U0EDITOR")
     # The notice opened the event's thread: later notices go there.
-    for _ in range(50):
-        if stored(engine)[0].thread_ts:
-            break
-        time.sleep(0.02)
-    assert stored(engine)[0].thread_ts is not None
+    wait_until(lambda: stored(engine)[0].thread_ts is not None)
 
 
 def test_an_explicit_zone_wins_over_the_city(bot, fake_slack, engine):
