@@ -4,6 +4,7 @@ import command, and starting it until /healthz answers."""
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -66,3 +67,13 @@ def start_bot(env, cwd):
         assert time.monotonic() < deadline, "the bot did not answer /healthz"
         time.sleep(0.1)
     return bot, base
+
+
+def stop_bots(*bots, timeout: float = 15) -> None:
+    """SIGTERM each bot still running, then wait for all to exit. Each finishes the posts it has on
+    the wire first, and once it has exited it sends nothing more."""
+    for bot in bots:
+        if bot.poll() is None:
+            bot.send_signal(signal.SIGTERM)
+    for bot in bots:
+        bot.wait(timeout=timeout)
