@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 from sqlmodel import select
 
@@ -208,7 +209,7 @@ def test_the_disk_filling_up_during_an_import_leaves_nothing(engine, ctx):
         # The file may grow by 40 pages (160 KB) and no more: SQLite then fails as on a full disk.
         dbapi_connection.execute(f"PRAGMA max_page_count={pages + 40}")
 
-    with pytest.raises(Exception, match="database or disk is full"):
+    with pytest.raises(OperationalError, match="database or disk is full"):
         import_calendar(
             full,
             team_id=TEAM,
