@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -17,20 +16,17 @@ from domain.zones import zone
 from handlers.context import AppContext
 from infra.config import Settings
 from jobs.reminders import ChannelPacer, ReminderDeliverer
-from services.importing import import_calendar
 from storage.db import make_engine
 from storage.migrate import upgrade
 from tests.support.bot_server import BotServer
 from tests.support.clock import Clock
 from tests.support.fake_slack import DeskSlack
-from tests.support.schedule import client_for
+from tests.support.samples import SAMPLE, load_ics
+from tests.support.schedule import TEAM, client_for
 from tests.support.slack_requests import SIGNING_SECRET
 from tripdesk.server import asgi_app
 from tripdesk.slack_app import create_app
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "samples" / "blinken-paris-brussels-2024.ics"
-TEAM = "T0NEWSROOM"
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 
 
@@ -114,15 +110,10 @@ def ctx(settings, engine, clock):
 
 @pytest.fixture
 def bot(ctx):
-    server = BotServer(asgi_app(engine=ctx.engine, bolt=create_app(ctx))).start()
+    bolt = create_app(ctx)
+    server = BotServer(asgi_app(engine=ctx.engine, bolt=bolt), bolt=bolt).start()
     yield server
     server.stop()
-
-
-def load_ics(engine, data: bytes, *, team_id: str = TEAM, now: datetime | None = None):
-    return import_calendar(
-        engine, team_id=team_id, data=data, fallback_tz="Europe/Paris", actor="import", now=now or datetime.now(UTC)
-    )
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import ROOT, SAMPLE
+from tests.support.samples import ROOT, SAMPLE
 
 BOT = str(ROOT / "bot.py")
 

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 from sqlmodel import select
 
@@ -22,11 +23,11 @@ from handlers.replies import UNAVAILABLE
 from services.importing import import_calendar
 from storage.db import make_engine, session
 from storage.models import Event, EventTerm, Reminder, Trip
-from tests.conftest import TEAM, load_ics
-from tests.handlers.test_event_form import VALID, open_form
-from tests.jobs.test_reminders import START, at
 from tests.support.bot_server import BotServer
-from tests.support.schedule import add_event
+from tests.support.clock import at
+from tests.support.forms import VALID, open_form
+from tests.support.samples import load_ics
+from tests.support.schedule import START, TEAM, add_event
 from tests.support.tcp_proxy import TcpProxy
 from tests.support.views import submission
 from tripdesk.server import asgi_app
@@ -208,7 +209,7 @@ def test_the_disk_filling_up_during_an_import_leaves_nothing(engine, ctx):
         # The file may grow by 40 pages (160 KB) and no more: SQLite then fails as on a full disk.
         dbapi_connection.execute(f"PRAGMA max_page_count={pages + 40}")
 
-    with pytest.raises(Exception, match="database or disk is full"):
+    with pytest.raises(OperationalError, match="database or disk is full"):
         import_calendar(
             full,
             team_id=TEAM,

@@ -4,72 +4,47 @@ fake Slack, answering signed requests; then stopped with SIGTERM."""
 from __future__ import annotations
 
 import json
-import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from sqlmodel import select
 
-from tests.conftest import ROOT, SAMPLE
+from storage.db import session
+from storage.models import Event, Reminder
+from tests.support.bot_process import bot_env, free_port, import_file, start_bot, stop_bots
+from tests.support.samples import ROOT, SAMPLE
+from tests.support.schedule import add_event
 from tests.support.slack_requests import SIGNING_SECRET, command_body, sign
+from tests.support.waiting import wait_until
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def wall_clock() -> datetime:
+    return datetime.now(UTC)
 
 
-def bot_env(tmp_path, database_url, fake_slack) -> dict:
-    return {
-        "PATH": os.environ["PATH"],
-        "HOME": str(tmp_path),
-        "SLACK_BOT_TOKEN": "xoxb-test-token",
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake_slack.base_url,
-        "DATABASE_URL": database_url,
-        "PORT": str(free_port()),
-        "TRIPDESK_TZ": "Europe/Paris",
-        "TRIPDESK_CHANNEL": "C0FOREIGN",
-    }
+def reminder_statuses(engine) -> dict[str, str]:
+    """Event title → status of its one-hour reminder."""
+    with session(engine) as db:
+        rows = db.exec(select(Event.title, Reminder.status).join(Event).where(Reminder.lead_minutes == 60))
+        return dict(rows.all())
 
 
-def import_file(path, env, cwd) -> None:
-    imported = subprocess.run(
-        [sys.executable, str(ROOT / "bot.py"), "import", str(path)],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert imported.returncode == 0, imported.stderr
+def title(post) -> str:
+    """The event's title in a reminder's text: "In 1 hour: <title> — ..."."""
+    return post.payload["text"].split(": ", 1)[1].split(" —")[0]
 
 
-def start_bot(env, cwd):
-    # The log goes to a file: a pipe nobody reads fills up and blocks the bot.
-    log = open(cwd / f"bot-{env['PORT']}.log", "w")
-    bot = subprocess.Popen(
-        [sys.executable, str(ROOT / "bot.py")], cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, text=True
-    )
-    bot.log_path = log.name
-    base = f"http://127.0.0.1:{env['PORT']}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert bot.poll() is None, open(bot.log_path).read()
-        assert time.monotonic() < deadline, "the bot did not answer /healthz"
-        time.sleep(0.1)
-    return bot, base
+def wait_for_a_later_pass(engine, fake_slack, timeout: float = 30) -> None:
+    """Schedule a reminder due in a second, in a channel of its own, and wait until it is posted:
+    the delivery pass that posts it began after everything already marked sent had been posted,
+    and would have posted anything it could still claim again."""
+    start = wall_clock() + timedelta(hours=1, seconds=1)
+    add_event(engine, wall_clock, title="Marker", start=start, channel="C0MARKER")
+    wait_until(lambda: fake_slack.posts("C0MARKER"), timeout=timeout)
 
 
 @pytest.fixture
@@ -156,7 +131,7 @@ def test_sigterm_stops_the_bot_quickly(process):
     started = time.monotonic()
     bot.send_signal(signal.SIGTERM)
     # uvicorn shuts down cleanly, then re-raises the signal so that supervisors see why it stopped.
-    assert bot.wait(timeout=10) in (0, -signal.SIGTERM)
+    assert bot.wait(timeout=10) == -signal.SIGTERM
     assert time.monotonic() - started < 10
     assert "Finished server process" in open(bot.log_path).read()
 
@@ -186,22 +161,19 @@ def test_killed_before_a_reminder_is_due_it_is_sent_once_after_restart(tmp_path,
     assert fake_slack.posts() == []  # nobody was running at the due time
     bot, _base = start_bot(env, tmp_path)
     try:
-        deadline = time.monotonic() + 15
-        while not fake_slack.posts() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        time.sleep(2)  # a second delivery, if there were one, would have arrived by now
-        posts = fake_slack.posts()
-        assert [p.payload["channel"] for p in posts] == ["C0FOREIGN"]
-        assert posts[0].payload["text"].startswith("In 1 hour: Joint press conference")
+        wait_until(lambda: reminder_statuses(engine).get("Joint press conference") == "sent", timeout=15)
+        wait_for_a_later_pass(engine, fake_slack)
     finally:
-        bot.send_signal(signal.SIGTERM)
-        bot.wait(timeout=10)
+        stop_bots(bot)
+    posts = fake_slack.posts()
+    assert [p.payload["channel"] for p in posts] == ["C0FOREIGN", "C0MARKER"]
+    assert posts[0].payload["text"].startswith("In 1 hour: Joint press conference")
+    assert reminder_statuses(engine) == {"Joint press conference": "sent", "Marker": "sent"}
 
 
 def test_two_bot_processes_deliver_500_reminders_exactly_once(tmp_path, database_url, engine, fake_slack):
     if engine.dialect.name != "postgresql":
         pytest.skip("replicas share PostgreSQL in production; SQLite is for a single bot")
-    from tests.support.schedule import add_event
 
     fake_slack.post_interval = 1.0  # Slack's one message a second per channel, with 429 beyond it
     env = {**bot_env(tmp_path, database_url, fake_slack), "TRIPDESK_SWEEP_SECONDS": "1"}
@@ -209,43 +181,30 @@ def test_two_bot_processes_deliver_500_reminders_exactly_once(tmp_path, database
     try:
         start = datetime.now(UTC) + timedelta(hours=1, seconds=12)
         channels = [f"C0DESK{n:02d}" for n in range(20)]
-        clock = lambda: datetime.now(UTC)  # noqa: E731
         for n in range(500):
-            add_event(engine, clock, title=f"Meeting {n:03d}", start=start, channel=channels[n % 20])
+            add_event(engine, wall_clock, title=f"Meeting {n:03d}", start=start, channel=channels[n % 20])
         deadline = time.monotonic() + 150
-        while len(fake_slack.posts()) < 500 and time.monotonic() < deadline:
+        while set(reminder_statuses(engine).values()) != {"sent"} and time.monotonic() < deadline:
             time.sleep(0.5)
-        time.sleep(3)
-        titles = [p.payload["text"].split(": ", 1)[1].split(" —")[0] for p in fake_slack.posts()]
-        assert len(set(titles)) == 500, f"lost {500 - len(set(titles))}"
-        assert len(titles) == 500, f"{len(titles) - len(set(titles))} duplicates"
+        wait_for_a_later_pass(engine, fake_slack)
         assert all(bot.poll() is None for bot, _ in bots)
     finally:
-        for bot, _ in bots:
-            bot.send_signal(signal.SIGTERM)
-        for bot, _ in bots:
-            bot.wait(timeout=15)
+        stop_bots(*(bot for bot, _ in bots))
+    titles = [title(post) for post in fake_slack.posts() if post.payload["channel"] != "C0MARKER"]
+    assert len(set(titles)) == 500, f"lost {500 - len(set(titles))}"
+    assert len(titles) == 500, f"{len(titles) - len(set(titles))} duplicates"
 
 
 def test_sigterm_mid_burst_leaves_nothing_claimed_and_a_restart_finishes_the_job(
     tmp_path, database_url, engine, fake_slack
 ):
-    from sqlmodel import select
-
-    from storage.db import session
-    from storage.models import Reminder
-    from tests.support.schedule import add_event
-
     fake_slack.post_interval = 1.0
     env = {**bot_env(tmp_path, database_url, fake_slack), "TRIPDESK_SWEEP_SECONDS": "1"}
     bot, _ = start_bot(env, tmp_path)
     start = datetime.now(UTC) + timedelta(hours=1, seconds=3)
-    clock = lambda: datetime.now(UTC)  # noqa: E731
     for n in range(30):
-        add_event(engine, clock, title=f"Meeting {n:02d}", start=start, channel=("C0DESK01", "C0DESK02")[n % 2])
-    while not fake_slack.posts():
-        time.sleep(0.1)
-    time.sleep(2)
+        add_event(engine, wall_clock, title=f"Meeting {n:02d}", start=start, channel=("C0DESK01", "C0DESK02")[n % 2])
+    wait_until(lambda: len(fake_slack.posts()) >= 4, timeout=30)  # two a channel: the burst is under way
     stopping = time.monotonic()
     bot.send_signal(signal.SIGTERM)
     bot.wait(timeout=15)
@@ -256,12 +215,9 @@ def test_sigterm_mid_burst_leaves_nothing_claimed_and_a_restart_finishes_the_job
     sent_before = len(fake_slack.posts())
     bot, _ = start_bot(env, tmp_path)
     try:
-        deadline = time.monotonic() + 60
-        while len(fake_slack.posts()) < 30 and time.monotonic() < deadline:
-            time.sleep(0.2)
-        time.sleep(1.5)
-        titles = [p.payload["text"].split(": ", 1)[1].split(" —")[0] for p in fake_slack.posts()]
-        assert sent_before < 30 and sorted(titles) == [f"Meeting {n:02d}" for n in range(30)]
+        wait_until(lambda: set(reminder_statuses(engine).values()) == {"sent"}, timeout=60)
+        wait_for_a_later_pass(engine, fake_slack)
     finally:
-        bot.send_signal(signal.SIGTERM)
-        bot.wait(timeout=15)
+        stop_bots(bot)
+    titles = [title(post) for post in fake_slack.posts()]
+    assert sent_before < 30 and sorted(titles) == sorted([f"Meeting {n:02d}" for n in range(30)] + ["Marker"])

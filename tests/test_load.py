@@ -22,10 +22,10 @@ from sqlmodel import select
 
 from storage.db import session
 from storage.models import Event, Reminder
-from tests.conftest import SAMPLE
+from tests.support.bot_process import bot_env, import_file, start_bot
+from tests.support.samples import SAMPLE
 from tests.support.schedule import add_event
 from tests.support.slack_requests import command_body, sign
-from tests.test_http_process import bot_env, import_file, start_bot
 
 SECONDS = float(os.environ.get("TRIPDESK_LOAD_SECONDS", "10"))
 # Each client is a person, who reads an answer for one to three seconds before the next

@@ -2,7 +2,7 @@
 
 import json
 
-from tests.conftest import ROOT
+from tests.support.samples import ROOT
 
 
 def test_manifest_declares_what_tripdesk_uses():

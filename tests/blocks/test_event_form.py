@@ -7,7 +7,7 @@ from blocks.limits import view_problems
 from blocks.notices import assign_modal, confirm_modal, saved_view
 from domain.zones import all_zone_names, zone
 from storage.models import Coverage, Trip
-from tests.blocks.test_listing import event
+from tests.support.event_rows import event
 
 NOW = datetime(2024, 4, 1, tzinfo=UTC)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from blocks.event_card import card_text
 from blocks.help import help_message
@@ -10,45 +10,13 @@ from blocks.home import home_view
 from blocks.limits import message_problems, view_problems
 from blocks.listing import listing_message
 from domain.listing import Listing, ListingOutcome, ListingRequest, Mode
-from domain.vocabulary import Kind, Precision, Status
+from domain.vocabulary import Status
 from domain.zones import zone
 from services.itinerary import PAGE_SIZE
-from storage.models import Event, Participant, Trip
+from storage.models import Trip
+from tests.support.event_rows import START, event
 
 PARIS = zone("Europe/Paris")
-START = datetime(2024, 4, 2, 8, 0, tzinfo=UTC)
-
-
-def event(i: int = 0, **fields) -> Event:
-    values = dict(
-        id=i + 1,
-        team_id="T",
-        uid=f"e{i}",
-        title=f"Meeting {i}",
-        kind=Kind.BILATERAL,
-        status=Status.CONFIRMED,
-        precision=Precision.EXACT,
-        starts_at=START + timedelta(hours=i),
-        ends_at=None,
-        finishes_at=START + timedelta(hours=i + 1),
-        tz="Europe/Paris",
-        city="Paris",
-        country="France",
-        venue="Élysée Palace",
-        source_url="https://www.elysee.fr/",
-        notes="",
-        created_by="import",
-        created_at=START,
-        updated_by="import",
-        updated_at=START,
-    )
-    participants = fields.pop("participants", ["Antony Blinken", "Emmanuel Macron"])
-    trip = fields.pop("trip", None)
-    values.update(fields)
-    result = Event(**values)
-    result.participants = [Participant(position=n, name=name) for n, name in enumerate(participants)]
-    result.trip = trip
-    return result
 
 
 def listing(events, total=None, outcome=ListingOutcome.UPCOMING, text="blinken", offset=0):

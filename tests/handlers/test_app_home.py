@@ -4,6 +4,8 @@ import time
 
 import pytest
 
+from tests.support.waiting import wait_for_calls
+
 pytestmark = pytest.mark.usefixtures("sample")
 
 
@@ -18,9 +20,8 @@ def test_home_tab_shows_the_week(bot, fake_slack):
         }
     )
     assert response.status_code == 200
-    deadline = time.monotonic() + 5
-    while not fake_slack.calls_to("views.publish") and time.monotonic() < deadline:
-        time.sleep(0.02)
+    wait_for_calls(fake_slack, "views.publish")
+    bot.settle()
     (call,) = fake_slack.calls_to("views.publish")
     assert call.payload["user_id"] == "U0EDITOR"
     view = call.payload["view"]
@@ -32,8 +33,9 @@ def test_home_tab_shows_the_week(bot, fake_slack):
 
 
 def test_messages_tab_is_ignored(bot, fake_slack):
-    bot.event(
+    response = bot.event(
         {"type": "app_home_opened", "user": "U0EDITOR", "channel": "D0HOME", "tab": "messages", "event_ts": "1.0"}
     )
-    time.sleep(0.3)
+    assert response.status_code == 200
+    bot.settle()  # the listener has run and returned
     assert fake_slack.calls_to("views.publish") == []

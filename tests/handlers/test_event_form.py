@@ -3,50 +3,15 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, datetime
 
 import pytest
 from sqlmodel import select
 
 from storage.db import session
-from storage.models import Event, EventChange
-from tests.support.views import submission
-from tests.support.waiting import wait_for_calls
-
-VALID = {
-    "title": "Blinken meets President Macron",
-    "kind": "bilateral",
-    "participants": "Antony Blinken, Emmanuel Macron",
-    "venue": "Élysée Palace",
-    "city": "Paris",
-    "country": "France",
-    "start_date": "2024-04-02",
-    "start_time": "15:00",
-    "status": "confirmed",
-    "source_url": "https://www.elysee.fr/",
-}
-
-
-def open_form(bot, fake_slack, **fields):
-    before = len(fake_slack.calls_to("views.open"))
-    started = time.monotonic()
-    response = bot.command("add", **fields)
-    assert response.status_code == 200 and response.text == ""
-    call = wait_for_calls(fake_slack, "views.open", before + 1)[-1]
-    assert time.monotonic() - started < 3
-    return call.payload
-
-
-def stored(engine) -> list[Event]:
-    with session(engine) as db:
-        return list(db.exec(select(Event)).unique())
-
-
-def answer(bot, view, **values):
-    response = bot.submit(submission(view, {**VALID, **values}))
-    assert response.status_code == 200
-    return json.loads(response.text) if response.text else {}
+from storage.models import EventChange
+from tests.support.forms import answer, open_form, stored
+from tests.support.waiting import wait_for_calls, wait_until
 
 
 def test_add_opens_the_modal_with_the_command_trigger(bot, fake_slack):
@@ -102,11 +67,7 @@ def test_a_valid_submission_is_stored_announced_and_found(bot, fake_slack, engin
         (change,) = db.exec(select(EventChange)).all()
     assert (change.action, change.actor) == ("created", "U0EDITOR")
     # The notice opened the event's thread: later notices go there.
-    for _ in range(50):
-        if stored(engine)[0].thread_ts:
-            break
-        time.sleep(0.02)
-    assert stored(engine)[0].thread_ts is not None
+    wait_until(lambda: stored(engine)[0].thread_ts is not None)
 
 
 def test_an_explicit_zone_wins_over_the_city(bot, fake_slack, engine):

@@ -10,35 +10,14 @@ from sqlmodel import select
 
 from storage.db import session
 from storage.models import Event
-from tests.handlers.test_event_form import answer, open_form
+from tests.support.cards import card_controls, choose
+from tests.support.forms import answer, open_form
 from tests.support.views import submission
 from tests.support.waiting import wait_for_calls
 
 
 def add(bot, fake_slack, **values) -> None:
     assert answer(bot, open_form(bot, fake_slack)["view"], **values)["response_action"] == "update"
-
-
-def card_controls(bot, query: str, **fields) -> tuple[dict, dict[str, dict]]:
-    message = json.loads(bot.command(query, **fields).text)
-    section = next(b for b in message["blocks"] if b.get("accessory", {}).get("action_id") == "event_menu")
-    menu = {o["value"].split(":")[0]: o for o in section["accessory"]["options"]}
-    buttons = {
-        e["action_id"]: e
-        for b in message["blocks"]
-        if b["type"] == "actions"
-        for e in b["elements"]
-        if e["action_id"] in ("cover_me", "assign")
-    }
-    return menu, buttons
-
-
-def choose(bot, fake_slack, option: dict, **fields):
-    return bot.action(
-        {"type": "overflow", "action_id": "event_menu", "selected_option": option},
-        response_url=fake_slack.response_url("menu"),
-        **fields,
-    )
 
 
 def the_event(engine) -> Event:
@@ -198,8 +177,8 @@ def test_assign_refuses_anything_but_user_ids(bot, fake_slack, added, engine):
         view["state"] = {
             "values": {"assignees": {"assignees": {"type": "multi_users_select", "selected_users": chosen}}}
         }
-        answer = json.loads(bot.submit(view).text)
-        assert answer == {"response_action": "errors", "errors": {"assignees": "Choose people from the list."}}
+        reply = json.loads(bot.submit(view).text)
+        assert reply == {"response_action": "errors", "errors": {"assignees": "Choose people from the list."}}
     assert the_event(engine).coverage == []
     assert len(fake_slack.calls_to("chat.postMessage")) == 1  # the notice of the new event only
 

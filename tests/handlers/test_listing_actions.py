@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
-from tests.conftest import load_ics
+from tests.support.samples import load_ics
+from tests.support.waiting import wait_for_calls
 
 pytestmark = pytest.mark.usefixtures("sample")
 
@@ -16,15 +16,12 @@ def buttons(message: dict) -> dict[str, dict]:
     return {e["action_id"]: e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]}
 
 
-def wait_for(fake_slack, count: int, timeout: float = 5.0) -> list[dict]:
-    """Button handlers acknowledge first and reply over response_url afterwards."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        posts = fake_slack.calls_to("response_url")
-        if len(posts) >= count:
-            return [call.payload for call in posts]
-        time.sleep(0.02)
-    raise AssertionError(f"expected {count} response_url posts, got {len(fake_slack.calls_to('response_url'))}")
+def replies(bot, fake_slack, count: int) -> list[dict]:
+    """The response_url posts, once `count` have come and every listener has returned: button
+    handlers acknowledge first and reply afterwards, and an extra reply would be among these."""
+    wait_for_calls(fake_slack, "response_url", count)
+    bot.settle()
+    return [call.payload for call in fake_slack.calls_to("response_url")]
 
 
 def test_share_posts_the_listing_in_the_channel(bot, fake_slack):
@@ -36,7 +33,7 @@ def test_share_posts_the_listing_in_the_channel(bot, fake_slack):
         response_url=fake_slack.response_url("share"),
     )
     assert response.status_code == 200
-    (posted,) = wait_for(fake_slack, 1)
+    (posted,) = replies(bot, fake_slack, 1)
     assert posted["response_type"] == "in_channel"
     assert posted["replace_original"] is False
     assert "shared by <@U0CORRESP>" in json.dumps(posted["blocks"])
@@ -57,7 +54,7 @@ def test_show_more_replaces_the_reply_with_the_next_page(bot, engine, fake_slack
         {"type": "button", "action_id": "trip_more", "value": more["value"]},
         response_url=fake_slack.response_url("more"),
     )
-    (page,) = wait_for(fake_slack, 1)
+    (page,) = replies(bot, fake_slack, 1)
     assert page["replace_original"] is True
     assert "Showing 11–20 of 25" in json.dumps(page["blocks"], ensure_ascii=False)
     assert "G7 meeting 10" in page["text"] and "G7 meeting 9\n" not in page["text"]
@@ -66,7 +63,7 @@ def test_show_more_replaces_the_reply_with_the_next_page(bot, engine, fake_slack
         {"type": "button", "action_id": "trip_more", "value": last["value"]},
         response_url=fake_slack.response_url("more"),
     )
-    final = wait_for(fake_slack, 2)[1]
+    final = replies(bot, fake_slack, 2)[1]
     assert "Showing 21–25 of 25" in json.dumps(final["blocks"], ensure_ascii=False)
     assert "trip_more" not in buttons(final)
 
@@ -78,7 +75,7 @@ def test_suggestion_button_runs_the_search(bot, fake_slack):
         {"type": "button", "action_id": "trip_suggest_0", "value": suggestion["value"]},
         response_url=fake_slack.response_url("s"),
     )
-    (page,) = wait_for(fake_slack, 1)
+    (page,) = replies(bot, fake_slack, 1)
     assert page["text"].startswith("Blinken: 8 upcoming events")
 
 
@@ -86,7 +83,7 @@ def test_a_tampered_button_value_gets_a_clear_line(bot, fake_slack):
     bot.action(
         {"type": "button", "action_id": "trip_more", "value": "{not json"}, response_url=fake_slack.response_url("x")
     )
-    (page,) = wait_for(fake_slack, 1)
+    (page,) = replies(bot, fake_slack, 1)
     assert "no longer works" in page["text"]
 
 
@@ -98,5 +95,5 @@ def test_buttons_only_see_their_own_workspace(bot, fake_slack):
         team_id="T0OTHER",
         response_url=fake_slack.response_url("o"),
     )
-    (page,) = wait_for(fake_slack, 1)
+    (page,) = replies(bot, fake_slack, 1)
     assert "Macron" not in json.dumps(page)

@@ -11,9 +11,9 @@ from sqlmodel import select
 from handlers.context import AppContext
 from storage.db import session
 from storage.models import Event
-from tests.handlers.test_event_form import answer, open_form
-from tests.handlers.test_event_menu import card_controls, choose
 from tests.support.bot_server import BotServer
+from tests.support.cards import card_controls, choose
+from tests.support.forms import answer, open_form
 from tests.support.views import submission
 from tests.support.waiting import wait_for_calls
 from tripdesk.server import asgi_app

@@ -13,9 +13,9 @@ from sqlmodel import select
 
 from storage.db import session
 from storage.models import Coverage, Reminder
-from tests.handlers.test_event_form import VALID, open_form, stored
-from tests.jobs.test_reminders import START, at
-from tests.support.schedule import add_event, client_for
+from tests.support.clock import at
+from tests.support.forms import VALID, open_form, stored
+from tests.support.schedule import START, add_event, client_for
 from tests.support.views import submission
 from tests.support.waiting import logged, wait_for_calls
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.conftest import load_ics
+from tests.support.samples import load_ics
 
 pytestmark = pytest.mark.usefixtures("sample")
 

@@ -15,19 +15,14 @@ from services.editing import save_event, set_status
 from storage.db import session
 from storage.models import Reminder
 from storage.reminders import claim_next, finish
-from tests.support.schedule import add_event
+from tests.support.clock import at
+from tests.support.schedule import START, add_event
 from tests.support.waiting import wait_until
-
-START = datetime(2024, 4, 2, 8, 0, tzinfo=UTC)  # 10:00 in Paris
 
 
 def rows(engine) -> dict[int, Reminder]:
     with session(engine) as db:
         return {r.lead_minutes: r for r in db.exec(select(Reminder))}
-
-
-def at(clock, moment):
-    clock.moment = moment
 
 
 def test_a_summit_gets_a_week_a_day_and_an_hour(engine, clock):

@@ -54,8 +54,9 @@ def test_instants_come_back_aware_and_in_utc(engine):
 
 
 def test_naive_datetimes_are_refused(engine):
-    with pytest.raises(Exception, match="naive datetime"):
+    with pytest.raises(StatementError, match="naive datetime") as refused:
         upsert(engine, [draft(starts_at=datetime(2024, 4, 2, 10, 0))])
+    assert isinstance(refused.value.orig, ValueError)
     assert search(engine, "blinken").total == 0
 
 

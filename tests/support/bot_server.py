@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from concurrent import futures
 
 import httpx
 import uvicorn
@@ -19,8 +20,41 @@ from tests.support.slack_requests import (
 )
 
 
+class ListenerWatch:
+    """Every listener the Bolt app runs on its executor, so that a test can wait for all of them
+    to return. A listener is handed to the executor before the request is answered, so once a
+    request's answer has arrived, `settle` covers whatever that request went on to do."""
+
+    def __init__(self, bolt):
+        executor = bolt.listener_runner.listener_executor
+        submit = executor.submit
+        self._started: list[futures.Future] = []
+        self._lock = threading.Lock()
+
+        def watched_submit(fn, /, *args, **kwargs):
+            future = submit(fn, *args, **kwargs)
+            with self._lock:
+                self._started.append(future)
+            return future
+
+        executor.submit = watched_submit
+
+    def settle(self, timeout: float = 5.0) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                started = list(self._started)
+            _done, running = futures.wait(started, timeout=max(0.0, deadline - time.monotonic()))
+            assert not running, f"{len(running)} listener(s) still running after {timeout} s"
+            with self._lock:
+                if len(self._started) == len(started):
+                    return
+
+
 class BotServer:
-    def __init__(self, asgi):
+    def __init__(self, asgi, *, bolt=None):
+        """`bolt` is the app inside `asgi`, for `settle`."""
+        self._listeners = ListenerWatch(bolt) if bolt is not None else None
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.bind(("127.0.0.1", 0))
         self.port = self._socket.getsockname()[1]
@@ -42,6 +76,12 @@ class BotServer:
         self._server.should_exit = True
         self._thread.join(timeout=10)
         self._socket.close()
+
+    def settle(self, timeout: float = 5.0) -> None:
+        """Wait until every listener started so far has returned: a check that something did
+        not happen, made after this, cannot be early."""
+        assert self._listeners is not None, "BotServer was made without its Bolt app"
+        self._listeners.settle(timeout)
 
     # -- Slack's side of the conversation --------------------------------------------------
     def post_signed(self, body: str, content_type: str, *, headers: dict | None = None, **sign_args) -> httpx.Response:

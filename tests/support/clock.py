@@ -14,3 +14,7 @@ class Clock:
 
     def advance(self, delta: timedelta) -> None:
         self.moment += delta
+
+
+def at(clock: Clock, moment: datetime) -> None:
+    clock.moment = moment

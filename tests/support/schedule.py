@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from slack_sdk import WebClient
 
 from domain.drafts import EventDraft
@@ -10,6 +12,7 @@ from domain.vocabulary import Kind, Status
 from services.editing import new_uid, save_event
 
 TEAM = "T0NEWSROOM"
+START = datetime(2024, 4, 2, 8, 0, tzinfo=UTC)  # the Paris stop, 10:00 local time
 
 
 def add_event(

@@ -1,0 +1,42 @@
+"""Event rows built in memory, with their participants and trip, for rendering tests that
+need no database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from domain.vocabulary import Kind, Precision, Status
+from storage.models import Event, Participant
+from tests.support.schedule import START
+
+
+def event(i: int = 0, **fields) -> Event:
+    values = dict(
+        id=i + 1,
+        team_id="T",
+        uid=f"e{i}",
+        title=f"Meeting {i}",
+        kind=Kind.BILATERAL,
+        status=Status.CONFIRMED,
+        precision=Precision.EXACT,
+        starts_at=START + timedelta(hours=i),
+        ends_at=None,
+        finishes_at=START + timedelta(hours=i + 1),
+        tz="Europe/Paris",
+        city="Paris",
+        country="France",
+        venue="Élysée Palace",
+        source_url="https://www.elysee.fr/",
+        notes="",
+        created_by="import",
+        created_at=START,
+        updated_by="import",
+        updated_at=START,
+    )
+    participants = fields.pop("participants", ["Antony Blinken", "Emmanuel Macron"])
+    trip = fields.pop("trip", None)
+    values.update(fields)
+    result = Event(**values)
+    result.participants = [Participant(position=n, name=name) for n, name in enumerate(participants)]
+    result.trip = trip
+    return result
