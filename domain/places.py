@@ -17,6 +17,14 @@ class _Place(NamedTuple):
     population: int
     country_code: str
     tz: str
+    name: str = ""
+
+
+class City(NamedTuple):
+    name: str
+    country: str
+    tz: str
+    population: int
 
 
 @lru_cache(maxsize=4096)
@@ -32,6 +40,28 @@ def zone_for_place(city: str | None, country: str | None) -> str | None:
     if not candidates:
         return None
     return max(candidates).tz
+
+
+def find_city(name: str, country: str | None = None) -> City | None:
+    """The most populous city called `name` (also by its large-city exonyms), with its country's
+    name and its zone; None for anything that is not a known city."""
+    code = _country_codes().get(fold(country or "")) if country else None
+    candidates = [p for p in _cities().get(fold(name), []) if code is None or p.country_code == code]
+    if not candidates:
+        return None
+    best = max(candidates)
+    by_code = {c["iso"]: c["name"] for c in _countries()}
+    return City(best.name, by_code.get(best.country_code, best.country_code), best.tz, best.population)
+
+
+def country_code(name: str) -> str | None:
+    """The ISO code of a country given its name, code or a common alias ("UK", "Britain")."""
+    return _country_codes().get(fold(name))
+
+
+def capital_of(code: str) -> City | None:
+    capital = _capitals().get(code)
+    return find_city(capital, code) if capital else None
 
 
 def country_name(code_or_name: str) -> str | None:
@@ -61,7 +91,7 @@ def _cities() -> dict[str, list[_Place]]:
     index: dict[str, list[_Place]] = {}
     # The raw data is not kept: only this index stays in memory.
     for city in _geonames().get_cities().values():
-        place = _Place(int(city["population"]), city["countrycode"], city["timezone"])
+        place = _Place(int(city["population"]), city["countrycode"], city["timezone"], city["name"])
         names = {fold(city["name"])}
         if place.population >= _EXONYM_POPULATION or (place.country_code, fold(city["name"])) in capitals:
             # Non-Latin alternate names fold to transliterations nobody types.
