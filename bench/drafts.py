@@ -37,6 +37,7 @@ class Scores:
     seconds: list[float] = field(default_factory=list)
     misses: list[str] = field(default_factory=list)
     extras: list[str] = field(default_factory=list)
+    wrong: list[str] = field(default_factory=list)
 
     @property
     def precision(self) -> float:
@@ -133,6 +134,9 @@ def evaluate(paths: list[Path]) -> Scores:
             scores.places_right += _same_place(draft, gold)
             scores.status_right += draft["status"] == gold["status"]
             scores.participant_f1.append(_f1(draft["participants"], gold["participants"]))
+            for key in ("start", "end", "city", "country", "participants", "status"):
+                if draft[key] != gold[key]:
+                    scores.wrong.append(f"{path.stem} {key}: {draft[key]} ≠ {gold[key]} | {gold['evidence'][:60]}")
         scores.misses += [f"{path.stem}: {golds[j]['evidence'][:110]}" for j in range(len(golds)) if j not in used_g]
         scores.extras += [f"{path.stem}: {drafts[i]['evidence'][:110]}" for i in range(len(drafts)) if i not in used_d]
     return scores
@@ -150,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.verbose:
         print("\nMissed:", *scores.misses, sep="\n  ")
         print("\nExtra:", *scores.extras, sep="\n  ")
+        print("\nDiffering fields:", *scores.wrong, sep="\n  ")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
     return 0

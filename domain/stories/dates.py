@@ -10,7 +10,7 @@ weekday in one direction.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from domain.stories.model import Moment
@@ -115,7 +115,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _CLOCK = re.compile(
     r"\b(?:at\s+|from\s+|around\s+|about\s+)?(?P<h>[01]?\d|2[0-3])(?:[:.](?P<min>[0-5]\d))?\s*(?P<ampm>a\.m\.|p\.m\.|am\b|pm\b)"
     r"|\b(?:at\s+|from\s+)(?P<h24>[01]\d|2[0-3])[:.](?P<min24>[0-5]\d)\b"
-    r"|\b(?P<noon>noon|midday)\b",
+    r"|\b(?P<noon>noon|midday)\b"
+    r"|^\s*(?P<hl>[01]?\d|2[0-3])[:.](?P<minl>[0-5]\d)\b",
     re.I,
 )
 _GMT = re.compile(r"\(?\b(?P<h>[01]\d|2[0-3])[:.]?(?P<min>[0-5]\d)\s*(?:GMT|UTC)\b\)?")
@@ -208,6 +209,8 @@ def find_dates(sentence: str, reference: date, *, future: bool | None) -> list[T
             expr = _resolve(kind, match, reference, future)
             if expr is None:
                 continue
+            if re.match(r"\s*(?:last year|a year ago|of last year)", sentence[span[1] :], re.I):
+                expr = replace(expr, historical=True)  # "in May last year"
             found.append(expr)
             taken.append(span)
     return sorted(found, key=lambda e: e.span)
@@ -323,6 +326,8 @@ def find_clock(sentence: str) -> ClockTime | None:
     for match in _CLOCK.finditer(sentence):
         if match.group("noon"):
             local = ClockTime(12, 0, False, match.span())
+        elif match.group("hl"):
+            local = ClockTime(int(match.group("hl")), int(match.group("minl")), False, match.span())
         elif match.group("h24"):
             local = ClockTime(int(match.group("h24")), int(match.group("min24")), False, match.span())
         else:
@@ -340,6 +345,11 @@ def find_clock(sentence: str) -> ClockTime | None:
 
 
 def dateline_date(text: str, fallback: date) -> date | None:
+    found = dateline(text, fallback)
+    return found[0] if found else None
+
+
+def dateline(text: str, fallback: date) -> tuple[date, tuple[int, int]] | None:
     """The date a dateline or a media note's date line gives ("BRUSSELS, April 6 (Reuters) -",
     "June 1, 2027", "23 Jun. 2025"), with its year taken from `fallback` when it has none."""
     head = text[:400]
@@ -351,15 +361,19 @@ def dateline_date(text: str, fallback: date) -> date | None:
                 pattern = dict(_PATTERNS)[kind]
                 match = pattern.fullmatch(line.strip(" |").rstrip("."))
                 if match and match.group("y"):
-                    return date(int(match.group("y")), _month(match.group("m1")), int(match.group("d1")))
+                    found = date(int(match.group("y")), _month(match.group("m1")), int(match.group("d1")))
+                    start = text.index(line)
+                    return found, (start, start + len(line))
     first = lines[0] if lines else ""
     place = r"^(?:\(\w+\)\s*-\s*)?[A-Z][A-Za-z .'’-]+(?:,\s*[A-Z][A-Za-z .'’-]+)*?,?\s+"
-    dateline = re.match(
+    matched = re.match(
         place + _MONTH.format(n="m1") + r"\s+" + _DAY.format(n="d1") + _YEAR.format(n="y") + r"\b", first
     )
-    if dateline is None:
+    if matched is None:
         return None
-    month, day = _month(dateline.group("m1")), int(dateline.group("d1"))
-    if dateline.group("y"):
-        return date(int(dateline.group("y")), month, day)
-    return _nearest_year(month, day, fallback, None)
+    month, day = _month(matched.group("m1")), int(matched.group("d1"))
+    span = (text.index(first) + matched.start("m1"), text.index(first) + matched.end())
+    if matched.group("y"):
+        return date(int(matched.group("y")), month, day), span
+    nearest = _nearest_year(month, day, fallback, None)
+    return (nearest, span) if nearest else None

@@ -18,7 +18,7 @@ from typing import Any
 
 from domain.places import City, capital_of, country_code, country_name, find_city
 from domain.search import fold
-from domain.stories.dates import ClockTime, TimeExpr, dateline_date, find_clock, find_dates
+from domain.stories.dates import ClockTime, TimeExpr, dateline, find_clock, find_dates
 from domain.stories.model import Extraction, Moment, StoryDraft
 from domain.stories.nlp import pipeline
 from domain.vocabulary import Kind, Precision, Status
@@ -85,6 +85,10 @@ _EVENT_NOUNS = {
     "signing": Kind.OTHER,
     "reception": Kind.OTHER,
     "debate": Kind.OTHER,
+    "arrival": Kind.OTHER,
+    "welcome": Kind.OTHER,
+    "statement": Kind.SPEECH,
+    "statements": Kind.SPEECH,
 }  # fmt: skip
 _PRESS = re.compile(
     r"\b(?:joint\s+)?(?:press|news)\s+conference|\bpress\s+(?:briefing|availability|statements?)\b", re.I
@@ -111,7 +115,7 @@ _HISTORY = re.compile(
 _FUTURE_MARKERS = re.compile(
     r"\b(?:will|shall|'ll|is to|are to|was to|were to|due to|scheduled to|expected to|set to|slated to|going to|"
     r"plans? to|planned to|would|intends? to|hopes? to|aims? to|is (?:travell?ing|heading|flying|meeting|visiting)|"
-    r"are (?:travell?ing|heading|flying|meeting|visiting)|could|may|might)\b",
+    r"are (?:travell?ing|heading|flying|meeting|visiting))\b|\b(?:could|may|might)\b(?! \d)",
     re.I,
 )
 _INHERIT = re.compile(
@@ -125,6 +129,8 @@ _VENUE = re.compile(
     r"|Foreign Office|Ministry|Quirinale|headquarters|Headquarters|Hofburg|Bundestag|Parliament)\b"
     r"(?:\s+of\s+(?:the\s+)?[A-Z][\w-]+)?)"
 )
+# "09:00 Arrival and welcome of Heads of State": a programme line, on the programme's day.
+_AGENDA_LINE = re.compile(r"^\s*(?:[01]?\d|2[0-3])[:.][0-5]\d\b")
 _SAY_VERBS = {
     "say",
     "tell",
@@ -165,16 +171,33 @@ def extract(text: str, *, published: date | None = None, today: date) -> Extract
     """The drafts of a story. The reference date is the dateline's, else `published`, else
     `today` (the newsroom's date)."""
     clean = _clean(text)
-    reference = dateline_date(clean, published or today) or published or today
-    doc = pipeline()(clean)
-    people = _People(doc)
-    stop = _Stop(None, None, None)
+    found = dateline(clean, published or today)
+    reference = found[0] if found else published or today
+    # Paragraph by paragraph: headings and agenda lines are sentences of their own.
+    paragraphs = [p for p in re.split(r"\n\s*\n", clean) if p.strip()]
+    docs = list(pipeline().pipe(paragraphs))
+    people = _People(docs)
+    stop = _Stop(_dateline_city(clean), None, None)
+    # The dateline's date says when the story was filed, not when anything happens.
+    filed = (found[1][0] - clean.index(paragraphs[0]), found[1][1] - clean.index(paragraphs[0])) if found else None
     drafts: list[StoryDraft] = []
-    for sent in doc.sents:
-        for draft in _read_sentence(sent, reference, people, stop):
-            if not any(_same_event(draft, other) for other in drafts):
-                drafts.append(draft)
+    for index, doc in enumerate(docs):
+        for sent in doc.sents:
+            for draft in _read_sentence(sent, reference, people, stop, filed if index == 0 else None):
+                if not any(_same_event(draft, other) for other in drafts):
+                    drafts.append(draft)
     return Extraction(reference=reference, drafts=drafts)
+
+
+def _dateline_city(text: str) -> City | None:
+    """Where the story was filed ("TOKYO (AP) —", "BRUSSELS, April 6 (Reuters) -"): the stop an
+    event is at when the story does not say otherwise."""
+    match = re.match(r"^\s*(?:\(\w+\)\s*-\s*)?([A-Z][A-Za-z .'’-]{2,40}?)\s*(?:,|\(|—|-)", text)
+    if match is None or len(match.group(1).split()) > 4:
+        return None
+    name = match.group(1).strip()
+    town = VENUE_TOWNS.get(fold(name))
+    return town or find_city(name.title() if name.isupper() else name)
 
 
 def _clean(text: str) -> str:
@@ -188,10 +211,10 @@ def _clean(text: str) -> str:
 class _People:
     """Everyone the story names, with their full name for later surname-only mentions."""
 
-    def __init__(self, doc: Any):
+    def __init__(self, docs: list[Any]):
         self.by_name: dict[str, _Person] = {}
         subjects: Counter[str] = Counter()
-        for ent in doc.ents:
+        for ent in (ent for doc in docs for ent in doc.ents):
             if ent.label_ != "PERSON":
                 continue
             name = _person_name(ent.text)
@@ -200,7 +223,7 @@ class _People:
             full = self.full(name) or name
             if len(name.split()) > len(full.split()):
                 full = name
-            person = self.by_name.setdefault(full, _Person(full, 0, ent.start))
+            person = self.by_name.setdefault(full, _Person(full, 0, len(self.by_name)))
             person.mentions += 1
             if ent.root.dep_ in ("nsubj", "nsubjpass"):
                 subjects[full] += 1
@@ -228,49 +251,145 @@ def _person_name(text: str) -> str:
     return " ".join(text.split())
 
 
-def _read_sentence(sent: Any, reference: date, people: _People, stop: _Stop) -> list[StoryDraft]:
-    text = sent.text.strip()
-    if len(text) < 12:
-        return []
-    kind, trigger = _trigger(sent)
-    press = bool(_PRESS.search(text))
-    if trigger is None and not press:
+class _Region:
+    """The part of a sentence that speaks of one event: a trigger's words, without the
+    relative clauses that describe someone ("…that it rejoined last year") and without the
+    other events the sentence names."""
+
+    def __init__(self, sent: Any, root: Any | None, cut: list[Any], *, keep_relative: bool = False):
+        base = sent.start_char
+        tokens = list(sent) if root is None or root.dep_ == "ROOT" else list(root.subtree)
+        removed: set[int] = set()
+        for token in sent:
+            if token.dep_ == "relcl" and not (keep_relative and token is root):
+                removed.update(t.i for t in token.subtree)
+        for other in cut:
+            removed.update(t.i for t in other.subtree)
+        self.tokens = [t for t in tokens if t.i not in removed]
+        self.ids = {t.i for t in self.tokens}
+        self.ranges = [(t.idx - base, t.idx - base + len(t.text)) for t in self.tokens]
+
+    def holds(self, span: tuple[int, int]) -> bool:
+        return any(start <= span[0] < end or span[0] <= start < span[1] for start, end in self.ranges)
+
+    def text(self, sentence: str) -> str:
+        return " ".join(sentence[start:end] for start, end in self.ranges)
+
+
+def _read_sentence(
+    sent: Any, reference: date, people: _People, stop: _Stop, filed: tuple[int, int] | None = None
+) -> list[StoryDraft]:
+    text = sent.text
+    if len(text.strip()) < 12 or len(text.split()) < 4:
+        return []  # headings and page furniture
+    triggers = _triggers(sent)
+    press = _PRESS.search(text)
+    if not triggers and not press:
         return []
     if _DENIALS.search(text):
         return []
     future = _tense(sent)
-    dates = [d for d in find_dates(text, reference, future=future)]
-    if any(d.historical for d in dates) or _HISTORY.search(text):
-        # History, unless another date in the same sentence is of the story's own cycle.
-        dates = [d for d in dates if not d.historical]
-        if not dates or _HISTORY.search(text) and future is not True:
-            return []
+    dates = find_dates(text, reference, future=future)
+    if filed is not None:
+        dates = [d for d in dates if not filed[0] <= sent.start_char + d.span[0] < filed[1]]
     places = _places(sent)
-    venue = _venue(text)
-    if future is False and not dates:
-        return []  # background: something that happened, with no date in this news cycle
-    if not places and not dates and not venue and not _INHERIT.search(text):
-        return []
-    participants = _participants(sent, people)
-    if not participants and not places:
-        return []
-    city, country = places[0] if places else (None, None)
-    inherited_place = False
-    if city is None and country is None and stop.city is not None and (dates == [] or _INHERIT.search(text) or venue):
-        city, country, inherited_place = stop.city, stop.city.country, True
-    moment = dates[0] if dates else None
+    main = triggers[0] if triggers else None
+    # Event nouns with a place or date of their own are events of their own: "…head to Brussels
+    # for talks ahead of the summit in Washington in July" is talks in Brussels and a summit.
+    own: list[tuple[Any, Kind]] = []
+    place_ids = {token.i for token, _city, _country in places}
+    for token, kind in triggers[1:]:
+        if main is None or token in main[0].ancestors or any(token in t.subtree for t, _k in own):
+            continue
+        # A second verb joined to the first ("…arrive in Rome on Wednesday and will be received
+        # by the Pope…", "…before travelling to…") or a "where" clause is an event of its own
+        # when it has its own place or date; so is an event noun.
+        clause = token.dep_ in ("conj", "advcl") or token.dep_ == "relcl" and _where_clause(token)
+        if token.pos_ not in ("NOUN", "PROPN") and not clause:
+            continue
+        region = _Region(sent, token, [], keep_relative=clause)
+        people_here = [e for e in sent.ents if e.label_ == "PERSON" and e.root.i in region.ids]
+        if (
+            any(region.holds(d.span) for d in dates if not d.historical)
+            or place_ids & region.ids
+            or clause
+            and people_here
+        ):
+            own.append((token, kind))
+    events: list[tuple[Kind, _Region, bool]] = []
+    if main is not None:
+        events.append((main[1], _Region(sent, None, [t for t, _k in own]), True))
+    events += [(kind, _Region(sent, token, []), False) for token, kind in own]
+    drafts: list[StoryDraft] = []
+    for kind, region, is_main in events:
+        draft = _event(sent, region, kind, reference, future, dates, places, people, stop, travels=is_main)
+        if draft is not None:
+            drafts.append(draft)
+    if press and drafts:
+        conference = replace(drafts[0], kind=Kind.PRESS_CONFERENCE, venue=None)
+        drafts.append(replace(conference, title=_title(conference)))
+    elif press:
+        whole = _Region(sent, None, [])
+        draft = _event(
+            sent, whole, Kind.PRESS_CONFERENCE, reference, future, dates, places, people, stop, travels=False
+        )
+        if draft is not None:
+            drafts.append(draft)
+    return drafts
+
+
+def _event(
+    sent: Any,
+    region: _Region,
+    kind: Kind,
+    reference: date,
+    future: bool | None,
+    dates: list[TimeExpr],
+    places: list[tuple[Any, City | None, str | None]],
+    people: _People,
+    stop: _Stop,
+    *,
+    travels: bool,
+) -> StoryDraft | None:
+    text = sent.text
+    local = region.text(text)
+    mine = [d for d in dates if region.holds(d.span)]
+    if any(d.historical for d in mine) or _HISTORY.search(local):
+        mine = [d for d in mine if not d.historical]
+        if not mine or future is not True:
+            return None
+    where = [(city, country) for token, city, country in places if token.i in region.ids]
+    if kind is Kind.VISIT and travels and len(where) >= 2 and mine and mine[0].end is not None:
+        return (
+            None  # a tour in one line ("will visit Malaysia and Indonesia from Thursday to Sunday"): its stops follow
+        )
+    venue = _venue(local)
+    if future is False and not mine:
+        return None  # background: something that happened, with no date in this news cycle
+    participants = _participants(sent, region, people)
+    city, country = where[0] if where else (None, None)
+    inherited = False
+    if city is None and country is None and stop.city is not None:
+        if not mine or _INHERIT.search(text) or venue:
+            city, country, inherited = stop.city, country_code(stop.city.country), True
+    if city is None and not mine and not venue:
+        return None  # nothing says where or when
+    agenda_line = bool(_AGENDA_LINE.match(text))
+    if not participants and not where and not mine and not agenda_line:
+        return None
+    moment = mine[0] if mine else None
     if moment is None and stop.moment is not None and city is not None and stop.city is not None:
         if fold(city.name) == fold(stop.city.name):
             moment = stop.moment  # the same stop: its day carries over ("also", "later that day")
     if moment is not None and future is False and (reference - moment.start.day).days > 7:
-        return []
+        return None
     happened = future is False and moment is not None and moment.start.day <= reference
     tz = city.tz if city else _country_zone(country)
-    start, end = _moments(moment, find_clock(text), tz)
+    start, end = _moments(moment, find_clock(local), tz)
     status = Status.TENTATIVE if _HEDGES.search(text) else Status.CONFIRMED
-    base = StoryDraft(
+    draft = StoryDraft(
         title="",
-        evidence=text,
+        evidence=text.strip(),
         participants=tuple(participants),
         venue=venue,
         city=city.name if city else None,
@@ -282,34 +401,47 @@ def _read_sentence(sent: Any, reference: date, people: _People, stop: _Stop) -> 
         happened=happened,
         kind=kind,
     )
-    if city is not None and not inherited_place:
+    if travels and city is not None and not inherited:
         stop.city, stop.moment = city, moment
-    elif moment is not None and city is not None:
+    elif travels and moment is not None and city is not None:
         stop.moment = moment
-    drafts = []
-    if trigger is not None:
-        drafts.append(replace(base, title=_title(base, people.principal)))
-    if press:
-        conference = replace(base, kind=Kind.PRESS_CONFERENCE, venue=None)
-        drafts.append(replace(conference, title=_title(conference, people.principal)))
-    return drafts
+    return replace(draft, title=_title(draft))
 
 
-def _trigger(sent: Any) -> tuple[Kind, Any | None]:
-    """The event word of a sentence and the kind it suggests."""
-    best: tuple[Kind, Any | None] = (Kind.OTHER, None)
+def _where_clause(token: Any) -> bool:
+    return any(child.lower_ in ("where", "when") for child in token.children)
+
+
+def _triggers(sent: Any) -> list[tuple[Any, Kind]]:
+    """The sentence's event words, the main one (nearest the root) first."""
+    found: list[tuple[Any, Kind]] = []
     for token in sent:
         lemma = token.lemma_.lower()
-        if token.pos_ == "VERB" or token.pos_ == "AUX" and lemma == "be":
+        if token.pos_ in ("VERB", "AUX"):
             if lemma in _MEETING_VERBS:
-                return Kind.BILATERAL, token
-            if lemma in _TRAVEL_VERBS | _ATTEND_VERBS and best[1] is None:
-                best = (Kind.VISIT if lemma in _TRAVEL_VERBS else Kind.OTHER, token)
+                found.append((token, Kind.BILATERAL))
+            elif lemma in _TRAVEL_VERBS:
+                found.append((token, Kind.VISIT))
+            elif lemma in _ATTEND_VERBS:
+                found.append((token, Kind.OTHER))
         elif token.pos_ in ("NOUN", "PROPN") and lemma in _EVENT_NOUNS:
-            noun_kind = _EVENT_NOUNS[lemma]
-            if noun_kind is Kind.SUMMIT or best[1] is None or best[0] in (Kind.OTHER, Kind.VISIT):
-                best = (noun_kind, token)
-    return best
+            found.append((token, _EVENT_NOUNS[lemma]))
+    if not found:
+        return []
+
+    def depth(token: Any) -> int:
+        return sum(1 for _ in token.ancestors)
+
+    found.sort(key=lambda item: (depth(item[0]), item[0].i))
+    main_token, main_kind = found[0]
+    # A verb of travel or attendance takes the kind of the event it leads to ("head to Brussels
+    # for talks", "attend a summit").
+    for token, kind in found[1:]:
+        if kind is not Kind.OTHER and token.pos_ in ("NOUN", "PROPN") and main_token in token.ancestors:
+            if main_kind in (Kind.OTHER, Kind.VISIT) or kind is Kind.SUMMIT:
+                main_kind = kind
+                break
+    return [(main_token, main_kind), *found[1:]]
 
 
 def _tense(sent: Any) -> bool | None:
@@ -323,10 +455,10 @@ def _tense(sent: Any) -> bool | None:
     return None
 
 
-def _places(sent: Any) -> list[tuple[City | None, str | None]]:
-    """Cities (with their country) and bare countries where the sentence puts the event, most
-    likely first: the object of "in", "to" or "at" before a subject or a "from"."""
-    found: list[tuple[int, tuple[City | None, str | None]]] = []
+def _places(sent: Any) -> list[tuple[Any, City | None, str | None]]:
+    """Cities (with their country) and bare countries where the sentence puts an event, most
+    likely first: the object of "in", "to" or "at" rather than a subject or a "from"."""
+    found: list[tuple[int, tuple[Any, City | None, str | None]]] = []
     seen: set[str] = set()
     for ent in sent.ents:
         if ent.label_ not in ("GPE", "LOC", "FAC", "ORG", "PERSON", "NORP"):
@@ -339,19 +471,19 @@ def _places(sent: Any) -> list[tuple[City | None, str | None]]:
         place = _lookup(name, ent.label_)
         if place is None:
             continue
-        seen.add(key)
         head = ent.root.head
-        rank = 1
-        if ent.root.dep_ in ("nsubj", "nsubjpass", "poss") and ent.label_ != "FAC":
+        if ent.root.dep_ in ("nsubj", "nsubjpass", "poss", "appos") and ent.label_ != "FAC":
             continue  # "Paris has supported…", "Washington's allies": the government, not the place
+        if head.lower_ in ("from", "after", "leaving", "before", "since", "than", "against", "with", "over"):
+            continue
+        seen.add(key)
+        rank = 1
         if head.lower_ in ("in", "to", "at", "for", "into", "near") or ent.root.dep_ in ("compound", "nmod"):
             rank = 0
-        if head.lower_ in ("from", "after", "leaving", "before", "since", "than", "against", "with"):
-            rank = 3
         city, country = place
         if city is None:
             rank += 1  # a country says less than a city
-        found.append((rank, place))
+        found.append((rank, (ent.root, city, country)))
     return [place for _rank, place in sorted(found, key=lambda item: item[0])]
 
 
@@ -391,18 +523,21 @@ def _venue(text: str) -> str | None:
     return venue[:120]
 
 
-def _participants(sent: Any, people: _People) -> list[str]:
+def _participants(sent: Any, region: _Region, people: _People) -> list[str]:
     names: list[str] = []
     subject_found = False
+    pronoun: str | None = None
     for ent in sent.ents:
-        if ent.label_ != "PERSON":
+        if ent.root.i not in region.ids or ent.label_ not in ("PERSON", "ORG", "GPE", "NORP"):
             continue
-        name = _person_name(ent.text)
-        full = people.full(name) or name
+        known = people.full(_person_name(ent.text))
+        if ent.label_ != "PERSON" and known is None:
+            continue  # an organisation or a place, not someone the story names
+        full = known or _person_name(ent.text)
         if not full or len(full) < 3:
             continue
         head = ent.root.head
-        if ent.root.dep_ in ("nsubj",) and head.lemma_ in _SAY_VERBS:
+        if ent.root.dep_ == "nsubj" and head.lemma_ in _SAY_VERBS:
             continue  # the source of the story, not someone at the event
         if head.lemma_ in _SAY_VERBS and ent.root.dep_ in ("pobj", "agent"):
             continue
@@ -412,10 +547,16 @@ def _participants(sent: Any, people: _People) -> list[str]:
             subject_found = True
         if full not in names:
             names.append(full)
+    for token in region.tokens:
+        if token.dep_ in ("nsubj", "nsubjpass") and token.lower_ in ("he", "she"):
+            # The nearest person named before the pronoun in this sentence, else the traveller.
+            earlier = [e for e in sent.ents if e.label_ == "PERSON" and e.end <= token.i]
+            pronoun = people.full(_person_name(earlier[-1].text)) if earlier else people.principal
+        elif token.dep_ in ("nsubj", "nsubjpass") and token.lower_ in ("they", "we"):
+            pronoun = people.principal
+    if pronoun and pronoun not in names and not subject_found:
+        names.insert(0, pronoun)
     principal = people.principal
-    pronoun_subject = any(t.dep_ in ("nsubj", "nsubjpass") and t.lower_ in ("he", "she", "they") for t in sent)
-    if principal and principal not in names and (pronoun_subject and not subject_found):
-        names.insert(0, principal)
     if principal in names:
         names.remove(principal)
         names.insert(0, principal)
@@ -437,7 +578,7 @@ def _moments(expr: TimeExpr | None, clock: ClockTime | None, tz: str | None) -> 
     return start, end
 
 
-def _title(draft: StoryDraft, principal: str | None) -> str:
+def _title(draft: StoryDraft) -> str:
     people = list(draft.participants)
     lead = _surname(people[0]) if people else None
     others = [_surname(p) for p in people[1:]]

@@ -49,5 +49,8 @@ def pipeline() -> Any:
             {"label": "ORG", "pattern": name}
             for name in ("NATO", "UNESCO", "European Union", "African Union", "G7", "G20", "BRICS", "ASEAN")
         ]
+        patterns += [
+            {"label": "FAC", "pattern": name} for name in ("Kantei", "Élysée Palace", "Elysee Palace", "Kremlin")
+        ]
         ruler.add_patterns(patterns)
         return nlp
