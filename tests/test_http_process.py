@@ -115,6 +115,8 @@ def test_logs_are_json_lines_with_request_ids_and_no_secret(tmp_path, database_u
         bot.wait(timeout=15)
     log = open(bot.log_path).read()
     assert token not in log and SIGNING_SECRET not in log
+    # Nor anything from the forged request's body: its response URL, its token field.
+    assert "hooks.slack.com/commands" not in log and "gIkuvaNzQIHg97ATvDxqgjtO" not in log
     entries = [json.loads(line) for line in log.splitlines() if line.strip()]  # every line is one JSON object
     requests = [e for e in entries if e["msg"].startswith("slack request")]
     assert len(requests) == 3 and all(e["request"].startswith("r-") for e in requests)
