@@ -34,6 +34,10 @@ _QUERY_SECRET = re.compile(
 # A backslash ends the match unless it escapes a slash (once, or again when logged as JSON): it
 # may escape the quote after the URL.
 _SLACK_HOOK = re.compile(r"(hooks\.slack\.com)(?:/|%2F|\\+/)(?:[^\s\"'&<>\\]|\\+/)*", re.IGNORECASE)
+# PostgreSQL's detail on a refused row repeats the row's values ("Key (name)=(…) already
+# exists", "Failing row contains (…)"). Up to the end of that line: an escaped newline or the
+# end of the JSON string, so the line stays valid JSON.
+_DATABASE_DETAIL = re.compile(r"(DETAIL:\s+)(?:[^\"\\\n]|\\[^n])*")
 REDACTED = "[redacted]"
 
 
@@ -62,6 +66,7 @@ def redact(text: str, secrets_: Iterable[str] = ()) -> str:
     text = _TOKEN.sub(REDACTED, text)
     text = _URL_PASSWORD.sub(rf"\1{REDACTED}@", text)
     text = _SLACK_HOOK.sub(rf"\1/{REDACTED}", text)
+    text = _DATABASE_DETAIL.sub(rf"\1{REDACTED}", text)
     return _QUERY_SECRET.sub(rf"\1{REDACTED}", text)
 
 
