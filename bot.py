@@ -17,6 +17,7 @@ from typing import NoReturn
 
 from infra.config import ConfigError, Settings, load_settings
 from infra.logs import configure as configure_logs
+from infra.logs import redact
 
 SAMPLE = Path(__file__).parent / "samples" / "blinken-paris-brussels-2024.ics"
 # The console's --sample clock: the morning before the Paris stop, so the trip is still to come.
@@ -45,11 +46,13 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         configure_logs(level=logging.WARNING if args.handler is not _run else logging.INFO, secrets_=settings.secrets())
         return args.handler(args, settings)
+    # An error may quote what was typed or configured (a URL with its password, a token): it goes
+    # through the same redaction as the logs.
     except (UsageError, ConfigError) as error:
-        print(f"bot.py: {error}", file=sys.stderr)
+        print(f"bot.py: {redact(str(error))}", file=sys.stderr)
         return 2
     except StartupError as error:
-        print(f"bot.py: {error}", file=sys.stderr)
+        print(f"bot.py: {redact(str(error))}", file=sys.stderr)
         return 1
 
 
@@ -226,6 +229,7 @@ def _console(args, settings: Settings) -> int:
 def _import(args, settings: Settings) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
+    from services.fetching import shown_url
     from services.importing import ImportFailed, import_calendar, read_source
 
     team_id = args.team or _team_from_token(settings)
@@ -246,7 +250,8 @@ def _import(args, settings: Settings) -> int:
         raise StartupError(
             f"import failed, nothing was changed: the database refused it ({_first_line(error)})"
         ) from None
-    print(report.summary(args.source))
+    # A feed's URL often carries its key or a password: printed masked, like in the errors.
+    print(report.summary(shown_url(args.source)))
     return 0
 
 

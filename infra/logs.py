@@ -24,7 +24,20 @@ _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("reques
 _TOKEN = re.compile(r"\b(xox[abpsre]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+)")
 # Credentials in URLs (a database URL with a password, an iCalendar feed with a key).
 _URL_PASSWORD = re.compile(r"(://[^:/@\s]+:)[^@\s]+@")
-_QUERY_SECRET = re.compile(r"([?&](?:key|token|secret|signature|sig|auth|password|pass)=)[^&\s\"']+", re.IGNORECASE)
+# A field whose name ends in one of these words, in a query string or a form body (where the
+# first field has no "?" or "&" before it: Slack's own `token=` comes first).
+_QUERY_SECRET = re.compile(
+    r"((?<![\w-])[\w-]*(?:key|token|secret|signature|sig|auth|password|pass)=)[^&\s\"'\\]+", re.IGNORECASE
+)
+# Slack's response URLs: whoever has one can post as the app for half an hour. Also when
+# percent-encoded (a form body) or with its slashes escaped (JSON from Slack).
+# A backslash ends the match unless it escapes a slash (once, or again when logged as JSON): it
+# may escape the quote after the URL.
+_SLACK_HOOK = re.compile(r"(hooks\.slack\.com)(?:/|%2F|\\+/)(?:[^\s\"'&<>\\]|\\+/)*", re.IGNORECASE)
+# PostgreSQL's detail on a refused row repeats the row's values ("Key (name)=(…) already
+# exists", "Failing row contains (…)"). Up to the end of that line: an escaped newline or the
+# end of the JSON string, so the line stays valid JSON.
+_DATABASE_DETAIL = re.compile(r"(DETAIL:\s+)(?:[^\"\\\n]|\\[^n])*")
 REDACTED = "[redacted]"
 
 
@@ -52,6 +65,8 @@ def redact(text: str, secrets_: Iterable[str] = ()) -> str:
         text = text.replace(secret, REDACTED)
     text = _TOKEN.sub(REDACTED, text)
     text = _URL_PASSWORD.sub(rf"\1{REDACTED}@", text)
+    text = _SLACK_HOOK.sub(rf"\1/{REDACTED}", text)
+    text = _DATABASE_DETAIL.sub(rf"\1{REDACTED}", text)
     return _QUERY_SECRET.sub(rf"\1{REDACTED}", text)
 
 

@@ -20,10 +20,15 @@ POOL_SIZE = 40
 
 
 def make_engine(url: str) -> Engine:
+    # SQLAlchemy puts a failed statement's parameters in the exception's text, which ends up in
+    # logs: titles, places and names of a schedule that may not be public yet.
+    hidden = {"hide_parameters": True}
     if url.startswith("sqlite"):
         in_memory = make_url(url).database in (None, "", ":memory:")  # one shared connection, no pool to size
         pool = {} if in_memory else {"pool_size": POOL_SIZE, "max_overflow": 0}
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": LOCK_WAIT_SECONDS}, **pool)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": LOCK_WAIT_SECONDS}, **pool, **hidden
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     # pre_ping: a replica survives PostgreSQL restarts without serving a dead connection.
@@ -33,6 +38,7 @@ def make_engine(url: str) -> Engine:
         pool_size=POOL_SIZE,
         max_overflow=10,
         connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
+        **hidden,
     )
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, delete, func, insert
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from domain.drafts import MAX_SPAN, EventDraft, TripRef
@@ -213,12 +215,20 @@ def trip_id_for(
     if ref is None:
         return None
     if ref not in cache:
+        # Insert first, skipping a trip that exists, then read it back: two editors creating the
+        # same trip at once both get the one row. A read first would let both decide to insert
+        # and fail the second on the unique constraint (PostgreSQL) or on its stale snapshot
+        # (SQLite); an insert first also waits for the other's transaction instead.
+        values = {"team_id": team_id, "principal": ref.principal, "name": ref.name, "created_at": now}
+        session.execute(_insert_skipping_existing(session, Trip, values, ("team_id", "principal", "name")))
         trip = session.exec(
             select(Trip).where(Trip.team_id == team_id, Trip.principal == ref.principal, Trip.name == ref.name)
-        ).first()
-        if trip is None:
-            trip = Trip(team_id=team_id, principal=ref.principal, name=ref.name, created_at=now)
-            session.add(trip)
-            session.flush()
+        ).one()
         cache[ref] = saved_id(trip)
     return cache[ref]
+
+
+def _insert_skipping_existing(session: Session, model: type, values: dict, unique: Sequence[str]):
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql_insert(model).values(**values).on_conflict_do_nothing(index_elements=list(unique))
+    return sqlite_insert(model).values(**values).on_conflict_do_nothing(index_elements=list(unique))

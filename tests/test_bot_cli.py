@@ -131,6 +131,21 @@ def test_import_from_a_url(tmp_path, web):
     )
 
 
+def test_credentials_in_an_import_url_are_never_printed(tmp_path, web):
+    secrets = ("pa55word", "t0ken-value")
+    port = web.rsplit(":", 1)[1]
+    url = f"http://desk:pa55word@127.0.0.1:{port}/feed.ics?token=t0ken-value&lang=en"
+    ok = run("import", url, "--team", "T1", cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    assert f"from http://[redacted]@127.0.0.1:{port}/feed.ics?token=[redacted]&lang=[redacted]: 8 new" in ok.stdout
+    gone = run("import", url.replace("feed.ics", "gone.ics"), "--team", "T1", cwd=tmp_path)
+    assert_one_line_refusal(gone, "HTTP 404", "/gone.ics")
+    mistyped = run(url, cwd=tmp_path)  # the command forgotten: argparse quotes what was typed
+    assert_one_line_refusal(mistyped, "invalid choice")
+    for result in (ok, gone, mistyped):
+        assert not any(secret in result.stdout + result.stderr for secret in secrets), result
+
+
 def test_import_looks_up_the_workspace_with_the_bot_token(tmp_path, fake_slack):
     env = {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_API_URL": fake_slack.base_url}
     result = run("import", str(SAMPLE), cwd=tmp_path, env=env)

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 import signal
+import statistics
 import subprocess
+import threading
 import time
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -16,6 +19,7 @@ from sqlmodel import select
 from storage.db import session
 from storage.models import Event, Reminder
 from tests.support.bot_process import bot_env, free_port, import_file, start_bot, stop_bots
+from tests.support.raw_http import send_and_read_status
 from tests.support.samples import ROOT, SAMPLE
 from tests.support.schedule import add_event
 from tests.support.slack_requests import SIGNING_SECRET, command_body, sign
@@ -111,6 +115,8 @@ def test_logs_are_json_lines_with_request_ids_and_no_secret(tmp_path, database_u
         bot.wait(timeout=15)
     log = open(bot.log_path).read()
     assert token not in log and SIGNING_SECRET not in log
+    # Nor anything from the forged request's body: its response URL, its token field.
+    assert "hooks.slack.com/commands" not in log and "gIkuvaNzQIHg97ATvDxqgjtO" not in log
     entries = [json.loads(line) for line in log.splitlines() if line.strip()]  # every line is one JSON object
     requests = [e for e in entries if e["msg"].startswith("slack request")]
     assert len(requests) == 3 and all(e["request"].startswith("r-") for e in requests)
@@ -221,3 +227,57 @@ def test_sigterm_mid_burst_leaves_nothing_claimed_and_a_restart_finishes_the_job
         stop_bots(bot)
     titles = [title(post) for post in fake_slack.posts()]
     assert sent_before < 30 and sorted(titles) == sorted([f"Meeting {n:02d}" for n in range(30)] + ["Marker"])
+
+
+def test_unsigned_floods_do_not_hold_up_signed_requests(process):
+    """Large and deeply nested unsigned bodies from several clients at once, for a few seconds,
+    while Slack's own requests must still be answered well inside its 3 seconds."""
+    _bot, base = process
+    port = int(base.rsplit(":", 1)[1])
+    large = b"a=%5B&" * (8 * 1024 * 1024 // 6)  # a million fields to parse
+    nested = ("payload=" + "[" * 200_000).encode()
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    stop = threading.Event()
+    outcomes: Counter = Counter()
+
+    def flood(body: bytes, kind: str) -> None:
+        for _ in range(2000):  # bounded even if the flood never slows down
+            if stop.is_set():
+                return
+            headers = {**form, **sign("forged"), "Content-Length": str(len(body))}
+            try:
+                status, _seconds = send_and_read_status(port, headers=headers, parts=[body], timeout=10)
+            except OSError:
+                status = None  # the server gave up on the connection: a refusal too
+            outcomes[kind, status] += 1
+
+    flooders = [threading.Thread(target=flood, args=(large, "large")) for _ in range(4)]
+    flooders += [threading.Thread(target=flood, args=(nested, "nested")) for _ in range(2)]
+    for thread in flooders:
+        thread.start()
+    trip, healthz = [], []
+    try:
+        time.sleep(0.5)  # the flood is under way
+        until = time.monotonic() + 5
+        while time.monotonic() < until:
+            body = command_body("blinken")
+            started = time.monotonic()
+            response = httpx.post(f"{base}/slack/events", content=body, headers={**form, **sign(body)}, timeout=10)
+            trip.append(time.monotonic() - started)
+            assert response.status_code == 200 and "Paris" in response.text
+            started = time.monotonic()
+            assert httpx.get(f"{base}/healthz", timeout=10).status_code == 200
+            healthz.append(time.monotonic() - started)
+    finally:
+        stop.set()
+        for thread in flooders:
+            thread.join(timeout=30)
+    print(
+        f"during the flood: /trip max {max(trip) * 1000:.0f} ms, median {statistics.median(trip) * 1000:.0f} ms; "
+        f"/healthz max {max(healthz) * 1000:.0f} ms; refusals {dict(outcomes)}"
+    )
+    assert max(trip) < 1.5 and max(healthz) < 1.5
+    # Nested bodies are refused for their signature, without being parsed; large ones for their size.
+    assert {status for (kind, status) in outcomes if kind == "nested"} == {401}
+    # None: the server answered 413 and closed the connection while the body was still being sent.
+    assert {status for (kind, status) in outcomes if kind == "large"} <= {413, None}

@@ -67,17 +67,16 @@ def test_forged_commands_get_401(bot, fake_slack, case):
 
 
 @pytest.mark.parametrize(
-    ("body", "content_type", "forged_status"),
+    ("body", "content_type", "readable"),
     [
-        # Bodies that cannot be read at all are refused before the signature is checked.
-        ("[1, 2]", "application/json", 400),
-        ("{not json", "application/json", 400),
-        ('{"actions": ["x"], "view": 3, "event": [1]}', "application/json", 401),
-        ("payload=%7B%22actions%22%3A%5Bnull%5D%7D", FORM, 401),
-        ("\u0000\xff", FORM, 401),
+        ("[1, 2]", "application/json", False),
+        ("{not json", "application/json", False),
+        ('{"actions": ["x"], "view": 3, "event": [1]}', "application/json", True),
+        ("payload=%7B%22actions%22%3A%5Bnull%5D%7D", FORM, True),
+        ("\u0000\xff", FORM, True),
     ],
 )
-def test_bodies_slack_never_sends_are_refused_without_a_500(bot, fake_slack, body, content_type, forged_status):
+def test_bodies_slack_never_sends_are_refused_without_a_500(bot, fake_slack, body, content_type, readable):
     def post(headers: dict):
         return bot.http.post(
             "/slack/events",
@@ -85,6 +84,10 @@ def test_bodies_slack_never_sends_are_refused_without_a_500(bot, fake_slack, bod
             headers={"Content-Type": content_type, **headers},
         )
 
-    assert post(forged_headers(body)["wrong secret"]).status_code == forged_status
-    assert post(sign(body)).status_code < 500  # signed, so from Slack in name: still no 500
+    # The signature is checked before the body is parsed: a forged body is refused for that,
+    # whatever it holds.
+    assert post(forged_headers(body)["wrong secret"]).status_code == 401
+    # Signed, so from Slack in name: one that cannot be parsed is a 400, and nothing is a 500.
+    signed = post(sign(body)).status_code
+    assert signed < 500 if readable else signed == 400
     assert slack_calls(fake_slack) == []

@@ -2,22 +2,28 @@
 
 Bolt's App is synchronous; each request is dispatched on a worker thread so that a slow query
 never holds up the event loop and requests are served concurrently.
+
+Anyone on the internet can POST to the events URL, so nothing about a request is trusted before
+its signature is: the size is capped while the body arrives, the signature is checked before the
+body is parsed, and both the check and the parsing run on a worker thread, never on the event
+loop that serves every other request.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import asynccontextmanager
 
 import uvicorn
 from slack_bolt import App, BoltResponse
 from slack_bolt.adapter.starlette.handler import to_starlette_response
+from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -27,13 +33,36 @@ from tripdesk.slack_request import SlackRequest
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
+# A submitted form, the largest request Slack sends, carries its whole view: well under this.
+MAX_BODY_BYTES = 1024 * 1024
+# Slack's own rule: a request signed more than five minutes ago (or ahead) is a replay.
+MAX_CLOCK_SKEW_SECONDS = 5 * 60
 
 
-def asgi_app(*, engine: Engine, bolt: App | None, on_shutdown: Callable[[], None] | None = None) -> Starlette:
+class _DropBoltRefusals(logging.Filter):
+    """Bolt checks the signature again after the server has, and logs a request it refuses with
+    its whole body: the text typed, the `token` field and a `response_url` that lets anyone post
+    as the app for half an hour. The server has already logged the refusal, without the body."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
+
+
+logging.getLogger("slack_bolt.RequestVerification").addFilter(_DropBoltRefusals())
+
+
+def asgi_app(
+    *,
+    engine: Engine,
+    bolt: App | None,
+    on_shutdown: Callable[[], None] | None = None,
+    signing_secret: str | None = None,
+) -> Starlette:
     """The web app; without `bolt` (Socket Mode) it serves only the health check.
 
-    `on_shutdown` runs when the server stops (SIGTERM included), before the process exits:
-    uvicorn re-raises the signal once it has shut down, so code after `serve()` never runs.
+    `signing_secret` defaults to the one `bolt` was built with. `on_shutdown` runs when the
+    server stops (SIGTERM included), before the process exits: uvicorn re-raises the signal once
+    it has shut down, so code after `serve()` never runs.
     """
 
     async def healthz(_request: Request) -> Response:
@@ -42,22 +71,36 @@ def asgi_app(*, engine: Engine, bolt: App | None, on_shutdown: Callable[[], None
 
     routes = [Route("/healthz", healthz, methods=["GET"])]
     if bolt is not None:
+        # Bolt keeps the secret it verifies with to itself; the server must verify first.
+        verifier = SignatureVerifier(signing_secret or bolt._signing_secret)
 
         async def slack_events(request: Request) -> Response:
-            if not request.headers.get("x-slack-request-timestamp", "").isdigit():
-                # Bolt's verifier would fail on a timestamp that is not a number with a 500.
-                return JSONResponse({"error": "invalid request"}, status_code=401)
-            body = await request.body()
+            source = request.client.host if request.client else "unknown"
+            declared = request.headers.get("content-length")
+            if declared is not None and (not _is_number(declared) or int(declared) > MAX_BODY_BYTES):
+                return _refused(413, "too large", declared, source)
+            timestamp = request.headers.get("x-slack-request-timestamp", "")
+            signature = request.headers.get("x-slack-signature", "")
+            if (problem := _header_problem(timestamp, signature)) is not None:
+                # Refused without reading the body: it cannot be from Slack whatever it holds.
+                return _refused(401, problem, declared or "unknown", source)
             try:
-                slack_request = SlackRequest(
-                    body=body.decode("utf-8", "replace"), query=request.query_params, headers=request.headers
-                )
-            except (ValueError, TypeError, AttributeError):
-                # Not a body Slack sends (a JSON array, broken JSON): Bolt fails on it before
-                # checking the signature.
-                return JSONResponse({"error": "invalid request"}, status_code=400)
-            response = await run_in_threadpool(_dispatch, bolt, slack_request, request.headers.get("x-slack-retry-num"))
-            return to_starlette_response(response)
+                body = await _read_at_most(request, MAX_BODY_BYTES)
+            except ClientDisconnect:
+                return Response(status_code=400)
+            if body is None:
+                return _refused(413, "too large", f">{MAX_BODY_BYTES}", source)
+            return await run_in_threadpool(
+                _verify_and_dispatch,
+                bolt,
+                verifier,
+                body,
+                timestamp,
+                signature,
+                request.headers,
+                request.query_params,
+                source,
+            )
 
         routes.append(Route(EVENTS_PATH, slack_events, methods=["POST"]))
 
@@ -68,6 +111,67 @@ def asgi_app(*, engine: Engine, bolt: App | None, on_shutdown: Callable[[], None
             await run_in_threadpool(on_shutdown)
 
     return Starlette(routes=routes, lifespan=lifespan)
+
+
+def _is_number(text: str) -> bool:
+    # isdigit() alone accepts "²", which int() refuses; a 5,000-digit number int() refuses too.
+    return text.isascii() and text.isdigit() and len(text) <= 20
+
+
+def _header_problem(timestamp: str, signature: str) -> str | None:
+    if not _is_number(timestamp) or not signature:
+        return "no signature"
+    if abs(time.time() - int(timestamp)) > MAX_CLOCK_SKEW_SECONDS:
+        return "stale timestamp"
+    return None
+
+
+async def _read_at_most(request: Request, limit: int) -> bytes | None:
+    """The body, or None as soon as more than `limit` bytes have come (a chunked body declares
+    no length, and a declared one may be a lie)."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _refused(status: int, reason: str, size: str | int, source: str) -> Response:
+    """One line per refused request, never its body: the body is whatever the sender chose to put
+    in the logs, and a genuine request refused by mistake (a wrong signing secret) carries
+    `response_url`s and what people typed."""
+    with request_scope():
+        log.warning("slack request refused status=%s reason=%s bytes=%s from=%s", status, reason, size, source)
+    message = "request too large" if status == 413 else "invalid request"
+    # Closing the connection is what stops the rest of an unread body from being received (and
+    # thrown away) at all.
+    return JSONResponse({"error": message}, status_code=status, headers={"Connection": "close"})
+
+
+def _verify_and_dispatch(
+    bolt: App,
+    verifier: SignatureVerifier,
+    body: bytes,
+    timestamp: str,
+    signature: str,
+    headers: Mapping[str, str],
+    query: Mapping[str, str],
+    source: str,
+) -> Response:
+    """On a worker thread: hashing a megabyte, or parsing a body nested ten thousand deep, must
+    not stop the event loop from serving everyone else meanwhile."""
+    if not verifier.is_valid(body, timestamp, signature):
+        return _refused(401, "bad signature", len(body), source)
+    try:
+        slack_request = SlackRequest(body=body.decode("utf-8"), query=query, headers=headers)
+    except (ValueError, TypeError, AttributeError, RecursionError):
+        # Signed, yet not a body Slack sends (not UTF-8, a JSON array, nested too deep to parse):
+        # Bolt would fail on it with a 500.
+        return _refused(400, "unreadable body", len(body), source)
+    return to_starlette_response(_dispatch(bolt, slack_request, headers.get("x-slack-retry-num")))
 
 
 def _dispatch(bolt: App, request: SlackRequest, retry: str | None) -> BoltResponse:
