@@ -135,7 +135,7 @@ def _run(_args, settings: Settings) -> int:
     app = create_app(ctx)
     handler = None
     if settings.socket_mode:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+        from tripdesk.socket_mode import SocketModeHandler
 
         handler = SocketModeHandler(app, settings.slack_app_token)
         _connect(handler)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from contextlib import asynccontextmanager
 
 import uvicorn
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.starlette.handler import to_starlette_response
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine
@@ -179,18 +179,24 @@ def _dispatch(bolt: App, request: SlackRequest, retry: str | None) -> BoltRespon
     with request_scope():
         started = time.perf_counter()
         response = bolt.dispatch(request)
-        body = request.body
-        log.info(
-            "slack request kind=%s name=%s team=%s user=%s status=%s ms=%.0f%s",
-            body.get("type") or ("slash_command" if body.get("command") else None),
-            _name(body),
-            request.context.team_id,
-            request.context.user_id,
-            response.status,
-            (time.perf_counter() - started) * 1000,
-            f" retry={retry}" if retry else "",
-        )
+        log_request(request, response.status, started, retry)
         return response
+
+
+def log_request(request: BoltRequest, status: int, started: float, retry: str | int | None) -> None:
+    """The one line per request from Slack, over HTTP or Socket Mode; `started` is a
+    `time.perf_counter()` reading taken before dispatching."""
+    body = request.body
+    log.info(
+        "slack request kind=%s name=%s team=%s user=%s status=%s ms=%.0f%s",
+        body.get("type") or ("slash_command" if body.get("command") else None),
+        _name(body),
+        request.context.team_id,
+        request.context.user_id,
+        status,
+        (time.perf_counter() - started) * 1000,
+        f" retry={retry}" if retry else "",
+    )
 
 
 def _name(body: dict) -> str | None:

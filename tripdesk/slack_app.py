@@ -68,7 +68,8 @@ def create_app(ctx: AppContext, *, client: WebClient | None = None) -> App:
 
 
 def request_ids(next: Callable[[], BoltResponse]) -> BoltResponse:
-    # The HTTP server names each request before dispatching it; Socket Mode does not.
+    # The HTTP server and the Socket Mode handler name each request before dispatching it;
+    # the console does not.
     if request_id() is not None:
         return next()
     with request_scope():

@@ -66,6 +66,8 @@ class DeskSlack(FakeSlack):
             "C0PUBLIC": {"name": "summits", "is_member": False, "is_private": False},
         }
         self.groups: dict[str, list[str]] = {}
+        # Socket Mode's endpoint, given out by apps.connections.open (tests/support/socket_mode_server).
+        self.socket_mode = None
 
     def answer(self, call: Call) -> Answer:
         if self.down_status is not None or self.hang:
@@ -81,4 +83,9 @@ class DeskSlack(FakeSlack):
             if group not in self.groups:
                 return Answer({"ok": False, "error": "no_such_subteam"})
             return Answer({"ok": True, "users": self.groups[group]})
+        if call.method == "apps.connections.open" and call.method not in self.failures and self.socket_mode:
+            # Only an app-level token may open a connection; a bot token is refused.
+            if not call.headers.get("Authorization", "").startswith("Bearer xapp-"):
+                return Answer({"ok": False, "error": "not_allowed_token_type"})
+            return Answer({"ok": True, "url": self.socket_mode.new_url()})
         return super().answer(call)
