@@ -35,6 +35,6 @@ def drop_replays(body: dict, context: BoltContext, next: Callable[[], BoltRespon
         return next()
     ctx = desk(context)
     if not first_delivery(ctx.engine, key=key, now=ctx.clock()):
-        log.info("replayed request ignored key=%s", key)
+        log.info("replayed request ignored replay_id=%s", key)
         return BoltResponse(status=200, body="")
     return next()

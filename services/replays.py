@@ -27,5 +27,5 @@ def first_delivery(engine: Engine, *, key: str, now: datetime) -> bool:
         with session(engine) as db, db.begin(), brief_lock_wait(db, LOCK_WAIT_MS):
             return remember(db, key=key, now=now)
     except SQLAlchemyError as error:
-        log.warning("replay check skipped key=%s error=%s", key, type(error).__name__)
+        log.warning("replay check skipped replay_id=%s error=%s", key, type(error).__name__)
         return True

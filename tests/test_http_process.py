@@ -144,7 +144,7 @@ def test_sigterm_stops_the_bot_quickly(process):
 
 def test_killed_before_a_reminder_is_due_it_is_sent_once_after_restart(tmp_path, database_url, engine, fake_slack):
     env = {**bot_env(tmp_path, database_url, fake_slack), "TRIPDESK_SWEEP_SECONDS": "1"}
-    start = datetime.now(UTC) + timedelta(hours=1, seconds=8)
+    start = datetime.now(UTC) + timedelta(hours=1, seconds=15)  # time to start, import and kill, even on a busy machine
     stamp = f"{start:%Y%m%dT%H%M%SZ}"
     events = "".join(
         f"BEGIN:VEVENT\nUID:{uid}@test\nDTSTAMP:20240101T000000Z\nSUMMARY:{title}\nDTSTART:{stamp}\n"

@@ -12,12 +12,12 @@ import time
 
 import pytest
 
-from tests.handlers.test_event_form import VALID, stored
-from tests.handlers.test_listing_actions import buttons
+from infra.logs import JsonLines
+from tests.support.cards import buttons
+from tests.support.forms import VALID, stored
 from tests.support.socket_mode_server import SocketModeServer, command_payload, event_payload, submission_payload
 from tests.support.views import submission
 from tests.support.waiting import wait_for_calls, wait_until
-from tripdesk.logs import JsonLines
 from tripdesk.slack_app import create_app
 from tripdesk.socket_mode import PING_INTERVAL, SocketModeHandler
 
@@ -156,7 +156,7 @@ def test_a_command_delivered_twice_is_answered_once(handler, slack_socket, opera
     assert slack_socket.wait_for_ack(again).payload is None
     first_line, second_line = operator_log.requests(2)
     (ignored,) = operator_log.lines("replayed request ignored")
-    assert ignored["msg"] == f"replayed request ignored key=trigger:{payload['trigger_id']}"
+    assert ignored["msg"] == f"replayed request ignored replay_id=trigger:{payload['trigger_id']}"
     assert ignored["request"] == second_line["request"] != first_line["request"]
 
 

@@ -21,7 +21,7 @@ from slack_sdk.errors import SlackClientNotConnectedError
 from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 
-from tripdesk.logs import request_scope
+from infra.logs import request_scope
 from tripdesk.server import log_request
 
 log = logging.getLogger(__name__)

@@ -6,14 +6,11 @@ import json
 
 import pytest
 
+from tests.support.cards import buttons
 from tests.support.samples import load_ics
 from tests.support.waiting import wait_for_calls
 
 pytestmark = pytest.mark.usefixtures("sample")
-
-
-def buttons(message: dict) -> dict[str, dict]:
-    return {e["action_id"]: e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]}
 
 
 def replies(bot, fake_slack, count: int) -> list[dict]:

@@ -27,3 +27,8 @@ def choose(bot, fake_slack, option: dict, **fields):
         response_url=fake_slack.response_url("menu"),
         **fields,
     )
+
+
+def buttons(message: dict) -> dict[str, dict]:
+    """A message's buttons by action id."""
+    return {e["action_id"]: e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]}
