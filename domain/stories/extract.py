@@ -108,7 +108,7 @@ _DENIALS = re.compile(
 )
 _HISTORY = re.compile(
     r"\b(?:last (?:year|month|met|visited|week|time)|a year ago|years ago|months ago|previous(?:ly)?|predecessor|"
-    r"in the past|first (?:time )?since|since taking office|anniversary of|marked its|had (?:met|visited|held)|"
+    r"in the past|anniversary of|marked its|had (?:met|visited|held)|"
     r"once again|back in)\b",
     re.I,
 )
@@ -182,11 +182,32 @@ def extract(text: str, *, published: date | None = None, today: date) -> Extract
     filed = (found[1][0] - clean.index(paragraphs[0]), found[1][1] - clean.index(paragraphs[0])) if found else None
     drafts: list[StoryDraft] = []
     for index, doc in enumerate(docs):
+        if _heading(doc.text):
+            _heading_stop(doc, reference, stop)
+            continue
         for sent in doc.sents:
             for draft in _read_sentence(sent, reference, people, stop, filed if index == 0 else None):
                 if not any(_same_event(draft, other) for other in drafts):
                     drafts.append(draft)
     return Extraction(reference=reference, drafts=drafts)
+
+
+def _heading(paragraph: str) -> bool:
+    """A headline, a document title or a heading line: no sentence ending, and short."""
+    text = paragraph.strip()
+    return not _AGENDA_LINE.match(text) and not re.search(r"[.!?\"”']$", text) and len(text.split()) <= 20
+
+
+def _heading_stop(doc: Any, reference: date, stop: _Stop) -> None:
+    """A heading such as "EU-Japan summit, Tokyo, 23 July 2025" sets the place and day of the
+    programme lines under it."""
+    places = _places(next(iter(doc.sents)))
+    dates = find_dates(doc.text, reference, future=None)
+    cities = [city for _token, city, _country in places if city is not None]
+    if cities:
+        stop.city = cities[0]
+    if dates and dates[0].end is None:
+        stop.moment = dates[0]
 
 
 def _dateline_city(text: str) -> City | None:
@@ -237,6 +258,12 @@ class _People:
             if folded == key or folded.endswith(" " + key) or folded.startswith(key + " "):
                 return full
         return None
+
+    def surname(self, word: str) -> str | None:
+        """The full name of someone the story names, from their surname alone."""
+        key = fold(word)
+        matches = [full for full in self.by_name if len(full.split()) > 1 and fold(full).split()[-1] == key]
+        return matches[0] if len(matches) == 1 else None
 
     def _principal(self, subjects: Counter[str]) -> str | None:
         if not self.by_name:
@@ -309,11 +336,16 @@ def _read_sentence(
             continue
         region = _Region(sent, token, [], keep_relative=clause)
         people_here = [e for e in sent.ents if e.label_ == "PERSON" and e.root.i in region.ids]
-        if (
-            any(region.holds(d.span) for d in dates if not d.historical)
-            or place_ids & region.ids
-            or clause
-            and people_here
+        if clause:
+            mine = any(region.holds(d.span) for d in dates if not d.historical) or place_ids & region.ids
+            if mine or people_here:
+                own.append((token, kind))
+            continue
+        # A noun is an event of its own only with a place or date of its own ("a summit in
+        # Washington in July"), not one it merely mentions ("a plan for the reconstruction of Gaza").
+        date_tokens = [_token_at(sent, d.span[0]) for d in dates if not d.historical]
+        if any(_attached(t, token) for t in date_tokens if t is not None) or any(
+            _attached(sent.doc[i], token) for i in place_ids
         ):
             own.append((token, kind))
     events: list[tuple[Kind, _Region, bool]] = []
@@ -354,7 +386,9 @@ def _event(
     text = sent.text
     local = region.text(text)
     mine = [d for d in dates if region.holds(d.span)]
-    if any(d.historical for d in mine) or _HISTORY.search(local):
+    if _HISTORY.search(local):
+        return None
+    if any(d.historical for d in mine):
         mine = [d for d in mine if not d.historical]
         if not mine or future is not True:
             return None
@@ -370,8 +404,7 @@ def _event(
     city, country = where[0] if where else (None, None)
     inherited = False
     if city is None and country is None and stop.city is not None:
-        if not mine or _INHERIT.search(text) or venue:
-            city, country, inherited = stop.city, country_code(stop.city.country), True
+        city, country, inherited = stop.city, country_code(stop.city.country), True
     if city is None and not mine and not venue:
         return None  # nothing says where or when
     agenda_line = bool(_AGENDA_LINE.match(text))
@@ -408,6 +441,25 @@ def _event(
     return replace(draft, title=_title(draft))
 
 
+def _token_at(sent: Any, offset: int) -> Any | None:
+    """The main word of a date found at `offset` in the sentence: "July" in "in July"."""
+    span = sent.doc.char_span(sent.start_char + offset, sent.start_char + offset + 1, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    token = span[0]
+    if token.pos_ == "ADP" and token.i + 1 < sent.end:
+        token = token.nbor()
+    return token
+
+
+def _attached(token: Any, noun: Any) -> bool:
+    """Whether `token` qualifies `noun` directly: "summit in Washington", "July summit"."""
+    head = token.head
+    if head is noun:
+        return True
+    return head.pos_ == "ADP" and head.head is noun
+
+
 def _where_clause(token: Any) -> bool:
     return any(child.lower_ in ("where", "when") for child in token.children)
 
@@ -418,7 +470,12 @@ def _triggers(sent: Any) -> list[tuple[Any, Kind]]:
     for token in sent:
         lemma = token.lemma_.lower()
         if token.pos_ in ("VERB", "AUX"):
-            if lemma in _MEETING_VERBS:
+            if lemma == "be" and any(
+                child.dep_ == "prep" and child.lower_ == "in" and any(g.ent_type_ == "GPE" for g in child.children)
+                for child in token.children
+            ):
+                found.append((token, Kind.VISIT))  # "Xi will be in Hanoi on April 14-15"
+            elif lemma in _MEETING_VERBS:
                 found.append((token, Kind.BILATERAL))
             elif lemma in _TRAVEL_VERBS:
                 found.append((token, Kind.VISIT))
@@ -548,6 +605,12 @@ def _participants(sent: Any, region: _Region, people: _People) -> list[str]:
         if full not in names:
             names.append(full)
     for token in region.tokens:
+        # Surnames the small model did not tag as people ("Rubio is due to meet…").
+        if token.pos_ == "PROPN" and token.ent_type_ != "PERSON":
+            known = people.surname(token.text)
+            if known and known not in names:
+                names.append(known)
+                subject_found = subject_found or token.dep_.startswith("nsubj")
         if token.dep_ in ("nsubj", "nsubjpass") and token.lower_ in ("he", "she"):
             # The nearest person named before the pronoun in this sentence, else the traveller.
             earlier = [e for e in sent.ents if e.label_ == "PERSON" and e.end <= token.i]
@@ -591,8 +654,8 @@ def _title(draft: StoryDraft) -> str:
     if draft.kind is Kind.SUMMIT:
         return f"Summit{where}" + (f" ({lead})" if lead else "")
     if lead:
-        return f"{lead}{where}" if where else f"{lead}: {draft.evidence[:60]}"
-    return draft.evidence[:80]
+        return f"{lead}{where}" if where else f"{lead}: {draft.kind.label}"
+    return f"{draft.kind.label}{where}" if draft.kind is not Kind.OTHER else f"Event{where}"
 
 
 def _surname(name: str) -> str:
