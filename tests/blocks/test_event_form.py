@@ -3,11 +3,11 @@
 from datetime import UTC, datetime
 
 from blocks.event_form import event_modal, read_form, zone_options
-from blocks.limits import view_problems
 from blocks.notices import assign_modal, confirm_modal, saved_view
 from domain.zones import all_zone_names
 from storage.models import Coverage, Trip
 from tests.blocks.test_listing import event
+from tests.support.block_kit_limits import view_problems
 
 NOW = datetime(2024, 4, 1, tzinfo=UTC)
 

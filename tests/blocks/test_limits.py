@@ -1,6 +1,6 @@
 """The checker itself must catch what Slack refuses, or the other tests prove nothing."""
 
-from blocks.limits import message_problems, view_problems
+from tests.support.block_kit_limits import message_problems, view_problems
 
 
 def section(text):

@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 from blocks.event_card import card_text
 from blocks.help import help_message
 from blocks.home import home_view
-from blocks.limits import message_problems, view_problems
 from blocks.listing import listing_message
 from domain.vocabulary import Kind, Precision, Status
 from domain.zones import zone
 from services.itinerary import PAGE_SIZE, Listing, ListingRequest, Mode, Outcome
 from storage.models import Event, Participant, Trip
+from tests.support.block_kit_limits import message_problems, view_problems
 
 PARIS = zone("Europe/Paris")
 START = datetime(2024, 4, 2, 8, 0, tzinfo=UTC)
