@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from blocks.text import escape, fallback, mrkdwn, plain, shorten
+from blocks.text import HEADER_TEXT, escaped, fallback, mrkdwn, plain, shorten
 from blocks.when import reader_time_token
 from domain.event_form import lead_time_label
 from domain.reminders import why_no_reminders
@@ -17,19 +17,25 @@ _STATE = {
     "failed": ":warning: failed",
 }
 MAX_EVENT_SECTIONS = 40
+# Shares of an event's section: its title and time, and each reminder's last error.
+TITLE_CHARS = 500
+WHEN_CHARS = 200
+ERROR_CHARS = 200
 
 
 def reminders_message(query: str, matched: int, events: list[tuple[Event, list[Reminder]]]) -> dict:
     title = f"Reminders: {shorten(query, 80)}"
-    blocks: list[dict] = [{"type": "header", "text": plain(title, 150)}]
+    blocks: list[dict] = [{"type": "header", "text": plain(title, HEADER_TEXT)}]
     lines = [title]
     if not events:
         blocks.append({"type": "section", "text": mrkdwn("No events match.")})
         return {"text": fallback(f"{title}\nNo events match."), "blocks": blocks}
     for event, reminders in events[:MAX_EVENT_SECTIONS]:
         rows = [_row(r) for r in reminders] or ["No reminders: " + _none_reason(event)]
-        text = f"*{escape(event.title)}* — {escape(event_time_text(event))}\n" + "\n".join(rows)
-        blocks.append({"type": "section", "text": mrkdwn(shorten(text, 3000))})
+        text = f"*{escaped(event.title, TITLE_CHARS)}* — {escaped(event_time_text(event), WHEN_CHARS)}\n" + "\n".join(
+            rows
+        )
+        blocks.append({"type": "section", "text": mrkdwn(text)})
         lines.append(f"{event.title}: " + ", ".join(f"{lead_time_label(r.lead_minutes)} {r.status}" for r in reminders))
     blocks.append(
         {
@@ -45,7 +51,7 @@ def _row(reminder: Reminder) -> str:
     if reminder.status == "sent" and reminder.late:
         state += " (late)"
     detail = (
-        f": {escape(reminder.last_error)}"
+        f": {escaped(reminder.last_error, ERROR_CHARS)}"
         if reminder.last_error and reminder.status in ("skipped", "failed", "pending")
         else ""
     )
