@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from blocks.event_card import card_text, event_line
 from blocks.history import change_line
-from blocks.text import fallback, mrkdwn, plain, shorten
+from blocks.text import HEADER_TEXT, SECTION_TEXT, fallback, listed, mrkdwn, plain
 from domain.records import ChangeRecord, EventRecord
 from domain.timetext import day_text
 
@@ -25,7 +25,7 @@ def agenda_message(
     since: datetime | None,
 ) -> dict:
     title = f"Agenda for {day_text(today)}"
-    blocks: list[dict] = [{"type": "header", "text": plain(title, 150)}]
+    blocks: list[dict] = [{"type": "header", "text": plain(title, HEADER_TEXT)}]
     lines = [title]
     # At most two days (today and tomorrow); the agenda job never passes more.
     for day, label in zip(sorted(events), ("Today", "Tomorrow"), strict=False):
@@ -54,8 +54,13 @@ def agenda_message(
             [f"{label}:", *(event_line(e) for e in day_events)] if day_events else [f"{label}: nothing on the schedule"]
         )
     if changes:
-        changed = "\n".join(change_line(change, titles.get(change.event_id, "an event")) for change in changes)
-        blocks.append({"type": "section", "text": mrkdwn(shorten("*Changed since the last agenda*\n" + changed, 3000))})
+        changed = listed(
+            ["*Changed since the last agenda*", *(change_line(c, titles.get(c.event_id, "an event")) for c in changes)],
+            SECTION_TEXT,
+            separator="\n",
+            more=lambda count: f"\n…and {count} more: `/trip history` and a name lists them",
+        )
+        blocks.append({"type": "section", "text": mrkdwn(changed)})
         lines.append(f"{len(changes)} changes since the last agenda")
     elif since is not None:
         blocks.append({"type": "context", "elements": [mrkdwn("No changes since the last agenda.")]})

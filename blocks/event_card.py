@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from blocks.text import escape, fallback, link, mrkdwn, plain, shorten, source_label
+from blocks.text import SECTION_TEXT, escape, escaped, fallback, listed, mrkdwn, plain, shorten, source
 from blocks.when import reader_time_token
 from domain.records import EventRecord
-from domain.snapshot import event_time_text, people_text, place_text
+from domain.snapshot import event_time_text, people, place_text
 from domain.vocabulary import Precision, Status
 
 MENU_ACTION = "event_menu"
@@ -19,41 +19,63 @@ _STATUS_EMOJI = {
     Status.POSTPONED: ":double_vertical_bar:",
     Status.CANCELLED: ":x:",
 }
+# Each part of a card gets at most this share of a section's 3,000 characters (escaped), so that
+# one long part cannot crowd out the others; the source link gets what the others leave.
+TITLE_CHARS = 500
+WHEN_CHARS = 300
+PLACE_CHARS = 400
+PEOPLE_CHARS = 600
+COVERAGE_CHARS = 600
 
 
 def card_text(event: EventRecord) -> str:
+    """The card's text, within a section's 3,000 characters however long the event is."""
     status = event.status
-    title = f"*{escape(event.title)}*"
+    title = f"*{escaped(event.title, TITLE_CHARS)}*"
     if status is Status.CANCELLED:
-        title = f"~{escape(event.title)}~  *CANCELLED*"
+        title = f"~{escaped(event.title, TITLE_CHARS)}~  *CANCELLED*"
     lines = [f"{title}  ·  {event.kind.label}"]
 
-    when = escape(event_time_text(event))
+    when = escaped(event_time_text(event), WHEN_CHARS)
     if event.precision is Precision.EXACT:
         when += f"  ·  your time: {reader_time_token(event.starts_at)}"
     lines.append(f"{_STATUS_EMOJI[status]} {status.label}  ·  {when}")
 
     place = place_text(event)
     if place:
-        lines.append(f":round_pushpin: {escape(place)}")
-    return "\n".join(lines + people_coverage_source(event))
+        lines.append(f":round_pushpin: {escaped(place, PLACE_CHARS)}")
+    room = SECTION_TEXT - sum(len(line) + 1 for line in lines)
+    return "\n".join(lines + people_coverage_source(event, room))
 
 
-def people_coverage_source(event: EventRecord) -> list[str]:
-    """The lines a card and a reminder share: who meets whom, who covers it, the source."""
+def people_coverage_source(event: EventRecord, room: int) -> list[str]:
+    """The lines a card and a reminder share, in at most `room` characters with their line
+    breaks: who meets whom, who covers it, the source."""
     lines = []
-    people = people_text(event)
-    if people:
-        lines.append(f":busts_in_silhouette: {escape(people)}")
+    if event.participants:
+        lines.append(f":busts_in_silhouette: {people_text(event, PEOPLE_CHARS)}")
     lines.append(f":writing_hand: {coverage_text(event)}")
     if event.source_url:
-        lines.append(f":link: Source: {link(event.source_url, source_label(event.source_url))}")
+        prefix = ":link: Source: "
+        left = room - sum(len(line) + 1 for line in lines) - len(prefix)
+        lines.append(prefix + source(event.source_url, left))
     return lines
 
 
+def people_text(event: EventRecord, limit: int) -> str:
+    """ "Antony Blinken meets Emmanuel Macron, Stéphane Séjourné and 12 more", as mrkdwn."""
+    principal, others = people(event)
+    names = [escape(name) for name in others]
+    if principal is None:
+        return listed(names, limit)
+    lead = f"{escaped(principal, limit // 3)} meets "
+    return lead + listed(names, limit - len(lead))
+
+
 def coverage_text(event: EventRecord) -> str:
-    users = [c.user_id for c in event.coverage]
-    return "Covering: " + ", ".join(f"<@{u}>" for u in users) if users else "No one covering yet"
+    users = [f"<@{c.user_id}>" for c in event.coverage]
+    prefix = "Covering: "
+    return prefix + listed(users, COVERAGE_CHARS - len(prefix)) if users else "No one covering yet"
 
 
 def event_blocks(event: EventRecord, *, controls: bool = False) -> list[dict]:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from blocks.text import plain, shorten
+from blocks.text import INPUT_TEXT, OPTION_TEXT, VIEW_TITLE, plain, shorten
 from domain.event_form import AUTO_ZONE, NEW_TRIP, NO_REMINDERS, NO_TRIP, FormValues
 from domain.records import EventRecord, TripRecord
 from domain.reminders import LEAD_TIMES, stored_lead_times
@@ -21,6 +21,8 @@ from domain.zones import zone
 
 CALLBACK_ID = "event_form"
 PAST_RECORD = "past_record"
+# Slack's select menus hold 100 options: the trip select's two choices, then the trips.
+TRIP_OPTIONS = 98
 
 
 def event_modal(
@@ -46,18 +48,7 @@ def event_modal(
             "Kind",
             _select("kind", [(k.label, k.value) for k in Kind], event.kind.value if event else Kind.BILATERAL.value),
         ),
-        _input(
-            "participants",
-            "Participants",
-            _text(
-                "participants",
-                ", ".join(p.name for p in event.participants) if event else None,
-                3000,
-                "Antony Blinken, Emmanuel Macron",
-            ),
-            optional=True,
-            hint="Names, separated by commas. Most participants are not on Slack.",
-        ),
+        _participants_input(event),
         _input(
             "venue",
             "Venue",
@@ -170,12 +161,7 @@ def event_modal(
             ),
             optional=True,
         ),
-        _input(
-            "notes",
-            "Notes",
-            _text("notes", event.notes if event else None, MAX_LENGTH["notes"], None, multiline=True),
-            optional=True,
-        ),
+        _notes_input(event),
         _input(
             PAST_RECORD,
             "Record",
@@ -193,9 +179,9 @@ def event_modal(
     return {
         "type": "modal",
         "callback_id": CALLBACK_ID,
-        "title": plain("Edit event" if event else "Add to the schedule", 24),
-        "submit": plain("Save", 24),
-        "close": plain("Cancel", 24),
+        "title": plain("Edit event" if event else "Add to the schedule", VIEW_TITLE),
+        "submit": plain("Save", VIEW_TITLE),
+        "close": plain("Cancel", VIEW_TITLE),
         "private_metadata": json.dumps(metadata, separators=(",", ":")),
         "blocks": blocks,
     }
@@ -264,6 +250,37 @@ def read_form(values: Any) -> FormValues:
     )
 
 
+def _participants_input(event: EventRecord | None) -> dict:
+    names = [p.name for p in event.participants] if event else []
+    # A text input holds 3,000 characters: the names that fit, whole, and a word on the others.
+    shown, length = 0, -len(", ")
+    while shown < len(names) and length + len(", ") + len(names[shown]) <= INPUT_TEXT:
+        length += len(", ") + len(names[shown])
+        shown += 1
+    hint = "Names, separated by commas. Most participants are not on Slack."
+    if shown < len(names):
+        hint += f" Only the first {shown} of {len(names)} fit in this field; saving keeps those shown."
+    return _input(
+        "participants",
+        "Participants",
+        _text("participants", ", ".join(names[:shown]), INPUT_TEXT, "Antony Blinken, Emmanuel Macron"),
+        optional=True,
+        hint=hint,
+    )
+
+
+def _notes_input(event: EventRecord | None) -> dict:
+    # Imported notes may be longer than a text input holds (3,000 characters).
+    notes = event.notes if event else ""
+    limit = min(MAX_LENGTH["notes"], INPUT_TEXT)
+    hint = None
+    if len(notes) > limit:
+        hint = f"These notes have {len(notes):,} characters; this field holds {limit:,}, and saving keeps those shown."
+    return _input(
+        "notes", "Notes", _text("notes", shorten(notes, limit), limit, None, multiline=True), optional=True, hint=hint
+    )
+
+
 def _input(name: str, label: str, element: dict, *, optional: bool = False, hint: str | None = None) -> dict:
     block = {"type": "input", "block_id": name, "label": plain(label, 2000), "element": element, "optional": optional}
     if hint:
@@ -289,7 +306,7 @@ def _text(
 
 
 def _option(text: str, value: str) -> dict:
-    return {"text": plain(shorten(text, 75)), "value": value}
+    return {"text": plain(text, OPTION_TEXT), "value": value}
 
 
 def _select(action_id: str, choices: list[tuple[str, str]], initial: str) -> dict:
@@ -321,7 +338,7 @@ def _trip_options(trips: Sequence[TripRecord]) -> list[tuple[str, str]]:
     return [
         ("No trip", NO_TRIP),
         ("Start a new trip", NEW_TRIP),
-        *((f"{t.principal}: {t.name}", str(t.id)) for t in trips),
+        *((f"{t.principal}: {t.name}", str(t.id)) for t in trips[:TRIP_OPTIONS]),
     ]
 
 

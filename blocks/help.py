@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from blocks.text import mrkdwn, plain
+from blocks.text import FALLBACK_TEXT, cut, mrkdwn, plain
 
 USAGE = [
     ("/trip blinken", "where a person will be: upcoming stops, venue time and yours, who meets whom"),
@@ -42,4 +42,4 @@ def help_message() -> dict:
 
 def notice_message(text: str) -> dict:
     """A one-line reply such as a refusal or a correction; `text` is already mrkdwn-safe."""
-    return {"text": text, "blocks": [{"type": "section", "text": mrkdwn(text)}]}
+    return {"text": cut(text, FALLBACK_TEXT), "blocks": [{"type": "section", "text": mrkdwn(text)}]}

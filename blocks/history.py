@@ -5,7 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from blocks.notices import change_lines
-from blocks.text import escape, fallback, mrkdwn, plain, shorten
+from blocks.text import (
+    HEADER_TEXT,
+    MESSAGE_BLOCKS,
+    SECTION_TEXT,
+    cut,
+    escaped,
+    fallback,
+    listed,
+    mrkdwn,
+    plain,
+    shorten,
+)
 from blocks.when import reader_time_token
 from domain.records import ChangeRecord, EventRecord
 from domain.snapshot import FieldChange
@@ -18,6 +29,9 @@ _ACTIONS = {
     "confirmed": "confirmed it",
     "deleted": "deleted it",
 }
+# Longest line of history, and the share of it for each list of people.
+LINE_CHARS = 1000
+PEOPLE_CHARS = 300
 
 
 def history_message(query: str, matched: int, rows: Sequence[tuple[ChangeRecord, EventRecord]]) -> dict:
@@ -26,25 +40,26 @@ def history_message(query: str, matched: int, rows: Sequence[tuple[ChangeRecord,
         note = "No events match." if not matched else "No changes recorded for the matching events."
         return {
             "text": fallback(f"{title}\n{note}"),
-            "blocks": [{"type": "header", "text": plain(title, 150)}, {"type": "section", "text": mrkdwn(note)}],
-        }
-    lines = [change_line(change, event.title) for change, event in rows]
-    blocks: list[dict] = [{"type": "header", "text": plain(title, 150)}]
-    chunk: list[str] = []
-    for line in lines:
-        if sum(len(x) + 1 for x in chunk) + len(line) > 2900:
-            blocks.append({"type": "section", "text": mrkdwn("\n".join(chunk))})
-            chunk = []
-        chunk.append(line)
-    blocks.append({"type": "section", "text": mrkdwn("\n".join(chunk))})
-    blocks.append(
-        {
-            "type": "context",
-            "elements": [
-                mrkdwn(f"Newest first · {len(rows)} changes of {matched} matching event{'s' if matched != 1 else ''}")
+            "blocks": [
+                {"type": "header", "text": plain(title, HEADER_TEXT)},
+                {"type": "section", "text": mrkdwn(note)},
             ],
         }
-    )
+    lines = [change_line(change, event.title) for change, event in rows]
+    blocks: list[dict] = [{"type": "header", "text": plain(title, HEADER_TEXT)}]
+    # The lines in as few sections as hold them, leaving room for the header and the footer.
+    sections: list[list[str]] = [[]]
+    for line in lines:
+        if sum(len(x) + 1 for x in sections[-1]) + len(line) > SECTION_TEXT:
+            sections.append([])
+        sections[-1].append(line)
+    shown = sections[: MESSAGE_BLOCKS - 2]
+    blocks += [{"type": "section", "text": mrkdwn("\n".join(chunk))} for chunk in shown]
+    footer = f"Newest first · {len(rows)} changes of {matched} matching event{'s' if matched != 1 else ''}"
+    unshown = len(lines) - sum(len(chunk) for chunk in shown)
+    if unshown:
+        footer += f" · {unshown} older not shown"
+    blocks.append({"type": "context", "elements": [mrkdwn(footer)]})
     plain_lines = [
         title,
         *(f"{change.at:%Y-%m-%d %H:%M} UTC {change.actor}: {event.title} ({change.action})" for change, event in rows),
@@ -55,15 +70,15 @@ def history_message(query: str, matched: int, rows: Sequence[tuple[ChangeRecord,
 def change_line(change: ChangeRecord, title: str) -> str:
     who = "an import" if change.actor == "import" else f"<@{change.actor}>"
     when = reader_time_token(change.at)
-    subject = f"*{escape(shorten(title, 120))}*"
+    subject = f"*{escaped(title, 120)}*"
     if change.action == "coverage":
         what = f"coverage: {_users(change.old)} → {_users(change.new)}"
     elif change.action == "changed" and change.field:
         (what,) = change_lines([FieldChange(change.field, change.old, change.new)]) or ["changed it"]
     else:
         what = _ACTIONS.get(change.action, change.action)
-    return shorten(f"{when} · {who} · {subject}: {what}", 1000)
+    return cut(f"{when} · {who} · {subject}: {what}", LINE_CHARS)
 
 
 def _users(ids: str | None) -> str:
-    return ", ".join(f"<@{u}>" for u in (ids or "").split(", ") if u) or "nobody"
+    return listed([f"<@{u}>" for u in (ids or "").split(", ") if u], PEOPLE_CHARS) or "nobody"

@@ -6,7 +6,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from blocks.event_card import event_blocks, event_line
-from blocks.text import escape, fallback, mrkdwn, plain, shorten
+from blocks.text import BUTTON_TEXT, HEADER_TEXT, escaped, fallback, mrkdwn, plain, shorten
 from domain.listing import Listing, ListingOutcome, ListingRequest, Mode
 from domain.records import EventRecord
 from domain.timetext import day_text, local_day
@@ -15,6 +15,8 @@ from domain.vocabulary import Precision
 SHARE_ACTION = "trip_share"
 MORE_ACTION = "trip_more"
 SUGGEST_ACTION_PREFIX = "trip_suggest_"
+# Longest query, trip name or suggestion shown in a heading, escaped.
+NAME_CHARS = 300
 
 
 def listing_message(listing: Listing, *, newsroom_tz: ZoneInfo, shared_by: str | None = None) -> dict:
@@ -32,7 +34,7 @@ def listing_message(listing: Listing, *, newsroom_tz: ZoneInfo, shared_by: str |
 def listing_blocks(
     listing: Listing, *, newsroom_tz: ZoneInfo, shared_by: str | None = None, buttons: bool = True
 ) -> list[dict]:
-    blocks: list[dict] = [{"type": "header", "text": plain(_title(listing), 150)}]
+    blocks: list[dict] = [{"type": "header", "text": plain(_title(listing), HEADER_TEXT)}]
     intro = _intro(listing)
     if intro:
         blocks.append({"type": "section", "text": mrkdwn(intro)})
@@ -79,13 +81,13 @@ def _title(listing: Listing) -> str:
 
 
 def _intro(listing: Listing) -> str | None:
-    query = f"*{escape(shorten(listing.request.text, 80))}*"
+    query = f"*{escaped(shorten(listing.request.text, 80), NAME_CHARS)}*"
     if listing.outcome is ListingOutcome.PAST:
         return f"Nothing upcoming for {query}. The most recent past events:"
     if listing.outcome is ListingOutcome.NO_MATCH:
         text = f"No events match {query}."
         if listing.suggestions:
-            text += " Did you mean " + " or ".join(f"*{escape(s)}*" for s in listing.suggestions) + "?"
+            text += " Did you mean " + " or ".join(f"*{escaped(s, NAME_CHARS)}*" for s in listing.suggestions) + "?"
         return text
     if listing.outcome is ListingOutcome.AGENDA and not listing.events:
         return {
@@ -111,7 +113,9 @@ def _groups(listing: Listing, newsroom_tz: ZoneInfo) -> list[tuple[str, list[Eve
 
 def _group_of(event: EventRecord, by_newsroom_day: bool, newsroom_tz: ZoneInfo) -> tuple[object, str]:
     if event.trip is not None and not by_newsroom_day:
-        return ("trip", event.trip_id), f":airplane: *{escape(event.trip.principal)}: {escape(event.trip.name)}*"
+        return ("trip", event.trip_id), (
+            f":airplane: *{escaped(event.trip.principal, NAME_CHARS)}: {escaped(event.trip.name, NAME_CHARS)}*"
+        )
     # A time converts to the newsroom's day; a date known without its time stays the venue's date.
     exact = event.precision is Precision.EXACT
     day: date = local_day(event.starts_at, newsroom_tz.key if by_newsroom_day and exact else event.tz)
@@ -160,7 +164,7 @@ def _suggestion_buttons(listing: Listing) -> list[dict]:
         {
             "type": "button",
             "action_id": f"{SUGGEST_ACTION_PREFIX}{index}",
-            "text": plain(f"Search {suggestion}", 75),
+            "text": plain(f"Search {suggestion}", BUTTON_TEXT),
             "value": ListingRequest(Mode.SEARCH, suggestion).encode(),
         }
         for index, suggestion in enumerate(listing.suggestions)

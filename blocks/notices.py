@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from blocks.event_card import card_text, event_blocks, event_line
-from blocks.text import escape, fallback, mrkdwn, plain, shorten
+from blocks.text import FALLBACK_TEXT, cut, escape, escaped, fallback, listed, mrkdwn, plain, source
 from domain.records import EventRecord
 from domain.snapshot import LABELS, FieldChange, compact_change
 from domain.validation import is_slack_id
@@ -15,6 +15,10 @@ ASSIGN_CALLBACK = "event_assign"
 ASSIGN_FIELD = "assignees"
 # Changes that matter to everyone are also sent to the channel from the event's thread.
 LOUD_FIELDS = {"when", "status", "place"}
+# Shares of a notice's 3,000 characters: the title, each old and new value, each list of people.
+TITLE_CHARS = 500
+VALUE_CHARS = 300
+PEOPLE_CHARS = 1000
 
 
 def new_event_notice(event: EventRecord, *, actor: str) -> dict:
@@ -35,15 +39,20 @@ def change_lines(changes: list[FieldChange]) -> list[str]:
         elif change.field == "coverage":
             continue
         else:
-            name = change.field or ""
-            label = LABELS.get(name, name)
-            old, new = (escape(shorten(v or "—", 300)) for v in (change.old, change.new))
+            label = LABELS.get(change.field or "", change.field or "")
+            old, new = (_value(change.field, v) for v in (change.old, change.new))
             lines.append(f"{label}: {old} → {new}")
     return lines
 
 
+def _value(field: str | None, value: str | None) -> str:
+    if not value:
+        return "—"
+    return source(value, VALUE_CHARS) if field == "source" else escaped(value, VALUE_CHARS)
+
+
 def change_notice(event: EventRecord, *, actor: str, action: str, changes: list[FieldChange]) -> dict:
-    title = escape(event.title)
+    title = escaped(event.title, TITLE_CHARS)
     heading = {
         "cancelled": f":x: *Cancelled:* {title}",
         "postponed": f":double_vertical_bar: *Postponed, new date TBC:* {title}",
@@ -55,18 +64,19 @@ def change_notice(event: EventRecord, *, actor: str, action: str, changes: list[
     fallback_text = "\n".join(
         [fallback(f"{action.capitalize()}: {event.title}"), *(line.replace("*", "") for line in lines)]
     )
-    return {"text": shorten(fallback_text, 3000), "blocks": [{"type": "section", "text": mrkdwn(shorten(text, 3000))}]}
+    return {"text": cut(fallback_text, FALLBACK_TEXT), "blocks": [{"type": "section", "text": mrkdwn(text)}]}
 
 
 def coverage_notice(event: EventRecord, *, actor: str, added: list[str], removed: list[str]) -> dict:
     parts = []
+    title = escaped(event.title, TITLE_CHARS)
     if added == [actor] and not removed:
-        parts.append(f"<@{actor}> is covering *{escape(event.title)}*")
+        parts.append(f"<@{actor}> is covering *{title}*")
     else:
         if added:
-            parts.append(f"{', '.join(f'<@{u}>' for u in added)} now covering *{escape(event.title)}*")
+            parts.append(f"{listed([f'<@{u}>' for u in added], PEOPLE_CHARS)} now covering *{title}*")
         if removed:
-            parts.append(f"{', '.join(f'<@{u}>' for u in removed)} no longer covering it")
+            parts.append(f"{listed([f'<@{u}>' for u in removed], PEOPLE_CHARS)} no longer covering it")
         parts.append(f"(by <@{actor}>)")
     text = ":writing_hand: " + " ".join(parts)
     return {

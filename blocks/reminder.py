@@ -3,30 +3,36 @@
 from __future__ import annotations
 
 from blocks.event_card import OPEN_ACTION, people_coverage_source
-from blocks.text import escape, fallback, mrkdwn, plain, shorten
+from blocks.text import SECTION_TEXT, escaped, fallback, mrkdwn, plain
 from blocks.when import reader_time_token
 from domain.records import EventRecord
 from domain.snapshot import event_time_text
 from domain.vocabulary import Precision
 
+# The shares of the reminder's 3,000 characters for the headline's title, place and time; the
+# rest is the card's people, coverage and source.
+HEADLINE_CHARS = {"title": 500, "place": 300, "when": 200}
+
 
 def reminder_message(event: EventRecord, *, phrase: str, late: bool) -> dict:
     """ "In 1 hour: Blinken meets President Macron — Élysée Palace, Paris — 10:00 CEST"."""
     place = ", ".join(part for part in (event.venue, event.city) if part)
-    headline = " — ".join(part for part in (event.title, place, event_time_text(event)) if part)
+    parts = {"title": event.title, "place": place, "when": event_time_text(event)}
+    headline = " — ".join(part for part in parts.values() if part)
+    shown = " — ".join(escaped(part, HEADLINE_CHARS[name]) for name, part in parts.items() if part)
     late_note = " (late: TripDesk was offline or Slack was unavailable at the due time)" if late else ""
-    lines = [f":alarm_clock: *{escape(phrase)}:* {escape(headline)}{late_note}"]
+    lines = [f":alarm_clock: *{escaped(phrase, 100)}:* {shown}{late_note}"]
     if event.precision is Precision.EXACT:
         lines.append(f"Your time: {reader_time_token(event.starts_at)}  ·  {event.status.label}")
     else:
         lines.append(event.status.label)
-    lines += people_coverage_source(event)
+    lines += people_coverage_source(event, SECTION_TEXT - sum(len(line) + 1 for line in lines))
     return {
         "text": fallback(f"{phrase}: {headline}{late_note}"),
         "blocks": [
             {
                 "type": "section",
-                "text": mrkdwn(shorten("\n".join(lines), 3000)),
+                "text": mrkdwn("\n".join(lines)),
                 "accessory": {
                     "type": "button",
                     "action_id": OPEN_ACTION,
@@ -45,7 +51,7 @@ def undeliverable_message(event: EventRecord, *, channel_id: str, error: str) ->
         "is_archived": "the channel is archived",
     }.get(error, error)
     text = (
-        f"A reminder for *{escape(event.title)}* could not be posted in <#{channel_id}>: {why}. "
+        f"A reminder for *{escaped(event.title, 500)}* could not be posted in <#{channel_id}>: {escaped(why, 500)}. "
         "Edit the event to choose another channel, or invite @TripDesk to it."
     )
     return {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from blocks.text import escape, fallback, mrkdwn, plain, shorten
+from blocks.text import HEADER_TEXT, escaped, fallback, mrkdwn, plain, shorten
 from blocks.when import reader_time_token
 from domain.records import EventRecord, ReminderRecord
 from domain.reminders import lead_time_label, why_no_reminders
@@ -22,19 +22,25 @@ _STATE = {
 # what the next attempt is waiting out.
 _EXPLAINED = (ReminderStatus.SKIPPED, ReminderStatus.FAILED, ReminderStatus.PENDING)
 MAX_EVENT_SECTIONS = 40
+# Shares of an event's section: its title and time, and each reminder's last error.
+TITLE_CHARS = 500
+WHEN_CHARS = 200
+ERROR_CHARS = 200
 
 
 def reminders_message(query: str, matched: int, events: Sequence[tuple[EventRecord, Sequence[ReminderRecord]]]) -> dict:
     title = f"Reminders: {shorten(query, 80)}"
-    blocks: list[dict] = [{"type": "header", "text": plain(title, 150)}]
+    blocks: list[dict] = [{"type": "header", "text": plain(title, HEADER_TEXT)}]
     lines = [title]
     if not events:
         blocks.append({"type": "section", "text": mrkdwn("No events match.")})
         return {"text": fallback(f"{title}\nNo events match."), "blocks": blocks}
     for event, reminders in events[:MAX_EVENT_SECTIONS]:
         rows = [_row(r) for r in reminders] or ["No reminders: " + _none_reason(event)]
-        text = f"*{escape(event.title)}* — {escape(event_time_text(event))}\n" + "\n".join(rows)
-        blocks.append({"type": "section", "text": mrkdwn(shorten(text, 3000))})
+        text = f"*{escaped(event.title, TITLE_CHARS)}* — {escaped(event_time_text(event), WHEN_CHARS)}\n" + "\n".join(
+            rows
+        )
+        blocks.append({"type": "section", "text": mrkdwn(text)})
         states = (f"{lead_time_label(r.lead_minutes)} {r.status.value}" for r in reminders)
         lines.append(f"{event.title}: " + ", ".join(states))
     blocks.append(
@@ -53,7 +59,7 @@ def _row(reminder: ReminderRecord) -> str:
     detail = ""
     if reminder.last_error and reminder.status in _EXPLAINED:
         uncertain = "uncertain: " if reminder.may_have_posted else ""
-        detail = f": {uncertain}{escape(reminder.last_error)}"
+        detail = f": {uncertain}{escaped(reminder.last_error, ERROR_CHARS)}"
     attempts = f" · {reminder.attempts} attempts" if reminder.attempts > 1 else ""
     lead = "at the start" if reminder.lead_minutes == 0 else f"{lead_time_label(reminder.lead_minutes)} before"
     return f"• {lead}, {reader_time_token(reminder.due_at)} in <#{reminder.channel_id}> · {state}{detail}{attempts}"

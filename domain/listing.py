@@ -37,7 +37,10 @@ class ListingRequest:
     offset: int = 0
 
     def encode(self) -> str:
-        return json.dumps({"m": self.mode.value, "q": self.text, "o": self.offset}, separators=(",", ":"))
+        # Not ASCII-escaped: a query of emoji would otherwise pass a button value's 2,000 characters.
+        return json.dumps(
+            {"m": self.mode.value, "q": self.text, "o": self.offset}, separators=(",", ":"), ensure_ascii=False
+        )
 
     @classmethod
     def decode(cls, value: str) -> ListingRequest | None:

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from domain.reminders import effective_lead_times, lead_time_label, stored_lead_times
 from domain.timetext import venue_time_text
 
-# Keeps a card well inside a section's 3,000 characters however many people attend.
-PEOPLE_CHARS = 900
 # Field names in the order a change notice lists them, with their labels.
 LABELS = {
     "title": "Title",
@@ -41,22 +39,14 @@ def place_text(event) -> str:
     return ", ".join(part for part in (event.venue, event.city, event.country) if part)
 
 
-def people_text(event) -> str:
-    """ "Antony Blinken meets Emmanuel Macron, Stéphane Séjourné", or the list when no one leads."""
+def people(event) -> tuple[str | None, list[str]]:
+    """Who leads, if anyone (the trip's principal, among other participants), and whom they
+    meet; or no one, and every participant."""
     names = [p.name for p in event.participants]
     principal = event.trip.principal if event.trip else None
     if principal in names and len(names) > 1:
-        return f"{principal} meets {_listed([n for n in names if n != principal])}"
-    return _listed(names)
-
-
-def _listed(names: list[str]) -> str:
-    shown: list[str] = []
-    for name in names:
-        if sum(len(n) + 2 for n in shown) + len(name) > PEOPLE_CHARS:
-            return ", ".join(shown) + f" and {len(names) - len(shown)} more"
-        shown.append(name)
-    return ", ".join(shown)
+        return principal, [n for n in names if n != principal]
+    return None, names
 
 
 def reminders_text(event) -> str:

@@ -3,10 +3,10 @@
 from datetime import UTC, datetime
 
 from blocks.event_form import event_modal, read_form, zone_options
-from blocks.limits import view_problems
 from blocks.notices import assign_modal, confirm_modal, saved_view
 from domain.zones import all_zone_names, zone
 from storage.models import Coverage, Trip
+from tests.support.block_kit_limits import view_problems
 from tests.support.event_rows import event
 
 NOW = datetime(2024, 4, 1, tzinfo=UTC)

@@ -1,6 +1,6 @@
 """The checker itself must catch what Slack refuses, or the other tests prove nothing."""
 
-from blocks.limits import message_problems, view_problems
+from tests.support.block_kit_limits import message_problems, view_problems
 
 
 def section(text):
@@ -31,3 +31,18 @@ def test_catches_view_limits():
     assert view_problems(
         {"type": "modal", "title": {"type": "plain_text", "text": "ok"}, "private_metadata": "x" * 3001, "blocks": []}
     )
+
+
+def test_catches_text_inputs_that_cannot_hold_their_text():
+    def form(element):
+        label = {"type": "plain_text", "text": "Notes"}
+        block = {"type": "input", "block_id": "notes", "label": label, "element": element}
+        return {"type": "modal", "title": {"type": "plain_text", "text": "ok"}, "blocks": [block]}
+
+    text_input = {"type": "plain_text_input", "action_id": "notes"}
+    assert view_problems(form(text_input)) == []
+    assert any("max_length 4000" in p for p in view_problems(form({**text_input, "max_length": 4000})))
+    too_long = {**text_input, "max_length": 10, "initial_value": "x" * 11}
+    assert any("initial_value: 11 characters" in p for p in view_problems(form(too_long)))
+    placeholder = {**text_input, "placeholder": {"type": "plain_text", "text": "p" * 151}}
+    assert any("placeholder" in p for p in view_problems(form(placeholder)))

@@ -7,13 +7,13 @@ from datetime import timedelta
 from blocks.event_card import card_text
 from blocks.help import help_message
 from blocks.home import home_view
-from blocks.limits import message_problems, view_problems
 from blocks.listing import listing_message
 from domain.listing import Listing, ListingOutcome, ListingRequest, Mode
 from domain.vocabulary import Status
 from domain.zones import zone
 from services.itinerary import PAGE_SIZE
 from storage.models import Trip
+from tests.support.block_kit_limits import message_problems, view_problems
 from tests.support.event_rows import START, event
 
 PARIS = zone("Europe/Paris")

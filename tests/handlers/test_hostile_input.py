@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from blocks.limits import message_problems, view_problems
 from domain.validation import MAX_LENGTH, storable
 from domain.zones import zone
 from storage.db import session
 from storage.models import Event
+from tests.support.block_kit_limits import message_problems, view_problems
 from tests.support.forms import VALID, open_form
 from tests.support.slack_requests import command_body, view_submission_body
 from tests.support.views import state_for, submission

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from blocks.limits import message_problems, view_problems
+from tests.support.block_kit_limits import message_problems, view_problems
 from tripdesk.local_slack import RESPONSE_URL_METHOD, Answer, Call, LocalSlack
 
 MESSAGE_METHODS = ("chat.postMessage", "chat.postEphemeral", "chat.update", RESPONSE_URL_METHOD)

@@ -24,6 +24,9 @@ VIEW_TITLE = 24
 VIEW_BUTTON = 24
 PRIVATE_METADATA = 3000
 OPTION_TEXT = 75
+PLACEHOLDER_TEXT = 150
+# A plain-text input's max_length may be 1 to 3,000; its initial value must fit in it.
+INPUT_MAX_LENGTH = 3000
 OPTION_VALUE = 150
 SELECT_OPTIONS = 100
 OVERFLOW_OPTIONS = (1, 5)
@@ -102,6 +105,8 @@ def _blocks_problems(blocks: list[dict]) -> list[str]:
                 problems.extend(_element_problems(element, where))
         elif kind == "input":
             problems.extend(_text_problems(block.get("label"), FIELD_TEXT, f"{where} label"))
+            if "hint" in block:
+                problems.extend(_text_problems(block["hint"], FIELD_TEXT, f"{where} hint"))
             problems.extend(_element_problems(block.get("element", {}), where))
     return problems
 
@@ -113,6 +118,15 @@ def _element_problems(element: dict, where: str) -> list[str]:
     if kind == "button":
         problems.extend(_text_problems(element.get("text"), BUTTON_TEXT, f"{where} button"))
         problems.extend(_length(element.get("value", ""), BUTTON_VALUE, f"{where} button value"))
+    if kind == "plain_text_input":
+        max_length = element.get("max_length", INPUT_MAX_LENGTH)
+        if not 1 <= max_length <= INPUT_MAX_LENGTH:
+            problems.append(f"{where}: max_length {max_length}, allowed 1 to {INPUT_MAX_LENGTH}")
+        problems.extend(
+            _length(element.get("initial_value", ""), min(max_length, INPUT_MAX_LENGTH), f"{where} initial_value")
+        )
+    if "placeholder" in element:
+        problems.extend(_text_problems(element["placeholder"], PLACEHOLDER_TEXT, f"{where} placeholder"))
     options = element.get("options", [])
     if kind == "overflow" and not OVERFLOW_OPTIONS[0] <= len(options) <= OVERFLOW_OPTIONS[1]:
         problems.append(f"{where}: overflow with {len(options)} options")
