@@ -28,11 +28,12 @@ from blocks.notices import (
 from blocks.reminder import reminder_message, undeliverable_message
 from blocks.reminder_status import reminders_message
 from blocks.text import escape
+from domain.listing import Listing, ListingOutcome, ListingRequest, Mode
 from domain.snapshot import diff, snapshot
 from domain.validation import MAX_LENGTH
-from domain.vocabulary import Status
+from domain.vocabulary import ReminderStatus, Status
 from domain.zones import zone
-from services.itinerary import PAGE_SIZE, Listing, ListingRequest, Mode, Outcome
+from services.itinerary import PAGE_SIZE
 from storage.models import Coverage, EventChange, Reminder, Trip
 from tests.blocks.test_listing import event, listing
 from tests.support.block_kit_limits import message_problems, view_problems
@@ -123,9 +124,11 @@ def test_listing_pages_and_the_home_tab_fit(big, query):
     assert_message_fits(listing_message(listing(page, total=10_000, text=query), newsroom_tz=PARIS))
     assert_message_fits(listing_message(listing(page, text=query), newsroom_tz=PARIS, shared_by="U0CORRESP"))
     assert_message_fits(
-        listing_message(listing(page, outcome=Outcome.PAST, total=10_000, text=query), newsroom_tz=PARIS)
+        listing_message(listing(page, outcome=ListingOutcome.PAST, total=10_000, text=query), newsroom_tz=PARIS)
     )
-    week = Listing(ListingRequest(Mode.WEEK), Outcome.AGENDA, page, 10_000, days=(date(2024, 4, 1), date(2024, 4, 7)))
+    week = Listing(
+        ListingRequest(Mode.WEEK), ListingOutcome.AGENDA, page, 10_000, days=(date(2024, 4, 1), date(2024, 4, 7))
+    )
     assert_message_fits(listing_message(week, newsroom_tz=PARIS))
     assert_view_fits(home_view(week, newsroom_tz=PARIS))
 
@@ -189,7 +192,7 @@ def test_history_and_reminder_status_fit(big, other, query, n):
             last_error="<&>" * 166,
         )
         for lead in (10080, 1440, 60, 15, 0)
-        for status in ("failed", "skipped")
+        for status in (ReminderStatus.FAILED, ReminderStatus.SKIPPED)
     ]
     assert_message_fits(reminders_message(query, 1000, [(big, reminders)] * 40))
 

@@ -15,9 +15,9 @@ from domain.event_form import EventInput
 from domain.validation import MAX_LENGTH
 from domain.vocabulary import Kind, Status
 from services.editing import change_coverage, new_uid, save_event
-from tests.handlers.test_event_menu import card_controls, choose
 from tests.jobs.test_agenda import agenda
 from tests.support.block_kit_limits import message_problems
+from tests.support.cards import card_controls, choose
 from tests.support.waiting import wait_for_calls
 
 START = datetime(2024, 4, 2, 8, 0, tzinfo=UTC)
