@@ -11,7 +11,9 @@ from sqlalchemy import delete, func, insert
 from sqlmodel import Session, select
 
 from domain.drafts import MAX_SPAN, EventDraft, TripRef
+from domain.feed import changes, draft_values, dumps, event_values, loads, merge, values_draft
 from domain.search import prefix_upper_bound, terms
+from domain.snapshot import FieldChange
 from storage.models import Coverage, Event, EventTerm, Participant, Trip
 
 _IN_CHUNK = 500
@@ -29,8 +31,12 @@ class UpsertCounts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Events where the feed changed a field an editor had changed too, and the editor's value stayed.
+    kept: int = 0
     # The events created or updated, for what must follow a change (their reminders).
     touched: tuple[Event, ...] = ()
+    # For the history: each event created ("created") or updated ("changed"), and what changed.
+    history: tuple[tuple[Event, str, tuple[FieldChange, ...]], ...] = ()
 
 
 def find_events(
@@ -100,50 +106,80 @@ def similar_terms(session: Session, *, team_id: str, word: str) -> list[str]:
 def upsert_drafts(
     session: Session, *, team_id: str, drafts: Sequence[EventDraft], actor: str, now: datetime
 ) -> UpsertCounts:
-    """Create or update events by UID. Unchanged events are left alone, timestamps included.
+    """Create or update events by UID, taking from each draft only what the feed changed since
+    its last import and no editor changed in TripDesk (`domain.feed.merge`). An event that
+    takes a change gets a new version, so that a form opened before sees it changed; unchanged
+    events are left alone, timestamps included.
 
     Commits nothing: the caller's transaction makes the whole batch all or nothing.
     """
     existing = _events_by_uid(session, team_id=team_id, uids=[d.uid for d in drafts])
     trips: dict[TripRef, int] = {}
-    unchanged = 0
+    unchanged = kept = 0
     created: list[tuple[Event, EventDraft]] = []
-    updated: list[tuple[Event, EventDraft]] = []
+    updated: list[tuple[Event, EventDraft, tuple[FieldChange, ...]]] = []
     for draft in drafts:
-        trip_id = trip_id_for(session, team_id=team_id, ref=draft.trip, now=now, cache=trips)
+        said = draft_values(draft)
         event = existing.get(draft.uid)
         if event is None:
+            trip_id = trip_id_for(session, team_id=team_id, ref=draft.trip, now=now, cache=trips)
             event = Event(
-                team_id=team_id, uid=draft.uid, created_by=actor, created_at=now, **schedule_fields(draft, trip_id)
+                team_id=team_id,
+                uid=draft.uid,
+                created_by=actor,
+                created_at=now,
+                feed_values=dumps(said),
+                **schedule_fields(draft, trip_id),
             )
             event.updated_by, event.updated_at = actor, now
             session.add(event)
             set_participants(event, draft.participants)
             created.append((event, draft))
-        elif _differs(event, draft, trip_id):
-            for name, value in schedule_fields(draft, trip_id).items():
-                setattr(event, name, value)
-            if [p.name for p in event.participants] != list(draft.participants):
-                set_participants(event, draft.participants)
-            event.updated_by, event.updated_at = actor, now
-            updated.append((event, draft))
-        else:
+            continue
+        local = event_values(event)
+        outcome = merge(local=local, last=loads(event.feed_values), new=said)
+        kept += bool(outcome.kept)
+        if event.feed_values != (said_text := dumps(said)):
+            event.feed_values = said_text
+        if not outcome.taken:
             unchanged += 1
+            continue
+        merged = values_draft(draft.uid, outcome.values)
+        trip_id = trip_id_for(session, team_id=team_id, ref=merged.trip, now=now, cache=trips)
+        for name, value in schedule_fields(merged, trip_id).items():
+            setattr(event, name, value)
+        if [p.name for p in event.participants] != list(merged.participants):
+            set_participants(event, merged.participants)
+        event.updated_by, event.updated_at = actor, now
+        # The rows are locked (PostgreSQL) or the transaction fails if another writer came
+        # first (SQLite), so the version read is still the stored one.
+        event.version += 1
+        updated.append((event, merged, tuple(changes(local, outcome.values))))
     # One flush for the whole batch: the inserts go out together and the new ids come back.
     session.flush()
     if updated:
-        stale = [event.id for event, _draft in updated]
+        stale = [event.id for event, _draft, _changes in updated]
         for start in range(0, len(stale), _IN_CHUNK):
             session.execute(delete(EventTerm).where(EventTerm.event_id.in_(stale[start : start + _IN_CHUNK])))
+    indexed = created + [(event, draft) for event, draft, _changes in updated]
     rows = [
         row
-        for event, draft in created + updated
+        for event, draft in indexed
         for row in term_rows(event, principal=draft.trip.principal if draft.trip else None)
     ]
     for start in range(0, len(rows), 5000):
         session.execute(insert(EventTerm.__table__), rows[start : start + 5000])
-    touched = tuple(event for event, _draft in created + updated)
-    return UpsertCounts(created=len(created), updated=len(updated), unchanged=unchanged, touched=touched)
+    return UpsertCounts(
+        created=len(created),
+        updated=len(updated),
+        unchanged=unchanged,
+        kept=kept,
+        touched=tuple(event for event, _draft in indexed),
+        history=(
+            *((event, "created", ()) for event, _draft in created),
+            *((event, "changed", found) for event, _draft, found in updated),
+        ),
+    )
 
 
 def schedule_fields(draft: EventDraft, trip_id: int | None) -> dict:
@@ -163,12 +199,6 @@ def schedule_fields(draft: EventDraft, trip_id: int | None) -> dict:
         "source_url": draft.source_url,
         "notes": draft.notes,
     }
-
-
-def _differs(event: Event, draft: EventDraft, trip_id: int | None) -> bool:
-    if [p.name for p in event.participants] != list(draft.participants):
-        return True
-    return any(getattr(event, name) != value for name, value in schedule_fields(draft, trip_id).items())
 
 
 def set_participants(event: Event, names: Iterable[str]) -> None:
@@ -199,7 +229,12 @@ def _events_by_uid(session: Session, *, team_id: str, uids: list[str]) -> dict[s
     found: dict[str, Event] = {}
     for start in range(0, len(uids), _IN_CHUNK):
         chunk = uids[start : start + _IN_CHUNK]
-        rows = session.exec(select(Event).where(Event.team_id == team_id, Event.uid.in_(chunk)))
+        query = select(Event).where(Event.team_id == team_id, Event.uid.in_(chunk))
+        if session.get_bind().dialect.name == "postgresql":
+            # An editor saving one of these events waits for the import, then finds it changed:
+            # the import never merges against values an editor is replacing.
+            query = query.with_for_update(of=Event)
+        rows = session.exec(query)
         found.update((event.uid, event) for event in rows.unique())
     return found
 
