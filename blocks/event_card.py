@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from blocks.text import escape, fallback, link, mrkdwn, plain, shorten, source_label
 from blocks.when import reader_time_token
-from domain.snapshot import event_time_text, people_text, place_text
+from domain.feed import feed_differences
+from domain.snapshot import LABELS, event_time_text, people_text, place_text
 from domain.vocabulary import Precision, Status
 from storage.models import Event
 
@@ -12,6 +13,9 @@ MENU_ACTION = "event_menu"
 COVER_ACTION = "cover_me"
 ASSIGN_ACTION = "assign"
 OPEN_ACTION = "event_open"
+
+# Each value the feed gives is cut to this, to keep the card short however long the values.
+FEED_VALUE_CHARS = 60
 
 _STATUS_EMOJI = {
     Status.CONFIRMED: ":white_check_mark:",
@@ -36,7 +40,16 @@ def card_text(event: Event) -> str:
     place = place_text(event)
     if place:
         lines.append(f":round_pushpin: {escape(place)}")
-    return "\n".join(lines + people_coverage_source(event))
+    return "\n".join(lines + people_coverage_source(event) + feed_says(event))
+
+
+def feed_says(event: Event) -> list[str]:
+    """Where the event differs from the calendar it was imported from: what the feed says."""
+    differences = feed_differences(event)
+    if not differences:
+        return []
+    values = " · ".join(f"{LABELS[c.field]} {escape(shorten(c.new or 'none', FEED_VALUE_CHARS))}" for c in differences)
+    return [f":satellite_antenna: The calendar feed says: {values}"]
 
 
 def people_coverage_source(event: Event) -> list[str]:
