@@ -48,7 +48,9 @@ def feed_says(event: Event) -> list[str]:
     differences = feed_differences(event)
     if not differences:
         return []
-    values = " · ".join(f"{LABELS[c.field]} {escape(shorten(c.new or 'none', FEED_VALUE_CHARS))}" for c in differences)
+    values = " · ".join(
+        f"{LABELS[c.field]} {escape(shorten(c.new or 'none', FEED_VALUE_CHARS))}" for c in differences if c.field
+    )
     return [f":satellite_antenna: The calendar feed says: {values}"]
 
 

@@ -195,7 +195,7 @@ def record_many(
         for c in changes or [FieldChange(field=None, old=None, new=None)]
     ]
     for start in range(0, len(rows), 5000):
-        session.execute(insert(EventChange.__table__), rows[start : start + 5000])
+        session.execute(insert(EventChange), rows[start : start + 5000])
 
 
 def history(session: Session, *, team_id: str, event_ids: Sequence[int], limit: int) -> list[tuple[EventChange, Event]]:
