@@ -10,6 +10,7 @@ stays. An import never undoes a change made in TripDesk.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -114,24 +115,22 @@ def merge(*, local: Values, last: Values | None, new: Values) -> Merge:
     `last` is None for an event imported before feeds were kept: its current values count as
     what the feed last said, so the import takes every field the feed has changed since.
     """
-    last = last or local
+    # A key missing from stored feed values (one added to FIELDS since) counts as unchanged.
+    last = local if last is None else {**local, **last}
+    if new == last:  # the common case: the feed has not changed this event
+        return Merge(dict(local))
     merged = dict(local)
     taken, kept = [], []
-    for name in FIELDS:
-        mine, before, now = (_part(values, name, fallback=local) for values in (local, last, new))
+    for name, keys in FIELDS.items():
+        mine, before, now = ([values[key] for key in keys] for values in (local, last, new))
         if now == before or now == mine:
             continue
         if mine == before:
-            merged.update((key, new[key]) for key in FIELDS[name])
+            merged.update((key, new[key]) for key in keys)
             taken.append(name)
         else:
             kept.append(name)
     return Merge(merged, taken, kept)
-
-
-def _part(values: Values, name: str, *, fallback: Values) -> tuple:
-    # A key missing from stored feed values (one added to FIELDS since) counts as unchanged.
-    return tuple(values.get(key, fallback[key]) for key in FIELDS[name])
 
 
 def values_draft(uid: str, values: Values) -> EventDraft:
@@ -155,30 +154,38 @@ def values_draft(uid: str, values: Values) -> EventDraft:
     )
 
 
-def describe(values: Values) -> dict[str, str]:
-    """Each field in words, as `domain.snapshot.snapshot` puts the same field of an event."""
-    return {
-        "title": values["title"],
-        "when": venue_time_text(
+def describe(values: Values, name: str) -> str:
+    """One field in words, as `domain.snapshot.snapshot` puts the same field of an event."""
+    if name == "when":
+        return venue_time_text(
             starts_at=datetime.fromisoformat(values["starts_at"]),
             ends_at=datetime.fromisoformat(values["ends_at"]) if values["ends_at"] else None,
             precision=Precision(values["precision"]),
             tz=values["tz"],
-        ),
-        "status": Status(values["status"]).label,
-        "kind": Kind(values["kind"]).label,
-        "place": ", ".join(part for part in (values["venue"], values["city"], values["country"]) if part),
-        "participants": ", ".join(values["participants"]),
-        "trip": ": ".join(values["trip"]) if values["trip"] else "",
-        "source": values["source_url"] or "",
-        "notes": values["notes"],
-    }
+        )
+    if name == "status":
+        return Status(values["status"]).label
+    if name == "kind":
+        return Kind(values["kind"]).label
+    if name == "place":
+        return ", ".join(part for part in (values["venue"], values["city"], values["country"]) if part)
+    if name == "participants":
+        return ", ".join(values["participants"])
+    if name == "trip":
+        return ": ".join(values["trip"]) if values["trip"] else ""
+    if name == "source":
+        return values["source_url"] or ""
+    return values[name]
 
 
-def changes(before: Values, after: Values) -> list[FieldChange]:
-    """What a reader would see change, field by field, in the order of `FIELDS`."""
-    old, new = describe(before), describe(after)
-    return [FieldChange(name, old[name], new[name]) for name in FIELDS if old[name] != new[name]]
+def changes(before: Values, after: Values, fields: Iterable[str] = FIELDS) -> list[FieldChange]:
+    """What a reader would see change among `fields`, in the order of `FIELDS`."""
+    found = []
+    for name in fields:
+        old, new = describe(before, name), describe(after, name)
+        if old != new:
+            found.append(FieldChange(name, old, new))
+    return found
 
 
 def feed_differences(event) -> list[FieldChange]:
@@ -189,8 +196,7 @@ def feed_differences(event) -> list[FieldChange]:
     if feed is None:
         return []
     local = event_values(event)
-    differing = [name for name in FIELDS if _part(local, name, fallback=local) != _part(feed, name, fallback=local)]
-    if not differing:
-        return []
+    feed = {**local, **feed}
+    differing = [name for name, keys in FIELDS.items() if any(local[key] != feed[key] for key in keys)]
     # Values that differ only where no reader can see it (the seconds of a time) are not shown.
-    return [c for c in changes(local, {**local, **feed}) if c.field in differing]
+    return changes(local, feed, differing)

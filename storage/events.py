@@ -154,7 +154,7 @@ def upsert_drafts(
         # The rows are locked (PostgreSQL) or the transaction fails if another writer came
         # first (SQLite), so the version read is still the stored one.
         event.version += 1
-        updated.append((event, merged, tuple(changes(local, outcome.values))))
+        updated.append((event, merged, tuple(changes(local, outcome.values, outcome.taken))))
     # One flush for the whole batch: the inserts go out together and the new ids come back.
     session.flush()
     if updated:
