@@ -12,11 +12,13 @@ from sqlalchemy import Engine
 from domain.ical import CalendarError, parse_calendar
 from storage.db import session
 from storage.editing import record_many
-from storage.events import upsert_drafts
+from storage.events import ChangedMeanwhile, upsert_drafts
 from storage.reminders import sync_many
 
 FETCH_TIMEOUT = httpx.Timeout(20.0, connect=10.0)
 MAX_BYTES = 20 * 1024 * 1024
+# An editor saving an event while the import merges it sends the import back to the start.
+ATTEMPTS = 3
 
 
 class ImportFailed(Exception):
@@ -91,8 +93,14 @@ def import_calendar(
         parsed = parse_calendar(data, fallback_tz)
     except CalendarError as error:
         raise ImportFailed(str(error)) from None
-    with session(engine) as db, db.begin():
-        counts = upsert_drafts(db, team_id=team_id, drafts=parsed.drafts, actor=actor, now=now)
-        record_many(db, entries=counts.history, actor=actor, now=now, imported_from=source)
-        sync_many(db, events=counts.touched, now=now, default_channel=default_channel)
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            with session(engine) as db, db.begin():
+                counts = upsert_drafts(db, team_id=team_id, drafts=parsed.drafts, actor=actor, now=now)
+                record_many(db, entries=counts.history, actor=actor, now=now, imported_from=source)
+                sync_many(db, events=counts.touched, now=now, default_channel=default_channel)
+            break
+        except ChangedMeanwhile:
+            if attempt == ATTEMPTS:
+                raise ImportFailed("events kept changing in TripDesk during the import; try again") from None
     return ImportReport(counts.created, counts.updated, counts.unchanged, parsed.skipped_recurring, counts.kept)

@@ -7,7 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert
+from sqlalchemy import delete, func, insert, tuple_, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from domain.drafts import MAX_SPAN, EventDraft, TripRef
@@ -24,6 +25,10 @@ COUNT_CAP = 1000
 class Page:
     events: list[Event]
     total: int
+
+
+class ChangedMeanwhile(Exception):
+    """An event changed in TripDesk while the import was merging it: the import must start over."""
 
 
 @dataclass(frozen=True)
@@ -151,13 +156,11 @@ def upsert_drafts(
         if [p.name for p in event.participants] != list(merged.participants):
             set_participants(event, merged.participants)
         event.updated_by, event.updated_at = actor, now
-        # The rows are locked (PostgreSQL) or the transaction fails if another writer came
-        # first (SQLite), so the version read is still the stored one.
-        event.version += 1
         updated.append((event, merged, tuple(changes(local, outcome.values, outcome.taken))))
     # One flush for the whole batch: the inserts go out together and the new ids come back.
     session.flush()
     if updated:
+        _new_versions(session, [event for event, _draft, _changes in updated])
         stale = [event.id for event, _draft, _changes in updated]
         for start in range(0, len(stale), _IN_CHUNK):
             session.execute(delete(EventTerm).where(EventTerm.event_id.in_(stale[start : start + _IN_CHUNK])))
@@ -180,6 +183,25 @@ def upsert_drafts(
             *((event, "changed", found) for event, _draft, found in updated),
         ),
     )
+
+
+def _new_versions(session: Session, events: list[Event]) -> None:
+    """Bump the versions of `events` if they are still the ones read, else raise
+    `ChangedMeanwhile`: the values merged were read before this transaction wrote anything, and
+    an editor may have saved in between. From this statement on, the rows stay locked until the
+    import commits (PostgreSQL's row locks, SQLite's one writer), so no save can slip in later."""
+    for start in range(0, len(events), _IN_CHUNK):
+        chunk = events[start : start + _IN_CHUNK]
+        result = session.execute(
+            update(Event)
+            .where(tuple_(Event.id, Event.version).in_([(event.id, event.version) for event in chunk]))
+            .values(version=Event.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != len(chunk):
+            raise ChangedMeanwhile
+        for event in chunk:
+            set_committed_value(event, "version", event.version + 1)
 
 
 def schedule_fields(draft: EventDraft, trip_id: int | None) -> dict:
@@ -229,12 +251,7 @@ def _events_by_uid(session: Session, *, team_id: str, uids: list[str]) -> dict[s
     found: dict[str, Event] = {}
     for start in range(0, len(uids), _IN_CHUNK):
         chunk = uids[start : start + _IN_CHUNK]
-        query = select(Event).where(Event.team_id == team_id, Event.uid.in_(chunk))
-        if session.get_bind().dialect.name == "postgresql":
-            # An editor saving one of these events waits for the import, then finds it changed:
-            # the import never merges against values an editor is replacing.
-            query = query.with_for_update(of=Event)
-        rows = session.exec(query)
+        rows = session.exec(select(Event).where(Event.team_id == team_id, Event.uid.in_(chunk)))
         found.update((event.uid, event) for event in rows.unique())
     return found
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlmodel import select
 
-from domain.feed import draft_values, loads
+from domain.event_form import EventInput
+from domain.feed import draft_values, event_values, loads, values_draft
 from domain.ical import parse_calendar
 from domain.vocabulary import Status
-from services.editing import set_status
+from services.editing import save_event, set_status
 from storage.db import session
 from storage.models import Event
 from tests.conftest import SAMPLE, TEAM, load_ics
@@ -41,6 +43,46 @@ def test_events_imported_before_feeds_were_kept_take_the_feed_as_it_is_now(engin
     feed = {d.uid: draft_values(d) for d in parse_calendar(AT_NINE, "Europe/Paris").drafts}
     assert {uid: loads(e.feed_values) for uid, e in after.items()} == feed
     assert all(after[uid].version == before[uid].version for uid in after if uid != MACRON)
+
+
+def test_an_editors_save_during_the_import_is_not_overwritten(engine):
+    load_ics(engine, SAMPLE.read_bytes())
+    macron = events(engine)[MACRON]
+    at_three = values_draft(MACRON, event_values(macron))
+    at_three = replace(at_three, starts_at=datetime(2024, 4, 2, 13, 0, tzinfo=UTC), ends_at=None)
+    saved: list = []
+    started: list = []
+
+    def editor_saves_first(_connection, _cursor, statement, *_args):
+        # The import has read the event and is about to write: the editor's save lands between.
+        if statement.startswith("UPDATE events") and not started:
+            started.append(True)
+            saved.append(
+                save_event(
+                    engine,
+                    team_id=TEAM,
+                    actor="U0EDITOR",
+                    form=EventInput(
+                        at_three, trip_id=macron.trip_id, channel_id=None, lead_times=None, past_record=False
+                    ),
+                    now=datetime.now(UTC),
+                    default_channel=None,
+                    event_id=macron.id,
+                    version=macron.version,
+                ).event
+            )
+
+    event.listen(engine, "before_cursor_execute", editor_saves_first)
+    try:
+        report = load_ics(engine, AT_NINE.replace(b"STATUS:CONFIRMED", b"STATUS:TENTATIVE", 1))
+    finally:
+        event.remove(engine, "before_cursor_execute", editor_saves_first)
+
+    after = events(engine)[MACRON]
+    assert saved and after.starts_at == datetime(2024, 4, 2, 13, 0, tzinfo=UTC)  # the editor's time
+    assert after.status is Status.TENTATIVE  # the feed's status
+    assert after.version == saved[0].version + 1
+    assert report.kept == 1
 
 
 def test_the_report_counts_events_whose_editors_changes_stayed(engine):
