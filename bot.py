@@ -215,6 +215,7 @@ def _console(args, settings: Settings) -> int:
                 actor="import",
                 now=datetime.now(UTC),
                 default_channel=settings.default_channel,
+                source=f"samples/{SAMPLE.name}",
             )
         except ImportFailed as error:
             raise ConfigError(f"the sample could not be loaded: {error}") from None
@@ -229,6 +230,7 @@ def _console(args, settings: Settings) -> int:
 def _import(args, settings: Settings) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
+    from infra.logs import redact
     from services.fetching import shown_url
     from services.importing import ImportFailed, import_calendar, read_source
 
@@ -243,6 +245,8 @@ def _import(args, settings: Settings) -> int:
             actor="import",
             now=datetime.now(UTC),
             default_channel=settings.default_channel,
+            # Shown in the events' history: a feed's key or password must not be.
+            source=redact(args.source),
         )
     except ImportFailed as error:
         raise UsageError(f"import failed, nothing was changed: {error}") from None

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from blocks.text import SECTION_TEXT, escape, escaped, fallback, listed, mrkdwn, plain, shorten, source
+from blocks.text import SECTION_TEXT, cut, escape, escaped, fallback, listed, mrkdwn, plain, shorten, source
 from blocks.when import reader_time_token
+from domain.feed import feed_differences
 from domain.records import EventRecord
-from domain.snapshot import event_time_text, people, place_text
+from domain.snapshot import LABELS, event_time_text, people, place_text
 from domain.vocabulary import Precision, Status
 
 MENU_ACTION = "event_menu"
 COVER_ACTION = "cover_me"
 ASSIGN_ACTION = "assign"
 OPEN_ACTION = "event_open"
+
+# Each value the feed gives is cut to this, to keep the card short however long the values.
+FEED_VALUE_CHARS = 60
 
 _STATUS_EMOJI = {
     Status.CONFIRMED: ":white_check_mark:",
@@ -26,6 +30,8 @@ WHEN_CHARS = 300
 PLACE_CHARS = 400
 PEOPLE_CHARS = 600
 COVERAGE_CHARS = 600
+# Eleven fields at most, each value cut to FEED_VALUE_CHARS: well inside this.
+FEED_CHARS = 1000
 
 
 def card_text(event: EventRecord) -> str:
@@ -44,8 +50,20 @@ def card_text(event: EventRecord) -> str:
     place = place_text(event)
     if place:
         lines.append(f":round_pushpin: {escaped(place, PLACE_CHARS)}")
-    room = SECTION_TEXT - sum(len(line) + 1 for line in lines)
-    return "\n".join(lines + people_coverage_source(event, room))
+    feed = feed_says(event)
+    room = SECTION_TEXT - sum(len(line) + 1 for line in lines + feed)
+    return "\n".join(lines + people_coverage_source(event, room) + feed)
+
+
+def feed_says(event: EventRecord) -> list[str]:
+    """Where the event differs from the calendar it was imported from: what the feed says."""
+    differences = feed_differences(event)
+    if not differences:
+        return []
+    values = " · ".join(
+        f"{LABELS[c.field]} {escape(shorten(c.new or 'none', FEED_VALUE_CHARS))}" for c in differences if c.field
+    )
+    return [cut(f":satellite_antenna: The calendar feed says: {values}", FEED_CHARS)]
 
 
 def people_coverage_source(event: EventRecord, room: int) -> list[str]:

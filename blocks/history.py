@@ -68,7 +68,12 @@ def history_message(query: str, matched: int, rows: Sequence[tuple[ChangeRecord,
 
 
 def change_line(change: ChangeRecord, title: str) -> str:
-    who = "an import" if change.actor == "import" else f"<@{change.actor}>"
+    if change.imported_from:
+        who = f"by import of {escaped(change.imported_from, 200)}"
+    elif change.actor == "import":
+        who = "an import"
+    else:
+        who = f"<@{change.actor}>"
     when = reader_time_token(change.at)
     subject = f"*{escaped(title, 120)}*"
     if change.action == "coverage":

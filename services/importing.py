@@ -11,7 +11,8 @@ from sqlalchemy import Engine
 from domain.ical import CalendarError, parse_calendar
 from services.fetching import FetchFailed, fetch
 from storage.db import session
-from storage.events import upsert_drafts
+from storage.editing import record_many
+from storage.events import ChangedMeanwhile, upsert_drafts
 from storage.reminders import sync_many
 
 # A feed anyone may have put up: far larger than any real calendar, and a whole minute.
@@ -19,6 +20,8 @@ MAX_URL_BYTES = 20 * 1024 * 1024
 FETCH_DEADLINE = 60.0
 # A file the operator chose: only a bound on memory.
 MAX_FILE_BYTES = 200 * 1024 * 1024
+# An editor saving an event while the import merges it sends the import back to the start.
+ATTEMPTS = 3
 
 
 class ImportFailed(Exception):
@@ -31,6 +34,8 @@ class ImportReport:
     updated: int
     unchanged: int
     skipped_recurring: int
+    # Events where the feed changed something an editor had changed too: the editor's value stayed.
+    kept: int = 0
 
     def summary(self, source: str) -> str:
         total = self.created + self.updated + self.unchanged
@@ -38,6 +43,8 @@ class ImportReport:
             f"Imported {total} event{'s' if total != 1 else ''} from {source}: "
             f"{self.created} new, {self.updated} updated, {self.unchanged} unchanged"
         )
+        if self.kept:
+            line += f"; kept editors' changes in {self.kept} event{'s' if self.kept != 1 else ''} the feed also changed"
         if self.skipped_recurring:
             line += f"; skipped {self.skipped_recurring} recurring (not supported)"
         return line
@@ -80,12 +87,24 @@ def import_calendar(
     actor: str,
     now: datetime,
     default_channel: str | None = None,
+    source: str | None = None,
 ) -> ImportReport:
+    """Import `data` into the workspace in one transaction. An event takes only what the feed
+    changed since its last import and no editor changed since (`domain.feed`); what it takes
+    is recorded in its history as by `actor`, from `source` (the file or URL, credentials
+    redacted), and its reminders follow."""
     try:
         parsed = parse_calendar(data, fallback_tz)
     except CalendarError as error:
         raise ImportFailed(str(error)) from None
-    with session(engine) as db, db.begin():
-        counts = upsert_drafts(db, team_id=team_id, drafts=parsed.drafts, actor=actor, now=now)
-        sync_many(db, events=counts.touched, now=now, default_channel=default_channel)
-    return ImportReport(counts.created, counts.updated, counts.unchanged, parsed.skipped_recurring)
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            with session(engine) as db, db.begin():
+                counts = upsert_drafts(db, team_id=team_id, drafts=parsed.drafts, actor=actor, now=now)
+                record_many(db, entries=counts.history, actor=actor, now=now, imported_from=source)
+                sync_many(db, events=counts.touched, now=now, default_channel=default_channel)
+            break
+        except ChangedMeanwhile:
+            if attempt == ATTEMPTS:
+                raise ImportFailed("events kept changing in TripDesk during the import; try again") from None
+    return ImportReport(counts.created, counts.updated, counts.unchanged, parsed.skipped_recurring, counts.kept)

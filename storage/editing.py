@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlmodel import Session, col, select
 
 from domain.drafts import EventDraft
@@ -172,6 +172,35 @@ def record(
         for c in rows
     )
     session.flush()
+
+
+def record_many(
+    session: Session,
+    *,
+    entries: Sequence[tuple[Event, str, Sequence[FieldChange]]],
+    actor: str,
+    now: datetime,
+    imported_from: str | None = None,
+) -> None:
+    """`record` for a batch of (event, action, changes), in a few bulk inserts: an import's.
+    `imported_from` names the file or URL the changes came from."""
+    rows = [
+        {
+            "team_id": event.team_id,
+            "event_id": event.id,
+            "actor": actor,
+            "at": now,
+            "action": action,
+            "field": c.field,
+            "old": c.old,
+            "new": c.new,
+            "imported_from": imported_from,
+        }
+        for event, action, changes in entries
+        for c in changes or [FieldChange(field=None, old=None, new=None)]
+    ]
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(EventChange), rows[start : start + 5000])
 
 
 def history(session: Session, *, team_id: str, event_ids: Sequence[int], limit: int) -> list[tuple[EventChange, Event]]:

@@ -7,13 +7,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, func, insert
+from sqlalchemy import ColumnElement, delete, func, insert, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from domain.drafts import MAX_SPAN, EventDraft, TripRef
+from domain.feed import changes, draft_values, dumps, event_values, loads, merge, values_draft
 from domain.search import prefix_upper_bound, terms
+from domain.snapshot import FieldChange
 from domain.zones import earlier
 from storage.models import Coverage, Event, EventTerm, Participant, Trip, saved_id, table_of
 
@@ -27,13 +30,21 @@ class Page:
     total: int
 
 
+class ChangedMeanwhile(Exception):
+    """An event changed in TripDesk while the import was merging it: the import must start over."""
+
+
 @dataclass(frozen=True)
 class UpsertCounts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Events where the feed changed a field an editor had changed too, and the editor's value stayed.
+    kept: int = 0
     # The events created or updated, for what must follow a change (their reminders).
     touched: tuple[Event, ...] = ()
+    # For the history: each event created ("created") or updated ("changed"), and what changed.
+    history: tuple[tuple[Event, str, tuple[FieldChange, ...]], ...] = ()
 
 
 def find_events(
@@ -104,51 +115,98 @@ def similar_terms(session: Session, *, team_id: str, word: str) -> list[str]:
 def upsert_drafts(
     session: Session, *, team_id: str, drafts: Sequence[EventDraft], actor: str, now: datetime
 ) -> UpsertCounts:
-    """Create or update events by UID. Unchanged events are left alone, timestamps included.
+    """Create or update events by UID, taking from each draft only what the feed changed since
+    its last import and no editor changed in TripDesk (`domain.feed.merge`). An event that
+    takes a change gets a new version, so that a form opened before sees it changed; unchanged
+    events are left alone, timestamps included.
 
     Commits nothing: the caller's transaction makes the whole batch all or nothing.
     """
     existing = _events_by_uid(session, team_id=team_id, uids=[d.uid for d in drafts])
     trips: dict[TripRef, int] = {}
-    unchanged = 0
+    unchanged = kept = 0
     created: list[tuple[Event, EventDraft]] = []
-    updated: list[tuple[Event, EventDraft]] = []
+    updated: list[tuple[Event, EventDraft, tuple[FieldChange, ...]]] = []
     for draft in drafts:
-        trip_id = trip_id_for(session, team_id=team_id, ref=draft.trip, now=now, cache=trips)
+        said = draft_values(draft)
         event = existing.get(draft.uid)
         if event is None:
+            trip_id = trip_id_for(session, team_id=team_id, ref=draft.trip, now=now, cache=trips)
             event = Event(
-                team_id=team_id, uid=draft.uid, created_by=actor, created_at=now, **schedule_fields(draft, trip_id)
+                team_id=team_id,
+                uid=draft.uid,
+                created_by=actor,
+                created_at=now,
+                feed_values=dumps(said),
+                **schedule_fields(draft, trip_id),
             )
             event.updated_by, event.updated_at = actor, now
             session.add(event)
             set_participants(event, draft.participants)
             created.append((event, draft))
-        elif _differs(event, draft, trip_id):
-            for name, value in schedule_fields(draft, trip_id).items():
-                setattr(event, name, value)
-            if [p.name for p in event.participants] != list(draft.participants):
-                set_participants(event, draft.participants)
-            event.updated_by, event.updated_at = actor, now
-            updated.append((event, draft))
-        else:
+            continue
+        local = event_values(event)
+        outcome = merge(local=local, last=loads(event.feed_values), new=said)
+        kept += bool(outcome.kept)
+        if event.feed_values != (said_text := dumps(said)):
+            event.feed_values = said_text
+        if not outcome.taken:
             unchanged += 1
+            continue
+        merged = values_draft(draft.uid, outcome.values)
+        trip_id = trip_id_for(session, team_id=team_id, ref=merged.trip, now=now, cache=trips)
+        for name, value in schedule_fields(merged, trip_id).items():
+            setattr(event, name, value)
+        if [p.name for p in event.participants] != list(merged.participants):
+            set_participants(event, merged.participants)
+        event.updated_by, event.updated_at = actor, now
+        updated.append((event, merged, tuple(changes(local, outcome.values, outcome.taken))))
     # One flush for the whole batch: the inserts go out together and the new ids come back.
     session.flush()
     if updated:
-        stale = [event.id for event, _draft in updated]
+        _new_versions(session, [event for event, _draft, _changes in updated])
+        stale = [event.id for event, _draft, _changes in updated]
         for start in range(0, len(stale), _IN_CHUNK):
             session.exec(delete(EventTerm).where(col(EventTerm.event_id).in_(stale[start : start + _IN_CHUNK])))
+    indexed = created + [(event, draft) for event, draft, _changes in updated]
     rows = [
         row
-        for event, draft in created + updated
+        for event, draft in indexed
         for row in term_rows(event, principal=draft.trip.principal if draft.trip else None)
     ]
     terms_table = table_of(EventTerm)
     for start in range(0, len(rows), 5000):
         session.exec(insert(terms_table), params=rows[start : start + 5000])
-    touched = tuple(event for event, _draft in created + updated)
-    return UpsertCounts(created=len(created), updated=len(updated), unchanged=unchanged, touched=touched)
+    return UpsertCounts(
+        created=len(created),
+        updated=len(updated),
+        unchanged=unchanged,
+        kept=kept,
+        touched=tuple(event for event, _draft in indexed),
+        history=(
+            *((event, "created", ()) for event, _draft in created),
+            *((event, "changed", found) for event, _draft, found in updated),
+        ),
+    )
+
+
+def _new_versions(session: Session, events: list[Event]) -> None:
+    """Bump the versions of `events` if they are still the ones read, else raise
+    `ChangedMeanwhile`: the values merged were read before this transaction wrote anything, and
+    an editor may have saved in between. From this statement on, the rows stay locked until the
+    import commits (PostgreSQL's row locks, SQLite's one writer), so no save can slip in later."""
+    for start in range(0, len(events), _IN_CHUNK):
+        chunk = events[start : start + _IN_CHUNK]
+        result = session.exec(
+            update(Event)
+            .where(tuple_(col(Event.id), col(Event.version)).in_([(event.id, event.version) for event in chunk]))
+            .values(version=col(Event.version) + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != len(chunk):
+            raise ChangedMeanwhile
+        for event in chunk:
+            set_committed_value(event, "version", event.version + 1)
 
 
 def schedule_fields(draft: EventDraft, trip_id: int | None) -> dict:
@@ -168,12 +226,6 @@ def schedule_fields(draft: EventDraft, trip_id: int | None) -> dict:
         "source_url": draft.source_url,
         "notes": draft.notes,
     }
-
-
-def _differs(event: Event, draft: EventDraft, trip_id: int | None) -> bool:
-    if [p.name for p in event.participants] != list(draft.participants):
-        return True
-    return any(getattr(event, name) != value for name, value in schedule_fields(draft, trip_id).items())
 
 
 def set_participants(event: Event, names: Iterable[str]) -> None:

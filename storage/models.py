@@ -126,6 +126,10 @@ class Event(SQLModel, table=True):
     past_record: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     # Deleted events are kept, out of every listing, so that their history stays readable.
     deleted_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    # What the calendar feed said at the last import of this UID (JSON, domain/feed.py), so that
+    # an import takes only what the feed changed and never undoes an editor's change.
+    # None for events made in TripDesk.
+    feed_values: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
     trip: Trip | None = Relationship(back_populates="events", sa_relationship_kwargs={"lazy": "joined"})
     participants: list["Participant"] = Relationship(
@@ -204,6 +208,8 @@ class EventChange(SQLModel, table=True):
     field: str | None = Field(default=None, max_length=32)
     old: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     new: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # The file or URL (credentials redacted) of the import that made the change; None otherwise.
+    imported_from: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class Reminder(SQLModel, table=True):

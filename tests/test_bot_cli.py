@@ -199,3 +199,11 @@ def test_a_refused_app_token_stops_socket_mode_with_one_line(tmp_path, fake_slac
     )
     # The token is checked (bot.py, then Bolt once at construction), then the socket refused.
     assert [c.method for c in fake_slack.calls if c.method != "auth.test"] == ["apps.connections.open"]
+
+
+def test_the_history_names_the_feed_without_its_key(tmp_path, web):
+    assert run("import", f"{web}/feed.ics?key=s3cret-feed-key", "--team", "T1", cwd=tmp_path).returncode == 0
+    engine = create_engine(f"sqlite:///{tmp_path}/tripdesk.db")
+    with engine.connect() as connection:
+        sources = connection.execute(text("SELECT DISTINCT imported_from FROM event_changes")).scalars().all()
+    assert sources == [f"{web}/feed.ics?key=[redacted]"]
