@@ -13,7 +13,7 @@ from services.importing import import_calendar
 from storage.db import session
 from storage.models import Event, EventChange, Reminder
 from tests.conftest import SAMPLE, TEAM
-from tests.handlers.test_event_menu import card_controls, choose
+from tests.support.cards import card_controls, choose
 from tests.support.views import submission
 from tests.support.waiting import wait_for_calls
 
