@@ -100,8 +100,8 @@ _HEDGES = re.compile(
     re.I,
 )
 _DENIALS = re.compile(
-    r"\b(?:will not|won't|would not|not (?:be )?(?:attend|travel|go|meet|visit|scheduled to)|called off|"
-    r"call(?:ed)? off|"
+    r"\b(?:(?:will|would|does|do|did|is|are)(?: not|n't) (?:be )?(?:attend|travel|go|meet|visit|take part|join)|"
+    r"not (?:be )?(?:attending|travell?ing|going|meeting|visiting|scheduled to)|call(?:ed)? off|"
     r"cancel+ed|cancel+ing|scrapped|postponed|by video(?:\s?link)?|via video|virtually|video conference|remotely|"
     r"no plans? to|ruled out|skip(?:ped|s)?)\b",
     re.I,
@@ -128,6 +128,9 @@ _VENUE = re.compile(
     r"(?:Palace|House|Chancellery|Kantei|Kremlin|Élysée|Elysee|Air Base|Castle|Hall|Centre|Center|Building"
     r"|Foreign Office|Ministry|Quirinale|headquarters|Headquarters|Hofburg|Bundestag|Parliament)\b"
     r"(?:\s+of\s+(?:the\s+)?[A-Z][\w-]+)?)"
+)
+_GROUP_SUBJECT = re.compile(
+    r"^\s*(?:The (?:two|three|four) (?:leaders|ministers|presidents|sides)|The leaders|They|Both)\b"
 )
 # "09:00 Arrival and welcome of Heads of State": a programme line, on the programme's day.
 _AGENDA_LINE = re.compile(r"^\s*(?:[01]?\d|2[0-3])[:.][0-5]\d\b")
@@ -165,6 +168,8 @@ class _Stop:
     city: City | None
     country: str | None
     moment: TimeExpr | None
+    # Who met at the last event: "the two leaders", "they" in the next sentence.
+    people: tuple[str, ...] = ()
 
 
 def extract(text: str, *, published: date | None = None, today: date) -> Extraction:
@@ -331,7 +336,7 @@ def _read_sentence(
         # A second verb joined to the first ("…arrive in Rome on Wednesday and will be received
         # by the Pope…", "…before travelling to…") or a "where" clause is an event of its own
         # when it has its own place or date; so is an event noun.
-        clause = token.dep_ in ("conj", "advcl") or token.dep_ == "relcl" and _where_clause(token)
+        clause = token.dep_ in ("conj", "advcl", "pcomp") or token.dep_ == "relcl" and _where_clause(token)
         if token.pos_ not in ("NOUN", "PROPN") and not clause:
             continue
         region = _Region(sent, token, [], keep_relative=clause)
@@ -401,6 +406,8 @@ def _event(
     if future is False and not mine:
         return None  # background: something that happened, with no date in this news cycle
     participants = _participants(sent, region, people)
+    if not participants and stop.people and _GROUP_SUBJECT.search(local):
+        participants = list(stop.people)
     city, country = where[0] if where else (None, None)
     inherited = False
     if city is None and country is None and stop.city is not None:
@@ -434,6 +441,8 @@ def _event(
         happened=happened,
         kind=kind,
     )
+    if travels and len(participants) > 1:
+        stop.people = tuple(participants)
     if travels and city is not None and not inherited:
         stop.city, stop.moment = city, moment
     elif travels and moment is not None and city is not None:
@@ -520,12 +529,13 @@ def _places(sent: Any) -> list[tuple[Any, City | None, str | None]]:
     for ent in sent.ents:
         if ent.label_ not in ("GPE", "LOC", "FAC", "ORG", "PERSON", "NORP"):
             continue
-        name = re.sub(r"^the\s+", "", ent.text, flags=re.I).strip()
-        name = re.sub(r"['’]s$", "", name)
-        key = fold(name)
+        name = re.sub(r"['’]s$", "", ent.text.strip())
+        bare = re.sub(r"^the\s+", "", name, flags=re.I)
+        key = fold(bare)
         if key in seen:
             continue
-        place = _lookup(name, ent.label_)
+        # "The Hague" is a city's name; "the Netherlands" and "the United States" are not.
+        place = (_lookup(name, ent.label_) if name != bare else None) or _lookup(bare, ent.label_)
         if place is None:
             continue
         head = ent.root.head
@@ -555,8 +565,8 @@ def _lookup(name: str, label: str) -> tuple[City | None, str | None] | None:
         if same is not None and fold(same.name) == key:
             return same, code  # city-states: Singapore, Luxembourg
         return None, code
-    if label not in ("GPE", "LOC", "FAC", "ORG") and label != "PERSON":
-        return None
+    if label not in ("GPE", "LOC", "ORG", "PERSON"):
+        return None  # a building ("the White House") is a venue, never a city of that name
     city = find_city(name)
     if city is None:
         return None
@@ -606,7 +616,7 @@ def _participants(sent: Any, region: _Region, people: _People) -> list[str]:
             names.append(full)
     for token in region.tokens:
         # Surnames the small model did not tag as people ("Rubio is due to meet…").
-        if token.pos_ == "PROPN" and token.ent_type_ != "PERSON":
+        if token.pos_ == "PROPN" and token.ent_type_ != "PERSON" and token.head.lemma_ not in _SAY_VERBS:
             known = people.surname(token.text)
             if known and known not in names:
                 names.append(known)
