@@ -129,6 +129,7 @@ _VENUE = re.compile(
     r"|Foreign Office|Ministry|Quirinale|headquarters|Headquarters|Hofburg|Bundestag|Parliament)\b"
     r"(?:\s+of\s+(?:the\s+)?[A-Z][\w-]+)?)"
 )
+_SEPARATE = re.compile(r"\b(?:separate|bilateral) (?:talks|meetings)\b", re.I)
 _GROUP_SUBJECT = re.compile(
     r"^\s*(?:The (?:two|three|four) (?:leaders|ministers|presidents|sides)|The leaders|They|Both)\b"
 )
@@ -244,8 +245,8 @@ class _People:
             if ent.label_ != "PERSON":
                 continue
             name = _person_name(ent.text)
-            if not name:
-                continue
+            if not name or len(name.split()) == 1 and (find_city(name) or country_code(name)):
+                continue  # a dateline in capitals ("VILNIUS") read as a name
             full = self.full(name) or name
             if len(name.split()) > len(full.split()):
                 full = name
@@ -253,6 +254,13 @@ class _People:
             person.mentions += 1
             if ent.root.dep_ in ("nsubj", "nsubjpass"):
                 subjects[full] += 1
+        # Surnames the small model did not tag ("Rubio is due to…") still make the traveller.
+        for token in (token for doc in docs for token in doc):
+            if token.pos_ == "PROPN" and token.ent_type_ != "PERSON" and token.dep_ in ("nsubj", "nsubjpass"):
+                known = self.surname(token.text)
+                if known:
+                    subjects[known] += 1
+                    self.by_name[known].mentions += 1
         self.principal = self._principal(subjects)
 
     def full(self, name: str) -> str | None:
@@ -277,8 +285,12 @@ class _People:
         return max(self.by_name.values(), key=lambda p: (subjects[p.name] * 2 + p.mentions, -p.first_seen)).name
 
 
+_HONORIFICS = re.compile(r"^(?:(?:Shri|Smt\.?|H\.E\.|His Majesty|Her Majesty|Dr\.?|Mr\.?|Mrs\.?|Ms\.?)\s+)+")
+
+
 def _person_name(text: str) -> str:
     text = re.sub(r"['’]s$", "", text.strip())
+    text = _HONORIFICS.sub("", text)
     text = _TITLE_WORDS.sub("", text).strip(" ,")
     return " ".join(text.split())
 
@@ -349,8 +361,11 @@ def _read_sentence(
         # A noun is an event of its own only with a place or date of its own ("a summit in
         # Washington in July"), not one it merely mentions ("a plan for the reconstruction of Gaza").
         date_tokens = [_token_at(sent, d.span[0]) for d in dates if not d.historical]
-        if any(_attached(t, token) for t in date_tokens if t is not None) or any(
-            _attached(sent.doc[i], token) for i in place_ids
+        followed = token.head.lower_ == "by" and token.head.head.lemma_ == "follow"  # "…, followed by a lunch"
+        if (
+            followed
+            or any(_attached(t, token) for t in date_tokens if t is not None)
+            or any(_attached(sent.doc[i], token) for i in place_ids)
         ):
             own.append((token, kind))
     events: list[tuple[Kind, _Region, bool]] = []
@@ -360,8 +375,16 @@ def _read_sentence(
     drafts: list[StoryDraft] = []
     for kind, region, is_main in events:
         draft = _event(sent, region, kind, reference, future, dates, places, people, stop, travels=is_main)
-        if draft is not None:
-            drafts.append(draft)
+        if draft is None:
+            continue
+        if _SEPARATE.search(text) and len(draft.participants) > 2:
+            # "separate bilateral talks with X and Y": one meeting with each
+            lead, *others = draft.participants
+            for other in others:
+                one = replace(draft, participants=(lead, other), kind=Kind.BILATERAL)
+                drafts.append(replace(one, title=_title(one)))
+            continue
+        drafts.append(draft)
     if press and drafts:
         conference = replace(drafts[0], kind=Kind.PRESS_CONFERENCE, venue=None)
         drafts.append(replace(conference, title=_title(conference)))
@@ -409,6 +432,8 @@ def _event(
     if not participants and stop.people and _GROUP_SUBJECT.search(local):
         participants = list(stop.people)
     city, country = where[0] if where else (None, None)
+    if city is None and venue and (town := _venue_city(venue)) is not None:
+        city, country = town, country_code(town.country)
     inherited = False
     if city is None and country is None and stop.city is not None:
         city, country, inherited = stop.city, country_code(stop.city.country), True
@@ -432,7 +457,7 @@ def _event(
         evidence=text.strip(),
         participants=tuple(participants),
         venue=venue,
-        city=city.name if city else None,
+        city=_city_name(city) if city else None,
         country=country_name(country) if country else None,
         timezone=tz,
         start=start,
@@ -573,6 +598,29 @@ def _lookup(name: str, label: str) -> tuple[City | None, str | None] | None:
     if label in ("PERSON", "ORG") and city.population < 500_000:
         return None  # a surname or an organisation that happens to be a small town's name
     return city, country_code(city.country)
+
+
+# Buildings that name their city: an event "at the White House" is in Washington.
+_VENUE_CITIES = {
+    "white house": "Washington", "oval office": "Washington", "capitol": "Washington", "pentagon": "Washington",
+    "elysee": "Paris", "kremlin": "Moscow", "downing street": "London", "lancaster house": "London",
+    "kantei": "Tokyo", "zhongnanhai": "Beijing", "great hall of the people": "Beijing", "quirinale": "Rome",
+    "chigi": "Rome", "rashtrapati bhavan": "New Delhi", "hyderabad house": "New Delhi",
+}  # fmt: skip
+
+
+def _city_name(city: City) -> str:
+    """The name a desk writes: "New York", not GeoNames' "New York City"; "Goyang", not "Goyang-si"."""
+    name = re.sub(r"-(?:si|shi|gun|ku)$", "", city.name)
+    return {"New York City": "New York", "Mexico City": "Mexico City"}.get(name, name)
+
+
+def _venue_city(venue: str) -> City | None:
+    key = fold(venue)
+    for name, city in _VENUE_CITIES.items():
+        if name in key:
+            return find_city(city)
+    return None
 
 
 def _country_zone(code: str | None) -> str | None:
