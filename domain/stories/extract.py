@@ -300,15 +300,17 @@ class _Region:
     relative clauses that describe someone ("…that it rejoined last year") and without the
     other events the sentence names."""
 
-    def __init__(self, sent: Any, root: Any | None, cut: list[Any], *, keep_relative: bool = False):
+    def __init__(self, sent: Any, root: Any | None, cut: list[Any], *, keep_relative: bool = False, extra: Any = ()):
         base = sent.start_char
         tokens = list(sent) if root is None or root.dep_ == "ROOT" else list(root.subtree)
+        tokens += [sent.doc[i] for i in extra if sent.doc[i] not in tokens]
         removed: set[int] = set()
         for token in sent:
-            if token.dep_ == "relcl" and not (keep_relative and token is root):
+            if token.dep_ == "relcl" and not (keep_relative and root is not None and token.i == root.i):
                 removed.update(t.i for t in token.subtree)
         for other in cut:
             removed.update(t.i for t in other.subtree)
+            removed.update(_trailing(sent, other))
         self.tokens = [t for t in tokens if t.i not in removed]
         self.ids = {t.i for t in self.tokens}
         self.ranges = [(t.idx - base, t.idx - base + len(t.text)) for t in self.tokens]
@@ -351,6 +353,8 @@ def _read_sentence(
         clause = token.dep_ in ("conj", "advcl", "pcomp") or token.dep_ == "relcl" and _where_clause(token)
         if token.pos_ not in ("NOUN", "PROPN") and not clause:
             continue
+        if not clause and main is not None and _attached(token, main[0]):
+            continue  # "hold a meeting in Brussels", "head to Brussels for talks": the main event itself
         region = _Region(sent, token, [], keep_relative=clause)
         people_here = [e for e in sent.ents if e.label_ == "PERSON" and e.root.i in region.ids]
         if clause:
@@ -364,14 +368,29 @@ def _read_sentence(
         followed = token.head.lower_ == "by" and token.head.head.lemma_ == "follow"  # "…, followed by a lunch"
         if (
             followed
+            or _right_after(sent, token, place_ids, date_tokens)
             or any(_attached(t, token) for t in date_tokens if t is not None)
             or any(_attached(sent.doc[i], token) for i in place_ids)
         ):
             own.append((token, kind))
+    # A date under an event noun is that event's ("…talks ahead of the summit in Washington in
+    # July": July is the summit's, not the talks'), so that noun is an event of its own.
+    nouns = {token.i: (token, kind) for token, kind in triggers[1:] if token.pos_ in ("NOUN", "PROPN")}
+    for expr in dates:
+        word = _token_at(sent, expr.span[0])
+        if expr.historical or word is None or main is None:
+            continue
+        for ancestor in [word, *word.ancestors]:
+            if ancestor.i == main[0].i:
+                break
+            if ancestor.i in nouns and all(ancestor.i != t.i for t, _k in own):
+                if not any(ancestor in t.subtree for t, _k in own):
+                    own.append(nouns[ancestor.i])
+                break
     events: list[tuple[Kind, _Region, bool]] = []
     if main is not None:
         events.append((main[1], _Region(sent, None, [t for t, _k in own]), True))
-    events += [(kind, _Region(sent, token, []), False) for token, kind in own]
+    events += [(kind, _Region(sent, token, [], extra=_trailing(sent, token)), False) for token, kind in own]
     drafts: list[StoryDraft] = []
     for kind, region, is_main in events:
         draft = _event(sent, region, kind, reference, future, dates, places, people, stop, travels=is_main)
@@ -428,7 +447,7 @@ def _event(
     venue = _venue(local)
     if future is False and not mine:
         return None  # background: something that happened, with no date in this news cycle
-    participants = _participants(sent, region, people)
+    participants = _participants(sent, region, people, stop.people)
     if not participants and stop.people and _GROUP_SUBJECT.search(local):
         participants = list(stop.people)
     city, country = where[0] if where else (None, None)
@@ -468,9 +487,9 @@ def _event(
     )
     if travels and len(participants) > 1:
         stop.people = tuple(participants)
-    if travels and city is not None and not inherited:
+    if travels and city is not None and not inherited and not happened:
         stop.city, stop.moment = city, moment
-    elif travels and moment is not None and city is not None:
+    elif travels and moment is not None and city is not None and not happened:
         stop.moment = moment
     return replace(draft, title=_title(draft))
 
@@ -486,12 +505,40 @@ def _token_at(sent: Any, offset: int) -> Any | None:
     return token
 
 
+def _trailing(sent: Any, noun: Any) -> list[int]:
+    """The words right after an event noun that say where and when: "in Washington in July"."""
+    taken: list[int] = []
+    i = noun.i + 1
+    while i + 1 < sent.end and sent.doc[i].lower_ in ("in", "at", "on") and sent.doc[i + 1].pos_ in ("PROPN", "DET"):
+        j = i + 1
+        while j < sent.end and (sent.doc[j].pos_ == "PROPN" or sent.doc[j].lower_ == "the"):
+            j += 1
+        taken += list(range(i, j))
+        i = j
+    return taken
+
+
+def _right_after(sent: Any, noun: Any, place_ids: set[int], date_tokens: list[Any]) -> bool:
+    """Whether a place or date follows the noun at once ("a NATO summit in Washington in July"),
+    however the parser attached it."""
+    dated = {t.i for t in date_tokens if t is not None}
+    i = noun.i + 1
+    while i + 1 < sent.end and sent.doc[i].lower_ in ("in", "at", "on"):
+        j = i + 1
+        while j < sent.end and sent.doc[j].lower_ == "the":
+            j += 1
+        if j in place_ids or j in dated:
+            return True
+        i = j + 1
+    return False
+
+
 def _attached(token: Any, noun: Any) -> bool:
     """Whether `token` qualifies `noun` directly: "summit in Washington", "July summit"."""
     head = token.head
-    if head is noun:
+    if head.i == noun.i:
         return True
-    return head.pos_ == "ADP" and head.head is noun
+    return head.pos_ == "ADP" and head.head.i == noun.i
 
 
 def _where_clause(token: Any) -> bool:
@@ -529,7 +576,7 @@ def _triggers(sent: Any) -> list[tuple[Any, Kind]]:
     # for talks", "attend a summit").
     for token, kind in found[1:]:
         if kind is not Kind.OTHER and token.pos_ in ("NOUN", "PROPN") and main_token in token.ancestors:
-            if main_kind in (Kind.OTHER, Kind.VISIT) or kind is Kind.SUMMIT:
+            if main_kind in (Kind.OTHER, Kind.VISIT):
                 main_kind = kind
                 break
     return [(main_token, main_kind), *found[1:]]
@@ -638,10 +685,11 @@ def _venue(text: str) -> str | None:
     return venue[:120]
 
 
-def _participants(sent: Any, region: _Region, people: _People) -> list[str]:
+def _participants(sent: Any, region: _Region, people: _People, last_group: tuple[str, ...] = ()) -> list[str]:
     names: list[str] = []
     subject_found = False
     pronoun: str | None = None
+    group = False
     for ent in sent.ents:
         if ent.root.i not in region.ids or ent.label_ not in ("PERSON", "ORG", "GPE", "NORP"):
             continue
@@ -675,7 +723,10 @@ def _participants(sent: Any, region: _Region, people: _People) -> list[str]:
             pronoun = people.full(_person_name(earlier[-1].text)) if earlier else people.principal
         elif token.dep_ in ("nsubj", "nsubjpass") and token.lower_ in ("they", "we"):
             pronoun = people.principal
-    if pronoun and pronoun not in names and not subject_found:
+            group = True
+    if group and not subject_found and len(last_group) > 1:
+        names = [*last_group, *(n for n in names if n not in last_group)]
+    elif pronoun and pronoun not in names and not subject_found:
         names.insert(0, pronoun)
     principal = people.principal
     if principal in names:
