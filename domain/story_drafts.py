@@ -337,6 +337,14 @@ def additions(draft: StoryDraft, event: EventRecord) -> list[Addition]:
     return found
 
 
+@dataclass(frozen=True)
+class DraftMatch:
+    """The scheduled event a draft describes, and what the story adds to it."""
+
+    event: EventRecord
+    adds: list[Addition]
+
+
 def merged_values(found: Sequence[Addition]) -> dict[str, Any]:
     merged: dict[str, Any] = {}
     for addition in found:
