@@ -4,6 +4,7 @@ python bot.py                      run the bot (Socket Mode with SLACK_APP_TOKEN
 python bot.py console [--sample]   try it without Slack
 python bot.py import PATH_OR_URL   import an iCalendar file or feed
 python bot.py migrate              bring the database schema up to date
+python bot.py draft FILE|-         draft events from a story (--published YYYY-MM-DD, --json)
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import NoReturn
 
@@ -75,6 +76,14 @@ def _parser() -> Parser:
     importer.set_defaults(handler=_import)
 
     commands.add_parser("migrate", help="bring the database schema up to date").set_defaults(handler=_migrate)
+
+    drafter = commands.add_parser("draft", help="draft events from a story (a text file, or - for standard input)")
+    drafter.add_argument("story", help="a UTF-8 text file, or - to read standard input")
+    drafter.add_argument(
+        "--published", type=_day, help="the story's date (YYYY-MM-DD); else the dateline's, else today"
+    )
+    drafter.add_argument("--json", action="store_true", help="print a JSON array of the drafts")
+    drafter.set_defaults(handler=_draft)
     return parser
 
 
@@ -84,6 +93,13 @@ def _instant(text: str) -> datetime:
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 date or time") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _engine(settings: Settings):
@@ -276,6 +292,45 @@ def _migrate(_args, settings: Settings) -> int:
     _engine(settings)
     print("The database schema is up to date.")
     return 0
+
+
+def _draft(args, settings: Settings) -> int:
+    import json
+
+    from domain.stories.extract import extract
+    from domain.story_drafts import draft_lines
+    from domain.timetext import day_text
+
+    text = _story(args.story)
+    if not text.strip():
+        raise UsageError(f"{'standard input' if args.story == '-' else args.story} is empty: there is no story to read")
+    # The newsroom's today: "on Tuesday" in an undated story is read from the desk's calendar.
+    today = datetime.now(settings.newsroom_tz).date()
+    extraction = extract(text, published=args.published, today=today)
+    if args.json:
+        print(json.dumps([d.as_json() for d in extraction.drafts], ensure_ascii=False, indent=2))
+        return 0
+    count = len(extraction.drafts)
+    print(f"{count} draft{'' if count == 1 else 's'}, dates read against {day_text(extraction.reference)}")
+    for draft in extraction.drafts:
+        print()
+        print("\n".join(draft_lines(draft, extraction.reference)))
+    return 0
+
+
+def _story(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        return Path(source).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"no such file: {source}") from None
+    except IsADirectoryError:
+        raise UsageError(f"{source} is a directory, not a story") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{source} is not UTF-8 text") from None
+    except OSError as error:
+        raise UsageError(f"cannot read {source}: {error.strerror}") from None
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ USAGE = [
     ("/trip next", "the next events on the schedule, whoever they concern"),
     ("/trip mine", "the events you cover"),
     ("/trip add", "add an event; each card's ⋯ menu edits, postpones, cancels or deletes it"),
+    ("/trip draft", "paste a story and add the events it mentions (or a message's ⋯ menu: Draft events from story)"),
     ("/trip history macron", "who changed what, newest first"),
     ("/trip reminders macron", "the reminders of an event and how they went"),
 ]

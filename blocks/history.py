@@ -76,7 +76,10 @@ def change_line(change: ChangeRecord, title: str) -> str:
         who = f"<@{change.actor}>"
     when = reader_time_token(change.at)
     subject = f"*{escaped(title, 120)}*"
-    if change.action == "coverage":
+    if change.field == "origin":
+        done = "added it to the schedule" if change.action == "created" else "changed it"
+        what = f"{done} from {escaped(change.new or '', 200)}"
+    elif change.action == "coverage":
         what = f"coverage: {_users(change.old)} → {_users(change.new)}"
     elif change.action == "changed" and change.field:
         (what,) = change_lines([FieldChange(change.field, change.old, change.new)]) or ["changed it"]

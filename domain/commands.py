@@ -32,6 +32,11 @@ class Add:
 
 
 @dataclass(frozen=True)
+class Draft:
+    """Draft events from a pasted story."""
+
+
+@dataclass(frozen=True)
 class Mine:
     pass
 
@@ -51,7 +56,7 @@ class Invalid:
     message: str
 
 
-Command = Help | Agenda | Search | Add | Mine | History | Reminders | Invalid
+Command = Help | Agenda | Search | Add | Draft | Mine | History | Reminders | Invalid
 
 
 def parse_command(text: str) -> Command:
@@ -63,6 +68,8 @@ def parse_command(text: str) -> Command:
         return Agenda(keyword)
     if keyword == "add":
         return Add()
+    if keyword == "draft":
+        return Draft()
     if keyword == "mine":
         return Mine()
     first, _, rest = text.partition(" ")

@@ -1,4 +1,4 @@
-"""Slack listeners, grouped by kind (commands/, actions/, views/, options/, events/), one
+"""Slack listeners, grouped by kind (commands/, actions/, views/, options/, events/, shortcuts/), one
 module-level function each; each package's `register(app)` binds Slack's ids to them.
 
 Listeners translate between Slack and the services: they read the payload, call a service,
@@ -9,7 +9,7 @@ event still there, the user allowed), `payloads`, `replies`, `notices`, `channel
 
 from slack_bolt import App
 
-from handlers import actions, commands, events, options, views
+from handlers import actions, commands, events, options, shortcuts, views
 from handlers.errors import on_error
 from handlers.replays import drop_replays
 
@@ -24,3 +24,4 @@ def register(app: App) -> None:
     views.register(app)
     options.register(app)
     events.register(app)
+    shortcuts.register(app)

@@ -85,12 +85,14 @@ def save_event(
     event_id: int | None = None,
     version: int | None = None,
     submission: str | None = None,
+    origin: str | None = None,
     on_change: ScheduleChanged = _nothing,
 ) -> EditOutcome:
     """Create the event, or update `event_id` if it is still at `version`; its reminders follow.
 
     `submission` names the submitted form (its view id and hash): a form already saved is not
     saved twice, whether Slack re-sends it or the user submits again after a slow answer.
+    `origin` ("a story") goes into the history beside who made the change.
     """
     with session(engine) as db, db.begin():
         outcome = _save(
@@ -103,9 +105,53 @@ def save_event(
             event_id=event_id,
             version=version,
             submission=submission,
+            origin=origin,
         )
     on_change()
     return outcome
+
+
+def save_events(
+    engine: Engine,
+    *,
+    team_id: str,
+    actor: str,
+    forms: list[EventInput],
+    now: datetime,
+    default_channel: str | None,
+    submission: str | None = None,
+    origin: str | None = None,
+    then: Callable[[Session, list[EditOutcome]], None] | None = None,
+    on_change: ScheduleChanged = _nothing,
+) -> list[EditOutcome]:
+    """Create one event per form in one transaction: all of them, or none.
+
+    `then` runs inside that transaction with the outcomes, for what must be written with them.
+    """
+    with session(engine) as db, db.begin():
+        if submission is not None and (done := recall(db, key=submission)) is not None:
+            raise AlreadySaved(done.event_id)
+        outcomes = [
+            _save(
+                db,
+                team_id=team_id,
+                actor=actor,
+                form=form,
+                now=now,
+                default_channel=default_channel,
+                event_id=None,
+                version=None,
+                submission=None,
+                origin=origin,
+            )
+            for form in forms
+        ]
+        if outcomes:
+            _remember_submission(db, submission, event=outcomes[0].event, now=now)
+        if then is not None:
+            then(db, outcomes)
+    on_change()
+    return outcomes
 
 
 def _save(
@@ -119,7 +165,9 @@ def _save(
     event_id: int | None,
     version: int | None,
     submission: str | None,
+    origin: str | None = None,
 ) -> EditOutcome:
+    noted = [FieldChange("origin", None, origin)] if origin else []
     if submission is not None and (done := recall(db, key=submission)) is not None:
         raise AlreadySaved(done.event_id)
     event = _claimed(db, team_id=team_id, event_id=event_id, version=version) if event_id is not None else None
@@ -146,7 +194,7 @@ def _save(
             past_record=form.past_record,
         )
         db.refresh(event)
-        record(db, event=event, actor=actor, now=now, action="created")
+        record(db, event=event, actor=actor, now=now, action="created", changes=noted)
         sync_reminders(db, event=event, now=now, default_channel=default_channel)
         _remember_submission(db, submission, event=event, now=now)
         return EditOutcome(event, "created")
@@ -164,7 +212,7 @@ def _save(
     )
     db.refresh(event)
     changes = diff(before, snapshot(event))
-    record(db, event=event, actor=actor, now=now, action="changed", changes=changes)
+    record(db, event=event, actor=actor, now=now, action="changed", changes=[*changes, *noted])
     sync_reminders(db, event=event, now=now, default_channel=default_channel)
     _remember_submission(db, submission, event=event, now=now)
     return EditOutcome(event, "changed", changes)

@@ -271,3 +271,26 @@ class HandledRequest(SQLModel, table=True):
     handled_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
     # For a saved form: the event it created or changed, to show again to a re-sent submission.
     event_id: int | None = None
+
+
+class StoryDraftSet(SQLModel, table=True):
+    """The drafts read from one story, kept while the editor goes through them in Slack: the
+    views only carry this row's id, since the drafts with their sentences outgrow a view's
+    3,000 characters of private_metadata. The story itself is not kept."""
+
+    __tablename__ = "story_drafts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=TEAM_ID_MAX)
+    # Who drafted: only they see and add these drafts.
+    user_id: str = Field(max_length=USER_ID_MAX)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    # The date the story's "Tuesday" and "in July" were read against.
+    reference: date = Field(sa_column=Column(Date, nullable=False))
+    channel_id: str | None = Field(default=None, max_length=CHANNEL_ID_MAX)
+    # The message's permalink for a story drafted from a message; None for pasted text.
+    source_url: str | None = Field(default=None, max_length=URL_MAX)
+    # The drafts (a JSON list), and what became of each one added or reviewed (a JSON object
+    # from the draft's index to the event's title and what was done).
+    drafts: str = Field(sa_column=Column(Text, nullable=False))
+    outcomes: str = Field(default="{}", sa_column=Column(Text, nullable=False))

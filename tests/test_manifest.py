@@ -21,3 +21,14 @@ def test_manifest_declares_what_tripdesk_uses():
     assert "app_home_opened" in settings["event_subscriptions"]["bot_events"]
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert len(manifest["display_information"]["name"]) <= 35
+
+
+def test_the_message_shortcut_is_the_one_the_app_listens_for():
+    from handlers.shortcuts.draft_story import CALLBACK_ID
+
+    manifest = json.loads((ROOT / "manifest.json").read_text())
+    (shortcut,) = manifest["features"]["shortcuts"]
+    assert shortcut["type"] == "message" and shortcut["callback_id"] == CALLBACK_ID
+    # Slack refuses a shortcut name over 24 characters, and a description over 150.
+    assert 0 < len(shortcut["name"]) <= 24 and 0 < len(shortcut["description"]) <= 150
+    assert "draft" in manifest["features"]["slash_commands"][0]["usage_hint"]

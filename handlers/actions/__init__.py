@@ -4,9 +4,10 @@ import re
 
 from slack_bolt import App
 
+from blocks.drafts import REVIEW_ACTION, UPDATE_ACTION
 from blocks.event_card import ASSIGN_ACTION, COVER_ACTION, MENU_ACTION, OPEN_ACTION
 from blocks.listing import MORE_ACTION, SHARE_ACTION, SUGGEST_ACTION_PREFIX
-from handlers.actions import event_menu, listing
+from handlers.actions import drafts, event_menu, listing
 
 
 def register(app: App) -> None:
@@ -17,3 +18,5 @@ def register(app: App) -> None:
     app.action(COVER_ACTION)(event_menu.cover)
     app.action(ASSIGN_ACTION)(event_menu.assign)
     app.action(OPEN_ACTION)(event_menu.open_event)
+    app.action(REVIEW_ACTION)(drafts.review)
+    app.action(UPDATE_ACTION)(drafts.update)

@@ -1,5 +1,6 @@
 """`/trip`. Queries are answered in the acknowledgement itself, so the reply arrives within
-Slack's 3 seconds without a second round trip; `/trip add` opens the form, then acknowledges."""
+Slack's 3 seconds without a second round trip; `/trip add` and `/trip draft` open their form,
+then acknowledge."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ import logging
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
+from blocks.drafts import paste_view
 from blocks.event_form import event_modal
 from blocks.help import help_message, notice_message
 from blocks.history import history_message
 from blocks.reminder_status import reminders_message
 from blocks.text import escape
-from domain.commands import Add, Agenda, Help, History, Invalid, Mine, Reminders, Search, parse_command
+from domain.commands import Add, Agenda, Draft, Help, History, Invalid, Mine, Reminders, Search, parse_command
 from domain.listing import ListingRequest, Mode
 from handlers.context import desk, team_id
 from handlers.guard import Refused, require_editor
@@ -30,6 +32,10 @@ def trip(ack: Ack, command: dict, context: BoltContext, client: WebClient) -> No
     match parse_command(command.get("text", "")):
         case Add():
             open_add_form(ack, command, context, client)
+            return
+        case Draft():
+            # Anyone may read a story into drafts; adding them is for editors.
+            open_form_then_ack(ack, command, client, paste_view(metadata={"c": command.get("channel_id")}), "draft")
             return
         case Help():
             reply = help_message()
@@ -64,6 +70,10 @@ def open_add_form(ack: Ack, command: dict, context: BoltContext, client: WebClie
         newsroom_tz=ctx.settings.newsroom_tz,
         metadata={"c": command.get("channel_id")},
     )
+    open_form_then_ack(ack, command, client, view, "add")
+
+
+def open_form_then_ack(ack: Ack, command: dict, client: WebClient, view: dict, keyword: str) -> None:
     # Opened before the acknowledgement, so that if Slack fails the ack itself says so: the
     # response_url would go through the same failing Slack. The client's timeout keeps this
     # well inside Slack's 3 seconds.
@@ -74,7 +84,9 @@ def open_add_form(ack: Ack, command: dict, context: BoltContext, client: WebClie
         log.error("views.open failed user=%s error=%s", command["user_id"], code)
         ack(
             response_type="ephemeral",
-            **notice_message(f"Slack could not open the form ({escape(code)}). Try `/trip add` again in a moment."),
+            **notice_message(
+                f"Slack could not open the form ({escape(code)}). Try `/trip {keyword}` again in a moment."
+            ),
         )
         return
     ack()

@@ -28,6 +28,14 @@ TRIP_GONE = "That trip is no longer on the schedule: pick another, or start a ne
 
 
 def submit(ack: Ack, body: dict, view: dict, context: BoltContext, client: WebClient) -> None:
+    save_form(ack, body, view, context, client)
+
+
+def save_form(
+    ack: Ack, body: dict, view: dict, context: BoltContext, client: WebClient, *, origin: str | None = None
+) -> EventRecord | None:
+    """Check and save the submitted form, answering Slack; the event saved, or None when the
+    form was refused or had been saved before. `origin` goes into the event's history."""
     ctx, user_id = desk(context), body["user"]["id"]
     meta = metadata(view)
     event_id, version = meta.get("e"), meta.get("v")
@@ -40,7 +48,7 @@ def submit(ack: Ack, body: dict, view: dict, context: BoltContext, client: WebCl
                 raise Refused(GONE)
     except Refused as refusal:
         ack(response_action="errors", errors={"title": refusal.text})
-        return
+        return None
 
     result = validate(
         read_form(state_values(view)),
@@ -58,7 +66,7 @@ def submit(ack: Ack, body: dict, view: dict, context: BoltContext, client: WebCl
             errors["channel"] = problem
     if errors or form is None:
         ack(response_action="errors", errors=errors)
-        return
+        return None
 
     channel_id = form.channel_id or ctx.settings.default_channel
     try:
@@ -72,6 +80,7 @@ def submit(ack: Ack, body: dict, view: dict, context: BoltContext, client: WebCl
             event_id=original.id if original else None,
             version=version,
             submission=submission_key(view),
+            origin=origin,
             on_change=ctx.schedule_changed,
         )
     except AlreadySaved as saved:
@@ -81,13 +90,13 @@ def submit(ack: Ack, body: dict, view: dict, context: BoltContext, client: WebCl
             ack()
         else:
             ack(response_action="update", view=saved_view(event, created=original is None, channel_id=channel_id))
-        return
+        return None
     except StaleEdit:
         ack(response_action="errors", errors={"title": STALE})
-        return
+        return None
     except UnknownTrip:
         ack(response_action="errors", errors={"trip": TRIP_GONE})
-        return
+        return None
     event = outcome.event
     ack(response_action="update", view=saved_view(event, created=original is None, channel_id=channel_id))
     if original is None:
@@ -100,3 +109,4 @@ def submit(ack: Ack, body: dict, view: dict, context: BoltContext, client: WebCl
             change_notice(event, actor=user_id, action="changed", changes=outcome.changes),
             broadcast=is_loud("changed", outcome.changes),
         )
+    return event

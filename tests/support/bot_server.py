@@ -15,6 +15,7 @@ from tests.support.slack_requests import (
     block_suggestion_body,
     command_body,
     event_body,
+    message_action_body,
     sign,
     view_submission_body,
 )
@@ -99,6 +100,11 @@ class BotServer:
 
     def submit(self, view: dict, **fields) -> httpx.Response:
         return self.post_signed(view_submission_body(view, **fields), "application/x-www-form-urlencoded")
+
+    def shortcut(self, message: dict, callback_id: str, **fields) -> httpx.Response:
+        return self.post_signed(
+            message_action_body(message, callback_id=callback_id, **fields), "application/x-www-form-urlencoded"
+        )
 
     def suggest(self, action_id: str, value: str, **fields) -> httpx.Response:
         return self.post_signed(block_suggestion_body(action_id, value, **fields), "application/x-www-form-urlencoded")

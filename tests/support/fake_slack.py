@@ -42,6 +42,10 @@ class FakeSlack(LocalSlack):
             return self.failures[call.method]
         if call.method == "chat.postMessage" and call.payload.get("channel", "") in self.channel_errors:
             return Answer({"ok": False, "error": self.channel_errors[call.payload["channel"]]})
+        if call.method == "chat.getPermalink":
+            channel, ts = call.payload.get("channel", ""), call.payload.get("message_ts", "")
+            link = f"https://newsroom.slack.com/archives/{channel}/p{ts.replace('.', '')}"
+            return Answer({"ok": True, "channel": channel, "permalink": link})
         return super().answer(call)
 
     def _check(self, call: Call) -> None:

@@ -63,6 +63,7 @@ def block_actions_body(
     channel_id: str = "C0FOREIGN",
     response_url: str = "https://hooks.slack.com/actions/T0NEWSROOM/1/abc",
     container: dict | None = None,
+    view: dict | None = None,
 ) -> str:
     payload = {
         "type": "block_actions",
@@ -77,6 +78,10 @@ def block_actions_body(
         "response_url": response_url,
         "actions": [{"action_ts": f"{time.time():.6f}", "block_id": action.pop("block_id", "b1"), **action}],
     }
+    if view is not None:  # a button in a modal: Slack sends the view instead of a message and its response_url
+        payload["view"] = view
+        payload["container"] = {"type": "view", "view_id": view.get("id")}
+        del payload["channel"], payload["response_url"]
     return urlencode({"payload": json.dumps(payload)})
 
 
@@ -128,6 +133,32 @@ def block_suggestion_body(action_id: str, value: str, *, team_id: str = "T0NEWSR
             "block_id": action_id,
             "value": value,
             "view": {"id": "V0FORM", "type": "modal"},
+        },
+        team_id,
+        user_id,
+    )
+
+
+def message_action_body(
+    message: dict,
+    *,
+    callback_id: str,
+    team_id: str = "T0NEWSROOM",
+    user_id: str = "U0EDITOR",
+    channel_id: str = "C0FOREIGN",
+    response_url: str = "https://hooks.slack.com/app/T0NEWSROOM/1/abc",
+) -> str:
+    """A message shortcut, chosen from the ⋯ menu of `message` (with its `ts` and `text`)."""
+    return _interaction(
+        {
+            "type": "message_action",
+            "callback_id": callback_id,
+            "trigger_id": new_trigger_id(),
+            "action_ts": f"{time.time():.6f}",
+            "message_ts": message.get("ts"),
+            "message": {"type": "message", "user": "U0WIRES", **message},
+            "channel": {"id": channel_id, "name": "wires"},
+            "response_url": response_url,
         },
         team_id,
         user_id,
