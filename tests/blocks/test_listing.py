@@ -14,13 +14,9 @@ from domain.zones import zone
 from services.itinerary import PAGE_SIZE
 from storage.models import Trip
 from tests.support.block_kit_limits import message_problems, view_problems
-from tests.support.event_rows import START, event
+from tests.support.event_rows import START, event, listing
 
 PARIS = zone("Europe/Paris")
-
-
-def listing(events, total=None, outcome=ListingOutcome.UPCOMING, text="blinken", offset=0):
-    return Listing(ListingRequest(Mode.SEARCH, text, offset), outcome, events, total or len(events))
 
 
 def test_hostile_text_is_escaped():

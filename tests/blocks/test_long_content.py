@@ -35,8 +35,8 @@ from domain.vocabulary import ReminderStatus, Status
 from domain.zones import zone
 from services.itinerary import PAGE_SIZE
 from storage.models import Coverage, EventChange, Reminder, Trip
-from tests.blocks.test_listing import event, listing
 from tests.support.block_kit_limits import message_problems, view_problems
+from tests.support.event_rows import event, listing
 from tests.support.long_content import broken_markup, long_text, mrkdwn_texts, web_urls
 
 PARIS = zone("Europe/Paris")

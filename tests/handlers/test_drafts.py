@@ -126,7 +126,7 @@ def test_the_shortcut_opens_reading_at_once_then_shows_the_drafts(bot, fake_slac
 
 def test_a_draft_without_a_date_is_unticked_and_says_why(bot, fake_slack):
     view = from_shortcut(bot, fake_slack)
-    undated = drafts_in(view)["Blinken in Paris"]  # the KNDS plant visit: no day in its sentence
+    undated = drafts_in(view)["Blinken meets Pashinyan"]  # in Brussels, on a day the story does not give
     assert undated not in ticked(view)
     assert "Date not given" in text_of(view, undated) and "Review it to set one" in text_of(view, undated)
 
@@ -170,20 +170,20 @@ def test_trip_draft_pastes_a_story_and_reads_it_in_the_same_modal(bot, fake_slac
 def test_add_selected_adds_two_drafts_with_reminders_notices_and_history(bot, fake_slack, engine):
     view = from_shortcut(bot, fake_slack)
     titles = drafts_in(view)
-    chosen = [titles["Blinken meets Macron"], titles["Blinken meets Pashinyan"]]
+    chosen = [titles["Blinken meets Macron"], titles["Summit in Washington"]]
     reply = json.loads(bot.submit(tick(view, *chosen)).text)
     assert reply["response_action"] == "update", reply
     assert "Added 2 events to the schedule" in json.dumps(reply["view"])
 
     events = {e.title: e for e in stored(engine)}
-    assert set(events) == {"Blinken meets Macron", "Blinken meets Pashinyan"}
+    assert set(events) == {"Blinken meets Macron", "Summit in Washington"}
     paris = events["Blinken meets Macron"]
     assert paris.precision is Precision.DAY and paris.tz == "Europe/Paris"
     assert paris.starts_at == start_of_day(datetime(2024, 4, 2).date(), "Europe/Paris")
     assert paris.source_url.startswith("https://newsroom.slack.com/archives/C0FOREIGN/p")
     assert paris.notes.startswith("Speaking about aiding Ukraine") and paris.created_by == "U0EDITOR"
     assert [p.name for p in paris.participants] == ["Antony Blinken", "Emmanuel Macron"]
-    assert events["Blinken meets Pashinyan"].precision is Precision.MONTH
+    assert events["Summit in Washington"].precision is Precision.MONTH
 
     with session(engine) as db:
         reminders = db.exec(select(Reminder)).all()
@@ -211,7 +211,7 @@ def test_the_same_submission_twice_adds_once(bot, fake_slack, engine):
 def test_a_draft_that_fails_a_check_is_shown_with_its_error_and_nothing_is_saved(bot, fake_slack, engine):
     view = from_shortcut(bot, fake_slack)
     titles = drafts_in(view)
-    macron, undated = titles["Blinken meets Macron"], titles["Blinken in Paris"]
+    macron, undated = titles["Blinken meets Macron"], titles["Blinken meets Pashinyan"]
     reply = json.loads(bot.submit(tick(view, macron, undated)).text)
     assert reply == {
         "response_action": "errors",
@@ -305,7 +305,7 @@ def test_review_pushes_the_form_filled_in_and_saving_it_adds_the_event(bot, fake
 
 def test_review_of_a_draft_without_a_date_asks_for_one(bot, fake_slack, engine):
     view = from_shortcut(bot, fake_slack)
-    press(bot, view, "draft_review", drafts_in(view)["Blinken in Paris"])
+    press(bot, view, "draft_review", drafts_in(view)["Blinken meets Pashinyan"])
     form = wait_for_calls(fake_slack, "views.push")[0].payload["view"]
     reply = json.loads(bot.submit(submission(form, {})).text)
     assert reply["response_action"] == "errors" and "start_date" in reply["errors"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from domain.listing import Listing, ListingOutcome, ListingRequest, Mode
 from domain.vocabulary import Kind, Precision, Status
 from storage.models import Event, Participant
 from tests.support.schedule import START
@@ -40,3 +41,8 @@ def event(i: int = 0, **fields) -> Event:
     result.participants = [Participant(position=n, name=name) for n, name in enumerate(participants)]
     result.trip = trip
     return result
+
+
+def listing(events, total=None, outcome=ListingOutcome.UPCOMING, text="blinken", offset=0) -> Listing:
+    """A search listing of `events`, as the /trip builder receives it."""
+    return Listing(ListingRequest(Mode.SEARCH, text, offset), outcome, events, total or len(events))
