@@ -15,7 +15,7 @@ from handlers.channels import channel_problem
 from handlers.context import desk, team_id
 from handlers.guard import Refused, require_editor, require_event
 from handlers.notices import announce
-from handlers.payloads import metadata, state_values, submission_key
+from handlers.payloads import metadata, state_values, submission_key, version_of
 from services.editing import AlreadySaved, StaleEdit, UnknownTrip, load_event, new_uid, save_event
 
 log = logging.getLogger(__name__)
@@ -30,13 +30,13 @@ TRIP_GONE = "That trip is no longer on the schedule: pick another, or start a ne
 def submit(ack: Ack, body: dict, view: dict, context: BoltContext, client: WebClient) -> None:
     ctx, user_id = desk(context), body["user"]["id"]
     meta = metadata(view)
-    event_id, version = meta.get("e"), meta.get("v")
+    event_id, version = meta.get("e"), version_of(meta.get("v"))
     original: EventRecord | None = None
     try:
         require_editor(context, client, user_id)
         if event_id is not None:
             original = require_event(context, event_id, gone=GONE)
-            if not isinstance(version, int):
+            if version is None:
                 raise Refused(GONE)
     except Refused as refusal:
         ack(response_action="errors", errors={"title": refusal.text})
