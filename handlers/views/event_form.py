@@ -11,6 +11,7 @@ from blocks.event_form import read_form
 from blocks.notices import change_notice, is_loud, new_event_notice, saved_view
 from domain.event_form import validate
 from domain.records import EventRecord
+from domain.snapshot import public_changes
 from handlers.channels import channel_problem
 from handlers.context import desk, team_id
 from handlers.guard import Refused, require_editor, require_event
@@ -92,7 +93,7 @@ def submit(ack: Ack, body: dict, view: dict, context: BoltContext, client: WebCl
     ack(response_action="update", view=saved_view(event, created=original is None, channel_id=channel_id))
     if original is None:
         announce(context, client, event, new_event_notice(event, actor=user_id), start_thread=True)
-    elif outcome.changes:
+    elif public_changes(outcome.changes):  # a change of the notes alone is not announced
         announce(
             context,
             client,
