@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from domain.zones import earlier
 from storage.db import brief_lock_wait, session
 from storage.replays import finish, release, take
 
@@ -34,7 +35,7 @@ def first_delivery(engine: Engine, *, key: str, now: datetime) -> bool:
     handled or being handled). Raises ReplayStoreUnavailable when that cannot be told."""
     try:
         with session(engine) as db, db.begin(), brief_lock_wait(db, LOCK_WAIT_MS):
-            return take(db, key=key, now=now, abandoned_before=now - ABANDONED_AFTER)
+            return take(db, key=key, now=now, abandoned_before=earlier(now, ABANDONED_AFTER))
     except SQLAlchemyError as error:
         log.warning("replay check failed key=%s error=%s", key, type(error).__name__)
         raise ReplayStoreUnavailable from error
