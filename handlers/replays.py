@@ -108,7 +108,7 @@ def drop_replays(body: dict, context: BoltContext, next: Callable[[], BoltRespon
             raise  # handlers.errors.on_error says that the schedule is unavailable
         return next()
     if not first:
-        log.info("replayed request ignored key=%s", key)
+        log.info("replayed request ignored replay_id=%s", key)
         return BoltResponse(status=200, body="")
     context[TAKEN] = key
     return next()

@@ -37,7 +37,7 @@ def first_delivery(engine: Engine, *, key: str, now: datetime) -> bool:
         with session(engine) as db, db.begin(), brief_lock_wait(db, LOCK_WAIT_MS):
             return take(db, key=key, now=now, abandoned_before=earlier(now, ABANDONED_AFTER))
     except SQLAlchemyError as error:
-        log.warning("replay check failed key=%s error=%s", key, type(error).__name__)
+        log.warning("replay check failed replay_id=%s error=%s", key, type(error).__name__)
         raise ReplayStoreUnavailable from error
 
 
@@ -48,7 +48,7 @@ def handled(engine: Engine, *, key: str) -> None:
             finish(db, key=key)
     except SQLAlchemyError as error:
         log.warning(
-            "request not marked handled key=%s error=%s; a copy after %ss would run again",
+            "request not marked handled replay_id=%s error=%s; a copy after %ss would run again",
             key,
             type(error).__name__,
             int(ABANDONED_AFTER.total_seconds()),
@@ -62,7 +62,7 @@ def failed(engine: Engine, *, key: str) -> None:
             release(db, key=key)
     except SQLAlchemyError as error:
         log.warning(
-            "failed request not released key=%s error=%s; a retry after %ss will be handled",
+            "failed request not released replay_id=%s error=%s; a retry after %ss will be handled",
             key,
             type(error).__name__,
             int(ABANDONED_AFTER.total_seconds()),

@@ -123,7 +123,7 @@ def test_a_command_resigned_with_the_same_trigger_does_nothing_new(bot, fake_sla
     bot.command("add", trigger_id=trigger)
     wait_for_calls(fake_slack, "views.open", 1)
     assert bot.command("add", trigger_id=trigger).text == ""
-    assert ignored() == [f'replayed request ignored key=command:["/trip","{trigger}"]']
+    assert ignored() == [f'replayed request ignored replay_id=command:["/trip","{trigger}"]']
     bot.settle()
     assert len(fake_slack.calls_to("views.open")) == 1
 
@@ -154,7 +154,7 @@ def test_events_api_retries_do_no_duplicate_work(bot, fake_slack, ignored):
             headers={"X-Slack-Retry-Num": str(attempt), "X-Slack-Retry-Reason": "http_timeout"},
         )
         assert retry.status_code == 200
-    assert ignored() == ['replayed request ignored key=event:["Ev0RETRIED"]'] * 3
+    assert ignored() == ['replayed request ignored replay_id=event:["Ev0RETRIED"]'] * 3
     bot.settle()
     assert len(fake_slack.calls_to("views.publish")) == 1
 
