@@ -149,6 +149,9 @@ def _run(_args, settings: Settings) -> int:
     jobs = Jobs(deliverer=deliverer, agenda=agenda, settings=settings)
     ctx = replace(ctx, on_schedule_change=jobs.wake)
     app = create_app(ctx)
+    if not settings.editors:
+        # Allowed, for a small desk trying TripDesk out; said at every start so that it is a choice.
+        log.warning("TRIPDESK_EDITORS is empty: everyone in the workspace can change the schedule")
     handler = None
     if settings.socket_mode:
         from tripdesk.socket_mode import SocketModeHandler

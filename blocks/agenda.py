@@ -10,6 +10,7 @@ from blocks.event_card import card_text, event_line
 from blocks.history import change_line
 from blocks.text import HEADER_TEXT, SECTION_TEXT, fallback, listed, mrkdwn, plain
 from domain.records import ChangeRecord, EventRecord
+from domain.snapshot import PRIVATE_FIELDS
 from domain.timetext import day_text
 
 MAX_CARDS_PER_DAY = 20
@@ -25,6 +26,7 @@ def agenda_message(
     since: datetime | None,
 ) -> dict:
     title = f"Agenda for {day_text(today)}"
+    changes = [c for c in changes if c.field not in PRIVATE_FIELDS]  # the agenda goes to a channel
     blocks: list[dict] = [{"type": "header", "text": plain(title, HEADER_TEXT)}]
     lines = [title]
     # At most two days (today and tomorrow); the agenda job never passes more.

@@ -33,12 +33,17 @@ def usage_blocks() -> list[dict]:
     ]
 
 
-def help_message() -> dict:
+EVERYONE_EDITS = "Everyone in the workspace can change the schedule: TRIPDESK_EDITORS is empty."
+
+
+def help_message(*, everyone_edits: bool = False) -> dict:
+    """The usage card; `everyone_edits` adds that no one is kept from changing the schedule."""
     text = "TripDesk: where leaders and ministers will be.\n" + "\n".join(f"{c}: {w}" for c, w in USAGE)
-    return {
-        "text": text,
-        "blocks": [{"type": "header", "text": plain("TripDesk: where they will be")}, *usage_blocks()],
-    }
+    blocks = [{"type": "header", "text": plain("TripDesk: where they will be")}, *usage_blocks()]
+    if everyone_edits:
+        text += f"\n{EVERYONE_EDITS}"
+        blocks.append({"type": "context", "elements": [mrkdwn(f":warning: {EVERYONE_EDITS}")]})
+    return {"text": text, "blocks": blocks}
 
 
 def notice_message(text: str) -> dict:

@@ -7,7 +7,7 @@ import json
 from blocks.event_card import card_text, event_blocks, event_line
 from blocks.text import FALLBACK_TEXT, cut, escape, escaped, fallback, listed, mrkdwn, plain, source
 from domain.records import EventRecord
-from domain.snapshot import LABELS, FieldChange, compact_change
+from domain.snapshot import LABELS, PRIVATE_FIELDS, FieldChange, compact_change, public_changes
 from domain.validation import is_slack_id
 
 CONFIRM_CALLBACK = "event_confirm"
@@ -32,12 +32,15 @@ def new_event_notice(event: EventRecord, *, actor: str) -> dict:
 
 
 def change_lines(changes: list[FieldChange]) -> list[str]:
+    """One line per change; a private field (notes) is said to have changed, never with its text."""
     lines = []
     for change in changes:
         if change.field == "when":
             lines.append(f"Moved: {escape(compact_change(change.old or '', change.new or ''))}")
         elif change.field == "coverage":
             continue
+        elif change.field in PRIVATE_FIELDS:
+            lines.append(f"{LABELS.get(change.field, change.field)} changed")
         else:
             label = LABELS.get(change.field or "", change.field or "")
             old, new = (_value(change.field, v) for v in (change.old, change.new))
@@ -58,7 +61,7 @@ def change_notice(event: EventRecord, *, actor: str, action: str, changes: list[
         "postponed": f":double_vertical_bar: *Postponed, new date TBC:* {title}",
         "deleted": f":wastebasket: *Taken off the schedule:* {title}",
     }.get(action, f":pencil2: *Changed:* {title}")
-    lines = change_lines(changes) if action == "changed" else []
+    lines = change_lines(public_changes(changes)) if action == "changed" else []
     text = "\n".join([f"{heading} (by <@{actor}>)", *lines])
     # The change lines are escaped already.
     fallback_text = "\n".join(

@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.drafts import MAX_SPAN, EventDraft, TripRef
+from domain.numbers import parse_count
 from domain.places import zone_for_place
 from domain.reminders import LEAD_TIMES
 from domain.validation import MAX_LENGTH, is_slack_id, is_web_url, storable
@@ -283,10 +284,11 @@ def _trip(form: FormValues, participants: tuple[str, ...], errors: dict[str, str
         elif len(principal) > MAX_LENGTH["participant"]:
             errors["trip_principal"] = f"At most {MAX_LENGTH['participant']} characters."
         return None, TripRef(principal=principal, name=name) if name and principal else None
-    if not choice.isdigit():
+    trip_id = parse_count(choice)
+    if trip_id is None:
         errors["trip"] = "Pick one of the options."
         return None, None
-    return int(choice), None
+    return trip_id, None
 
 
 def _lead_times(raw: tuple[str, ...], errors: dict[str, str]) -> tuple[int, ...] | None:
@@ -294,11 +296,9 @@ def _lead_times(raw: tuple[str, ...], errors: dict[str, str]) -> tuple[int, ...]
         return None
     if NO_REMINDERS in raw:
         return ()
-    try:
-        minutes = sorted({int(value) for value in raw}, reverse=True)
-    except ValueError:
-        minutes = [-1]
-    if any(m not in LEAD_TIMES for m in minutes):
+    read = [parse_count(value, maximum=max(LEAD_TIMES)) for value in raw]
+    minutes = sorted({m for m in read if m is not None}, reverse=True)
+    if None in read or any(m not in LEAD_TIMES for m in minutes):
         errors["lead_times"] = "Pick reminder times from the list."
         return None
     return tuple(minutes)

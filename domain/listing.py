@@ -10,7 +10,11 @@ from datetime import date
 from enum import StrEnum
 
 from domain.commands import MAX_QUERY_LENGTH
+from domain.numbers import parse_count
 from domain.records import EventRecord
+
+# Far past the last page of any listing: counting stops at 1,000 events.
+MAX_OFFSET = 100_000
 
 
 class Mode(StrEnum):
@@ -43,12 +47,17 @@ class ListingRequest:
         )
 
     @classmethod
-    def decode(cls, value: str) -> ListingRequest | None:
+    def decode(cls, value: object) -> ListingRequest | None:
+        """The request a button carries; None when it is not one. An offset that is not a page
+        of any listing (negative, huge, not a whole number) reads as the first page."""
         try:
-            data = json.loads(value)
-            return cls(mode=Mode(data["m"]), text=str(data["q"])[:MAX_QUERY_LENGTH], offset=max(0, int(data["o"])))
-        except (ValueError, KeyError, TypeError):
+            data = json.loads(value)  # type: ignore[arg-type]  # anything else is refused below
+            mode, text = Mode(data["m"]), data["q"]
+        except (ValueError, KeyError, TypeError, RecursionError):
             return None
+        if not isinstance(text, str):
+            return None
+        return cls(mode=mode, text=text[:MAX_QUERY_LENGTH], offset=parse_count(data.get("o"), maximum=MAX_OFFSET) or 0)
 
     def page(self, offset: int) -> ListingRequest:
         return replace(self, offset=offset)

@@ -24,11 +24,21 @@ LABELS = {
 }
 
 
+# The desk's own working notes (contacts, how a date was learnt): their text is shown only in
+# the edit form, and only editors are told, in `/trip history`, that they changed.
+PRIVATE_FIELDS = frozenset({"notes"})
+
+
 @dataclass(frozen=True)
 class FieldChange:
     field: str | None
     old: str | None
     new: str | None
+
+
+def public_changes(changes: list[FieldChange]) -> list[FieldChange]:
+    """The changes a channel may be told of."""
+    return [c for c in changes if c.field not in PRIVATE_FIELDS]
 
 
 def event_time_text(event) -> str:

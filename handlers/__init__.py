@@ -9,16 +9,15 @@ event still there, the user allowed), `payloads`, `replies`, `notices`, `channel
 
 from slack_bolt import App
 
-from handlers import actions, commands, events, options, shortcuts, views
+from handlers import actions, commands, events, options, replays, shortcuts, views
 from handlers.errors import on_error
-from handlers.replays import drop_replays
 
 
 def register(app: App) -> None:
     """Bind the listeners. `handlers.context.provide(ctx)` must already be installed: the
     middleware and listeners read the AppContext from the request's context."""
     app.error(on_error)
-    app.middleware(drop_replays)
+    replays.install(app)
     commands.register(app)
     actions.register(app)
     views.register(app)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 
+from domain.numbers import parse_count
+
 
 def state_values(view: dict) -> dict:
     """The form's `view.state.values`, or nothing if a client sent something else."""
@@ -20,7 +22,7 @@ def metadata(view: dict) -> dict:
     """What the form was opened with (`private_metadata`): the event and its version, the channel."""
     try:
         data = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
+    except (ValueError, TypeError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -35,5 +37,9 @@ def submission_key(view: dict) -> str | None:
 
 def event_id_of(value: object) -> int | None:
     """The event id a button's value or a form's metadata carries."""
-    text = str(value)
-    return int(text) if text.isdigit() else None
+    return parse_count(value)
+
+
+def version_of(value: object) -> int | None:
+    """The event version a form's metadata carries."""
+    return parse_count(value)

@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from blocks.agenda import agenda_message
+from domain.snapshot import PRIVATE_FIELDS
 from domain.zones import add_days, later, start_of_day, to_utc
 from infra.slack_failures import SLACK_FAILURES
 from storage.agenda import SENT, changes_since, claim_day, finish_day, last_posted_at
@@ -83,7 +84,11 @@ class DailyAgenda:
                 ).events
                 for day in days
             }
-            changes = changes_since(db, team_id=team_id, since=since, limit=MAX_CHANGES) if since else []
+            changes = (
+                changes_since(db, team_id=team_id, since=since, limit=MAX_CHANGES, without_fields=PRIVATE_FIELDS)
+                if since
+                else []
+            )
             titles = _titles(db, changes)
         message = agenda_message(today, events, changes, titles, newsroom_tz=self.newsroom_tz, since=since)
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from domain.search import query_words
+from domain.snapshot import PRIVATE_FIELDS
 from storage.db import session
 from storage.editing import history
 from storage.events import find_events
@@ -15,21 +16,36 @@ MAX_EVENTS = 20
 MAX_CHANGES = 40
 
 
-def event_history(engine: Engine, *, team_id: str, query: str) -> tuple[int, list[tuple[EventChange, Event]]]:
-    """How many events match (deleted ones included), and their latest changes."""
+def event_history(
+    engine: Engine, *, team_id: str, query: str, editor: bool
+) -> tuple[int, list[tuple[EventChange, Event]]]:
+    """How many events match, and their latest changes.
+
+    Editors see deleted events too, and that notes changed; others see neither: a deleted event
+    is one they cannot find, as in every other reply.
+    """
     with session(engine) as db:
         matching = find_events(
-            db, team_id=team_id, words=query_words(query), include_deleted=True, newest_first=True, limit=MAX_EVENTS
+            db, team_id=team_id, words=query_words(query), include_deleted=editor, newest_first=True, limit=MAX_EVENTS
         )
-        rows = history(db, team_id=team_id, event_ids=_ids(matching.events), limit=MAX_CHANGES)
+        rows = history(
+            db,
+            team_id=team_id,
+            event_ids=_ids(matching.events),
+            limit=MAX_CHANGES,
+            without_fields=() if editor else PRIVATE_FIELDS,
+        )
     return matching.total, rows
 
 
-def event_reminders(engine: Engine, *, team_id: str, query: str) -> tuple[int, list[tuple[Event, list[Reminder]]]]:
-    """How many events match, and the reminders of the most recent of them."""
+def event_reminders(
+    engine: Engine, *, team_id: str, query: str, editor: bool
+) -> tuple[int, list[tuple[Event, list[Reminder]]]]:
+    """How many events match, and the reminders of the most recent of them (of deleted events
+    too, for editors)."""
     with session(engine) as db:
         matching = find_events(
-            db, team_id=team_id, words=query_words(query), include_deleted=True, newest_first=True, limit=MAX_EVENTS
+            db, team_id=team_id, words=query_words(query), include_deleted=editor, newest_first=True, limit=MAX_EVENTS
         )
         rows = reminders_of(db, event_ids=_ids(matching.events))
     by_event: dict[int | None, tuple[Event, list[Reminder]]] = {e.id: (e, []) for e in reversed(matching.events)}

@@ -1,31 +1,69 @@
-"""Whether a request from Slack is seen for the first time, in any replica."""
+"""Whether a request from Slack is seen for the first time, in any replica, and what became of it.
+
+A key is taken before the listener runs and finished once it has returned, so that a copy that
+arrives meanwhile or afterwards has no second effect; a key whose listener failed is released,
+so that Slack's retry (or the same request sent again) is handled.
+"""
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from domain.zones import earlier
 from storage.db import brief_lock_wait, session
-from storage.replays import remember
+from storage.replays import finish, release, take
 
 log = logging.getLogger(__name__)
 # A request must still be answered within Slack's 3 seconds when another writer holds SQLite.
 LOCK_WAIT_MS = 250
+# A listener acknowledges within 3 seconds and each Slack call it makes after that gives up after
+# 2: a key still being handled this long after it was taken belongs to a replica that died, or
+# could record neither outcome. Slack's next retry of an event (a minute later) is then handled.
+ABANDONED_AFTER = timedelta(seconds=30)
+
+
+class ReplayStoreUnavailable(Exception):
+    """Whether the request was seen before cannot be told: the database refused the check."""
 
 
 def first_delivery(engine: Engine, *, key: str, now: datetime) -> bool:
-    """Record `key`; False when it was recorded before (a copy of a handled request).
-
-    When the check cannot be made (the database is down, another writer holds SQLite's lock),
-    the request counts as new: nothing can be changed twice then, and its listener gets the
-    rest of Slack's 3 seconds to say that the schedule is unavailable.
-    """
+    """Take `key`; False when it was taken before and not given up (a copy of a request
+    handled or being handled). Raises ReplayStoreUnavailable when that cannot be told."""
     try:
         with session(engine) as db, db.begin(), brief_lock_wait(db, LOCK_WAIT_MS):
-            return remember(db, key=key, now=now)
+            return take(db, key=key, now=now, abandoned_before=earlier(now, ABANDONED_AFTER))
     except SQLAlchemyError as error:
-        log.warning("replay check skipped replay_id=%s error=%s", key, type(error).__name__)
-        return True
+        log.warning("replay check failed replay_id=%s error=%s", key, type(error).__name__)
+        raise ReplayStoreUnavailable from error
+
+
+def handled(engine: Engine, *, key: str) -> None:
+    """The listener for `key` returned: later copies are replays."""
+    try:
+        with session(engine) as db, db.begin():
+            finish(db, key=key)
+    except SQLAlchemyError as error:
+        log.warning(
+            "request not marked handled replay_id=%s error=%s; a copy after %ss would run again",
+            key,
+            type(error).__name__,
+            int(ABANDONED_AFTER.total_seconds()),
+        )
+
+
+def failed(engine: Engine, *, key: str) -> None:
+    """The listener for `key` failed: the next copy (Slack's retry) is handled."""
+    try:
+        with session(engine) as db, db.begin():
+            release(db, key=key)
+    except SQLAlchemyError as error:
+        log.warning(
+            "failed request not released replay_id=%s error=%s; a retry after %ss will be handled",
+            key,
+            type(error).__name__,
+            int(ABANDONED_AFTER.total_seconds()),
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 
 from sqlalchemy import or_, update
@@ -69,11 +70,17 @@ def last_posted_at(session: Session, *, team_id: str, before: date) -> datetime 
     ).first()
 
 
-def changes_since(session: Session, *, team_id: str, since: datetime, limit: int) -> list[EventChange]:
+def changes_since(
+    session: Session, *, team_id: str, since: datetime, limit: int, without_fields: Collection[str] = ()
+) -> list[EventChange]:
     return list(
         session.exec(
             select(EventChange)
-            .where(EventChange.team_id == team_id, EventChange.at > since)
+            .where(
+                EventChange.team_id == team_id,
+                EventChange.at > since,
+                or_(col(EventChange.field).is_(None), col(EventChange.field).not_in(list(without_fields))),
+            )
             .order_by(col(EventChange.at).desc())
             .limit(limit)
         )

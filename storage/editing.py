@@ -3,10 +3,10 @@ coverage and the history of all of it. Functions flush; the caller's transaction
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, or_, update
 from sqlmodel import Session, col, select
 
 from domain.drafts import EventDraft
@@ -203,11 +203,17 @@ def record_many(
         session.execute(insert(EventChange), rows[start : start + 5000])
 
 
-def history(session: Session, *, team_id: str, event_ids: Sequence[int], limit: int) -> list[tuple[EventChange, Event]]:
+def history(
+    session: Session, *, team_id: str, event_ids: Sequence[int], limit: int, without_fields: Collection[str] = ()
+) -> list[tuple[EventChange, Event]]:
     rows = session.exec(
         select(EventChange, Event)
         .join(Event, col(Event.id) == col(EventChange.event_id))
-        .where(col(EventChange.team_id) == team_id, col(EventChange.event_id).in_(list(event_ids)))
+        .where(
+            col(EventChange.team_id) == team_id,
+            col(EventChange.event_id).in_(list(event_ids)),
+            or_(col(EventChange.field).is_(None), col(EventChange.field).not_in(list(without_fields))),
+        )
         .order_by(col(EventChange.at).desc(), col(EventChange.id).desc())
         .limit(limit)
     )

@@ -20,6 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     inspect,
+    true,
 )
 from sqlmodel import Field, Relationship, SQLModel
 
@@ -262,15 +263,19 @@ class AgendaPost(SQLModel, table=True):
 
 
 class HandledRequest(SQLModel, table=True):
-    """A request from Slack that has had its effect: a trigger, an Events API delivery or a
-    saved form. Replays and retries find their key here and do nothing again."""
+    """A request from Slack being handled or handled (a command, a click, a form submitted, an
+    Events API delivery), or a saved form. Replays and retries find their key here and do
+    nothing again; a key whose listener failed is removed, so that a retry is handled."""
 
     __tablename__ = "handled_requests"
 
     key: str = Field(primary_key=True, max_length=255)
+    # When its handling started (or, for a saved form, when it was saved).
     handled_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
     # For a saved form: the event it created or changed, to show again to a re-sent submission.
     event_id: int | None = None
+    # False while the listener runs: a key left so (its replica died) is taken over after a while.
+    finished: bool = Field(default=True, sa_column=Column(Boolean, nullable=False, server_default=true()))
 
 
 class StoryDraftSet(SQLModel, table=True):

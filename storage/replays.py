@@ -1,33 +1,70 @@
-"""Keys of requests that have had their effect: the first to record a key wins."""
+"""Keys of requests from Slack: taken before a request is handled, finished once it has been,
+released when it failed. The first to take a key wins."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import and_, delete, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
 from storage.models import HandledRequest, table_of
 
 
 def remember(session: Session, *, key: str, now: datetime, event_id: int | None = None) -> bool:
-    """Record `key`; False if it was already there (or another transaction recorded it first).
+    """Record `key` as finished; False if it was already there (or another transaction recorded it first)."""
+    return _insert(session, {"key": key, "handled_at": now, "event_id": event_id, "finished": True})
 
-    One INSERT … ON CONFLICT DO NOTHING: it runs for every request from Slack, so it goes
-    without the ORM's flush and a savepoint."""
+
+def take(session: Session, *, key: str, now: datetime, abandoned_before: datetime) -> bool:
+    """Record `key` as being handled; False if it is finished, or being handled since
+    `abandoned_before` or later.
+
+    One INSERT … ON CONFLICT … DO UPDATE … WHERE: it runs for every request from Slack, so it
+    goes without the ORM's flush and a savepoint, and two replicas taking the same key at once
+    are decided by the row lock: the second sees the first's row."""
     table = table_of(HandledRequest)
-    values = {"key": key, "handled_at": now, "event_id": event_id}
+    stale = and_(table.c.finished.is_(False), table.c.handled_at < abandoned_before)
+    return _insert(session, {"key": key, "handled_at": now, "finished": False}, take_over_when=stale)
+
+
+def finish(session: Session, *, key: str) -> None:
+    session.exec(
+        update(HandledRequest)
+        .where(col(HandledRequest.key) == key)
+        .values(finished=True)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def release(session: Session, *, key: str) -> None:
+    """Forget `key` if it is still being handled, so that the next copy is handled."""
+    session.exec(delete(HandledRequest).where(col(HandledRequest.key) == key, col(HandledRequest.finished).is_(False)))
+
+
+def _insert(session: Session, values: dict, *, take_over_when: ColumnElement[bool] | None = None) -> bool:
+    table = table_of(HandledRequest)
     dialect = session.connection().dialect.name
-    statement: Insert
+    insert: Callable
     if dialect == "postgresql":
-        statement = postgresql_insert(table).values(values).on_conflict_do_nothing(index_elements=["key"])
+        insert = postgresql_insert
     elif dialect == "sqlite":
-        statement = sqlite_insert(table).values(values).on_conflict_do_nothing(index_elements=["key"])
+        insert = sqlite_insert
     else:
         raise NotImplementedError(f"no INSERT … ON CONFLICT for {dialect}")
+    statement = insert(table).values(values)
+    if take_over_when is None:
+        statement = statement.on_conflict_do_nothing(index_elements=["key"])
+    else:
+        statement = statement.on_conflict_do_update(
+            index_elements=["key"],
+            set_={"handled_at": statement.excluded.handled_at, "finished": False},
+            where=take_over_when,
+        )
     # RETURNING rather than rowcount, which the PostgreSQL driver does not report here.
     return session.exec(statement.returning(table.c.key)).first() is not None
 

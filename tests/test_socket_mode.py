@@ -156,7 +156,7 @@ def test_a_command_delivered_twice_is_answered_once(handler, slack_socket, opera
     assert slack_socket.wait_for_ack(again).payload is None
     first_line, second_line = operator_log.requests(2)
     (ignored,) = operator_log.lines("replayed request ignored")
-    assert ignored["msg"] == f"replayed request ignored replay_id=trigger:{payload['trigger_id']}"
+    assert ignored["msg"] == f'replayed request ignored replay_id=command:["/trip","{payload["trigger_id"]}"]'
     assert ignored["request"] == second_line["request"] != first_line["request"]
 
 

@@ -38,8 +38,12 @@ class SlackRequest(BoltRequest):
         context: Mapping[str, Any] | None = None,
     ):
         super().__init__(body=body, query=query, headers=headers, context=context)  # type: ignore[arg-type]
-        is_json = self.content_type == "application/json" or body.startswith("{")
+        is_json = self.content_type == "application/json" or (not self.content_type and body.startswith("{"))
         if body and not is_json:
+            if body.lstrip().startswith(("{", "[")):
+                # Slack sends interactivity as a `payload=` field: a bare JSON body labelled as a
+                # form comes from something else (the server answers 400).
+                raise ValueError("a JSON body sent as a form")
             self.body = form_body(body)
             self.context = build_context(BoltContext(context or {}), self.body)
 

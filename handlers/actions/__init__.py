@@ -13,7 +13,7 @@ from handlers.actions import drafts, event_menu, listing
 def register(app: App) -> None:
     app.action(SHARE_ACTION)(listing.share)
     app.action(MORE_ACTION)(listing.show)
-    app.action(re.compile(f"^{SUGGEST_ACTION_PREFIX}\\d+$"))(listing.show)
+    app.action(re.compile(f"^{SUGGEST_ACTION_PREFIX}[0-9]+$"))(listing.show)
     app.action(MENU_ACTION)(event_menu.menu)
     app.action(COVER_ACTION)(event_menu.cover)
     app.action(ASSIGN_ACTION)(event_menu.assign)

@@ -15,6 +15,7 @@ from domain.vocabulary import Status
 from handlers.context import desk, team_id
 from handlers.guard import GONE, Refused, editable_event, require_event
 from handlers.notices import announce
+from handlers.payloads import event_id_of
 from handlers.replies import open_form, tell
 from services.editing import StaleEdit, change_coverage, set_status, trip_choices
 
@@ -82,15 +83,13 @@ def cover(ack: Ack, action: dict, body: dict, context: BoltContext, client: WebC
     ack()
     ctx, user_id = desk(context), body["user"]["id"]
     try:
+        event_id = event_id_of(action.get("value"))
+        if event_id is None:
+            raise StaleEdit
         outcome = change_coverage(
-            ctx.engine,
-            team_id=team_id(context),
-            actor=user_id,
-            event_id=int(action.get("value", "")),
-            add=user_id,
-            now=ctx.clock(),
+            ctx.engine, team_id=team_id(context), actor=user_id, event_id=event_id, add=user_id, now=ctx.clock()
         )
-    except (StaleEdit, ValueError):
+    except StaleEdit:
         tell(respond, notice_message(GONE), replace_original=False)
         return
     if not outcome.added:

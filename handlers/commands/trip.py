@@ -18,7 +18,7 @@ from blocks.text import escape
 from domain.commands import Add, Agenda, Draft, Help, History, Invalid, Mine, Reminders, Search, parse_command
 from domain.listing import ListingRequest, Mode
 from handlers.context import desk, team_id
-from handlers.guard import Refused, require_editor
+from handlers.guard import Refused, may_edit, require_editor
 from handlers.replies import listing_reply
 from infra.slack_failures import SLACK_FAILURES, slack_error
 from services.editing import trip_choices
@@ -38,7 +38,7 @@ def trip(ack: Ack, command: dict, context: BoltContext, client: WebClient) -> No
             open_form_then_ack(ack, command, client, paste_view(metadata={"c": command.get("channel_id")}), "draft")
             return
         case Help():
-            reply = help_message()
+            reply = help_message(everyone_edits=desk(context).editors.everyone)
         case Invalid(message):
             reply = notice_message(escape(message))
         case Agenda(span):
@@ -48,10 +48,20 @@ def trip(ack: Ack, command: dict, context: BoltContext, client: WebClient) -> No
         case Search(query):
             reply = listing_reply(context, user_id=user_id, request=ListingRequest(Mode.SEARCH, query))
         case History(query):
-            matched, rows = event_history(desk(context).engine, team_id=team_id(context), query=query)
+            matched, rows = event_history(
+                desk(context).engine,
+                team_id=team_id(context),
+                query=query,
+                editor=may_edit(context, client, user_id),
+            )
             reply = history_message(query, matched, rows)
         case Reminders(query):
-            matched, events = event_reminders(desk(context).engine, team_id=team_id(context), query=query)
+            matched, events = event_reminders(
+                desk(context).engine,
+                team_id=team_id(context),
+                query=query,
+                editor=may_edit(context, client, user_id),
+            )
             reply = reminders_message(query, matched, events)
     ack(response_type="ephemeral", **reply)
 

@@ -11,7 +11,7 @@ from domain.vocabulary import Status
 from handlers.context import desk, team_id
 from handlers.guard import Refused, require_editor
 from handlers.notices import announce
-from handlers.payloads import metadata, state_values
+from handlers.payloads import event_id_of, metadata, state_values, version_of
 from services.editing import StaleEdit, change_coverage, delete_event, set_status
 
 OUT_OF_DATE = "This dialog is out of date. Nothing was changed."
@@ -36,8 +36,8 @@ def confirm(ack: Ack, body: dict, view: dict, context: BoltContext, client: WebC
     except Refused as refusal:
         ack(response_action="update", view=notice_view("Not allowed", refusal.text))
         return
-    event_id, version, verb = meta.get("e"), meta.get("v"), meta.get("do")
-    if not isinstance(event_id, int) or not isinstance(version, int) or verb not in ("cancel", "delete"):
+    event_id, version, verb = event_id_of(meta.get("e")), version_of(meta.get("v")), meta.get("do")
+    if event_id is None or version is None or verb not in ("cancel", "delete"):
         ack(response_action="update", view=notice_view("Nothing done", OUT_OF_DATE))
         return
     try:
@@ -89,9 +89,9 @@ def assign_coverage(ack: Ack, body: dict, view: dict, context: BoltContext, clie
     if users is None:
         ack(response_action="errors", errors={ASSIGN_FIELD: "Choose people from the list."})
         return
-    event_id = meta.get("e")
+    event_id = event_id_of(meta.get("e"))
     try:
-        if not isinstance(event_id, int):
+        if event_id is None:
             raise StaleEdit
         outcome = change_coverage(
             ctx.engine, team_id=team_id(context), actor=user_id, event_id=event_id, users=users, now=ctx.clock()

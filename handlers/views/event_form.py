@@ -11,11 +11,12 @@ from blocks.event_form import read_form
 from blocks.notices import change_notice, is_loud, new_event_notice, saved_view
 from domain.event_form import validate
 from domain.records import EventRecord
+from domain.snapshot import public_changes
 from handlers.channels import channel_problem
 from handlers.context import desk, team_id
 from handlers.guard import Refused, require_editor, require_event
 from handlers.notices import announce
-from handlers.payloads import metadata, state_values, submission_key
+from handlers.payloads import metadata, state_values, submission_key, version_of
 from services.editing import AlreadySaved, StaleEdit, UnknownTrip, load_event, new_uid, save_event
 
 log = logging.getLogger(__name__)
@@ -38,13 +39,13 @@ def save_form(
     form was refused or had been saved before. `origin` goes into the event's history."""
     ctx, user_id = desk(context), body["user"]["id"]
     meta = metadata(view)
-    event_id, version = meta.get("e"), meta.get("v")
+    event_id, version = meta.get("e"), version_of(meta.get("v"))
     original: EventRecord | None = None
     try:
         require_editor(context, client, user_id)
         if event_id is not None:
             original = require_event(context, event_id, gone=GONE)
-            if not isinstance(version, int):
+            if version is None:
                 raise Refused(GONE)
     except Refused as refusal:
         ack(response_action="errors", errors={"title": refusal.text})
@@ -101,7 +102,7 @@ def save_form(
     ack(response_action="update", view=saved_view(event, created=original is None, channel_id=channel_id))
     if original is None:
         announce(context, client, event, new_event_notice(event, actor=user_id), start_thread=True)
-    elif outcome.changes:
+    elif public_changes(outcome.changes):  # a change of the notes alone is not announced
         announce(
             context,
             client,

@@ -4,19 +4,34 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import time
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from sqlalchemy.engine import make_url
 from sqlmodel import select
 
+from handlers.replies import UNAVAILABLE
 from jobs.agenda import DailyAgenda
 from jobs.scheduler import Jobs
-from storage.db import session
+from services.replays import ABANDONED_AFTER
+from storage.db import make_engine, session
 from storage.models import Event, HandledRequest
 from tests.support.bot_server import BotServer
+from tests.support.cards import card_controls, choose
 from tests.support.forms import VALID, open_form, stored
-from tests.support.slack_requests import command_body, event_body, new_trigger_id, sign, view_submission_body
+from tests.support.schedule import START, add_event
+from tests.support.slack_requests import (
+    block_actions_body,
+    command_body,
+    event_body,
+    new_trigger_id,
+    sign,
+    view_submission_body,
+)
+from tests.support.tcp_proxy import TcpProxy
 from tests.support.views import submission
 from tests.support.waiting import wait_for_calls
 from tripdesk.server import asgi_app
@@ -108,7 +123,7 @@ def test_a_command_resigned_with_the_same_trigger_does_nothing_new(bot, fake_sla
     bot.command("add", trigger_id=trigger)
     wait_for_calls(fake_slack, "views.open", 1)
     assert bot.command("add", trigger_id=trigger).text == ""
-    assert ignored() == [f"replayed request ignored replay_id=trigger:{trigger}"]
+    assert ignored() == [f'replayed request ignored replay_id=command:["/trip","{trigger}"]']
     bot.settle()
     assert len(fake_slack.calls_to("views.open")) == 1
 
@@ -139,7 +154,7 @@ def test_events_api_retries_do_no_duplicate_work(bot, fake_slack, ignored):
             headers={"X-Slack-Retry-Num": str(attempt), "X-Slack-Retry-Reason": "http_timeout"},
         )
         assert retry.status_code == 200
-    assert ignored() == ["replayed request ignored replay_id=event:Ev0RETRIED"] * 3
+    assert ignored() == ['replayed request ignored replay_id=event:["Ev0RETRIED"]'] * 3
     bot.settle()
     assert len(fake_slack.calls_to("views.publish")) == 1
 
@@ -181,3 +196,156 @@ def test_old_request_keys_are_forgotten(bot, ctx, clock, deliverer):
     assert jobs.forget_handled_requests() == 1
     with session(ctx.engine) as db:
         assert len(db.exec(select(HandledRequest)).all()) == 1
+
+
+# -- keys that identify the request ---------------------------------------------------------
+
+
+def test_two_clicks_sharing_a_trigger_are_both_handled(bot, fake_slack, engine, clock, ignored):
+    """Slack's trigger_id is a token for opening views, not a request id: it alone is no key."""
+    first, second = (add_event(engine, clock, title=title, start=START) for title in ("Macron talks", "NATO dinner"))
+    trigger = new_trigger_id()
+    bodies = [
+        block_actions_body(
+            {"type": "button", "action_id": "cover_me", "value": str(event.id)},
+            user_id="U0CORRESP",
+            response_url=fake_slack.response_url(f"cover-{event.id}"),
+            trigger_id=trigger,
+        )
+        for event in (first, second)
+    ]
+    for body in bodies:
+        assert bot.post_signed(body, FORM).status_code == 200
+    wait_for_calls(fake_slack, "response_url", 2)
+    replayed = bodies[1]
+    assert replay(bot, replayed, sign(replayed)).text == ""  # the very same click again is still a copy
+    bot.settle()
+    assert len(ignored()) == 1
+    with session(engine) as db:
+        assert {e.title: [c.user_id for c in e.coverage] for e in db.exec(select(Event)).unique()} == {
+            "Macron talks": ["U0CORRESP"],
+            "NATO dinner": ["U0CORRESP"],
+        }
+
+
+# -- a first attempt that fails does not swallow the retry ------------------------------------
+
+
+def sqlite_only(engine):
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's write lock; PostgreSQL's outage is tested below")
+
+
+def postgres_only(engine):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL cut off behind a relay; SQLite's lock is tested above")
+
+
+def when_the_channel_is_checked(fake_slack, do) -> None:
+    """Run `do` once, when the form's listener checks its channel: after the request's key was
+    taken, before the event is saved."""
+
+    def hook(call) -> None:
+        if call.method == "conversations.info" and not done:
+            done.append(True)
+            do()
+
+    done: list[bool] = []
+    fake_slack.on_call = hook
+
+
+def test_a_form_whose_save_met_a_locked_database_is_saved_when_sent_again(bot, fake_slack, engine, ctx):
+    sqlite_only(engine)
+    view = open_form(bot, fake_slack)["view"]
+    other = sqlite3.connect(make_url(ctx.settings.database_url).database, isolation_level=None, check_same_thread=False)
+    when_the_channel_is_checked(fake_slack, lambda: other.execute("BEGIN IMMEDIATE"))
+    body = view_submission_body(submission(view, {**VALID, "channel": "C0FOREIGN"}))
+    headers = sign(body)
+    try:
+        first = json.loads(replay(bot, body, headers).text)
+        assert first == {"response_action": "errors", "errors": {"title": UNAVAILABLE}}
+    finally:
+        other.execute("ROLLBACK")  # the listener, having failed, is now releasing the request's key
+        other.close()
+    bot.settle()
+    again = json.loads(replay(bot, body, headers).text)
+    assert again["response_action"] == "update" and "Added to the schedule" in json.dumps(again["view"])
+    assert len(stored(engine)) == 1
+
+
+@pytest.fixture
+def behind_proxy(engine, ctx):
+    """A bot whose database connections go through a relay the test can cut."""
+    postgres_only(engine)
+    url = make_url(ctx.settings.database_url)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432).start()
+    cut_engine = make_engine(url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False))
+    bolt = create_app(replace(ctx, engine=cut_engine))
+    server = BotServer(asgi_app(engine=cut_engine, bolt=bolt), bolt=bolt).start()
+    yield proxy, server
+    server.stop()
+    proxy.down()
+    cut_engine.dispose()
+
+
+def test_a_form_cut_off_from_postgresql_is_saved_by_a_retry_once_its_first_attempt_is_given_up(
+    behind_proxy, fake_slack, engine, clock
+):
+    proxy, bot = behind_proxy
+    view = open_form(bot, fake_slack)["view"]
+    when_the_channel_is_checked(fake_slack, proxy.down)
+    body = view_submission_body(submission(view, {**VALID, "channel": "C0FOREIGN"}))
+    headers = sign(body)
+    assert json.loads(replay(bot, body, headers).text) == {
+        "response_action": "errors",
+        "errors": {"title": UNAVAILABLE},
+    }
+    bot.settle()
+    proxy.up()
+    # The failure could not be written down either: for a while the key stands, as if the first
+    # attempt were still running somewhere.
+    assert replay(bot, body, headers).text == ""
+    clock.advance(ABANDONED_AFTER + timedelta(seconds=1))
+    again = json.loads(replay(bot, body, headers).text)
+    assert again["response_action"] == "update"
+    assert len(stored(engine)) == 1
+
+
+# -- the replay store unavailable: changes refused, queries answered --------------------------
+
+
+@pytest.fixture
+def replay_store_gone(engine):
+    """The table of request keys cannot be read or written (as after a failed migration), while
+    the schedule's own tables work."""
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE handled_requests RENAME TO handled_requests_away")
+    yield
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE handled_requests_away RENAME TO handled_requests")
+
+
+def test_without_the_replay_store_changes_are_refused_and_queries_answered(
+    bot, fake_slack, engine, clock, request, caplog
+):
+    event = add_event(engine, clock, start=START)
+    menu, buttons = card_controls(bot, "macron")
+    choose(bot, fake_slack, menu["cancel"])
+    dialog = wait_for_calls(fake_slack, "views.open")[-1].payload["view"]
+    request.getfixturevalue("replay_store_gone")
+    caplog.set_level(logging.WARNING)
+
+    answer = json.loads(bot.submit(submission(dialog, {})).text)
+    assert answer["response_action"] == "update" and UNAVAILABLE in json.dumps(answer["view"])
+    bot.action(
+        {"type": "button", "action_id": "cover_me", "value": buttons["cover_me"]["value"]},
+        response_url=fake_slack.response_url("cover"),
+    )
+    (told,) = [c.payload for c in wait_for_calls(fake_slack, "response_url")]
+    assert told["text"] == UNAVAILABLE
+    assert "Blinken meets Macron" in json.loads(bot.command("macron").text)["text"]
+    bot.settle()
+    with session(engine) as db:
+        stored_event = db.get(Event, event.id)
+        assert stored_event.status.value == "confirmed" and stored_event.coverage == []
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

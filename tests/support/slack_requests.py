@@ -64,6 +64,7 @@ def block_actions_body(
     response_url: str = "https://hooks.slack.com/actions/T0NEWSROOM/1/abc",
     container: dict | None = None,
     view: dict | None = None,
+    trigger_id: str | None = None,
 ) -> str:
     payload = {
         "type": "block_actions",
@@ -72,7 +73,7 @@ def block_actions_body(
         "token": "gIkuvaNzQIHg97ATvDxqgjtO",
         "container": container
         or {"type": "message", "message_ts": "1712000000.000100", "channel_id": channel_id, "is_ephemeral": True},
-        "trigger_id": f"{secrets.randbelow(10**10)}.{secrets.token_hex(16)}",
+        "trigger_id": trigger_id or f"{secrets.randbelow(10**10)}.{secrets.token_hex(16)}",
         "team": {"id": team_id, "domain": "newsroom"},
         "channel": {"id": channel_id, "name": "foreign-desk"},
         "response_url": response_url,
