@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from blocks.event_card import card_text, event_blocks, event_line
-from blocks.text import FALLBACK_TEXT, cut, escape, escaped, fallback, listed, mrkdwn, plain, source
+from blocks.text import FALLBACK_TEXT, VIEW_TITLE, cut, escape, escaped, fallback, listed, mrkdwn, plain, source
 from domain.records import EventRecord
 from domain.snapshot import LABELS, PRIVATE_FIELDS, FieldChange, compact_change, public_changes
 from domain.validation import is_slack_id
@@ -160,3 +160,13 @@ def assigned_users(values: dict) -> list[str] | None:
     if not isinstance(chosen, list) or not all(is_slack_id(user, "UW") for user in chosen):
         return None
     return list(dict.fromkeys(chosen))
+
+
+def notice_view(title: str, text: str) -> dict:
+    """A dialog's answer in place of the dialog: "Nothing done", "Not allowed"."""
+    return {
+        "type": "modal",
+        "title": plain(title, VIEW_TITLE),
+        "close": plain("Close", VIEW_TITLE),
+        "blocks": [{"type": "section", "text": mrkdwn(text)}],
+    }

@@ -14,9 +14,9 @@ import logging
 from slack_bolt import BoltContext, BoltResponse, Respond
 
 from blocks.help import notice_message
+from blocks.notices import notice_view
 from handlers.replays import note_failure
 from handlers.replies import UNAVAILABLE, tell
-from handlers.views.event_dialogs import notice_view
 from infra.logs import request_id
 from services.health import database_unavailable
 from services.replays import ReplayStoreUnavailable

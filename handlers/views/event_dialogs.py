@@ -5,8 +5,7 @@ from __future__ import annotations
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from blocks.notices import ASSIGN_FIELD, assigned_users, change_notice, coverage_notice, is_loud
-from blocks.text import mrkdwn, plain
+from blocks.notices import ASSIGN_FIELD, assigned_users, change_notice, coverage_notice, is_loud, notice_view
 from domain.vocabulary import Status
 from handlers.context import desk, team_id
 from handlers.guard import Refused, require_editor
@@ -17,15 +16,6 @@ from services.editing import StaleEdit, change_coverage, delete_event, set_statu
 OUT_OF_DATE = "This dialog is out of date. Nothing was changed."
 STALE = "This event changed since you opened this dialog. Nothing was changed: look at it again first."
 GONE = "This event is no longer on the schedule."
-
-
-def notice_view(title: str, text: str) -> dict:
-    return {
-        "type": "modal",
-        "title": plain(title, 24),
-        "close": plain("Close", 24),
-        "blocks": [{"type": "section", "text": mrkdwn(text)}],
-    }
 
 
 def confirm(ack: Ack, body: dict, view: dict, context: BoltContext, client: WebClient) -> None:
