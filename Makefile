@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 # With a bot token (environment or .env) `make run` starts the bot; without one, the console.
 SLACK_CONFIGURED := $(strip $(SLACK_BOT_TOKEN)$(shell grep -s '^SLACK_BOT_TOKEN=.' .env))
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench eval clean
 
 run: $(VENV)/.runtime
 	$(PY) bot.py $(if $(SLACK_CONFIGURED),run,console --sample)
@@ -42,6 +42,10 @@ $(VENV)/.dev: requirements.txt requirements-model.txt requirements-dev.txt | $(V
 # Benchmarks: `make bench` (add BENCH_ARGS=--quick for a smoke run; --postgres URL for PostgreSQL too).
 bench: $(VENV)/.runtime
 	$(PY) -m bench $(BENCH_ARGS)
+
+# How well drafts from stories match the labelled set in bench/data/stories.
+eval: $(VENV)/.runtime
+	$(PY) -m bench.drafts
 
 clean:
 	rm -rf $(VENV)
