@@ -301,7 +301,7 @@ def _draft(args, settings: Settings) -> int:
     import json
 
     from domain.stories.extract import extract
-    from domain.story_drafts import draft_lines
+    from domain.stories.review import draft_lines
     from domain.timetext import day_text
 
     text = _story(args.story)

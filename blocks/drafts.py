@@ -15,7 +15,7 @@ from blocks.text import escape, mrkdwn, plain, shorten
 from domain.event_form import FormValues
 from domain.records import EventRecord
 from domain.stories.model import StoryDraft
-from domain.story_drafts import DraftMatch, status_text, ticked_by_default, when_text, where_text, who_text
+from domain.stories.review import DraftMatch, status_text, ticked_by_default, when_text, where_text, who_text
 from domain.timetext import day_text
 
 PASTE_CALLBACK = "story_paste"

@@ -16,7 +16,7 @@ from domain.event_form import EventInput
 from domain.search import query_words
 from domain.stories.extract import extract
 from domain.stories.model import StoryDraft
-from domain.story_drafts import DraftMatch, additions, best_match, day_span, draft_from_dict, draft_to_dict
+from domain.stories.review import DraftMatch, additions, best_match, day_span, draft_from_dict, draft_to_dict
 from domain.zones import add_days, earlier, start_of_day
 from services.editing import EditOutcome, ScheduleChanged, save_events
 from storage.db import session

@@ -11,35 +11,20 @@ that day", "after their meeting"); the same event mentioned twice is drafted onc
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from domain.places import City, capital_of, country_code, country_name, find_city
+from domain.places import City, country_code, country_name
 from domain.search import fold
+from domain.stories.clauses import Region, attached, right_after, token_at, trailing, where_clause
 from domain.stories.dates import ClockTime, TimeExpr, dateline, find_clock, find_dates
 from domain.stories.model import Extraction, Moment, StoryDraft
 from domain.stories.nlp import pipeline
+from domain.stories.people import GROUP_SUBJECT, People, participants_in
+from domain.stories.places import city_name, country_zone, dateline_city, places_in, venue_city, venue_in
 from domain.vocabulary import Kind, Precision, Status
 from domain.zones import zone
-
-# Summit and meeting places too small for GeoNames' list of cities over 15,000 people.
-VENUE_TOWNS = {
-    "davos": City("Davos", "Switzerland", "Europe/Zurich", 0),
-    "kananaskis": City("Kananaskis", "Canada", "America/Edmonton", 0),
-    "ramstein": City("Ramstein", "Germany", "Europe/Berlin", 0),
-    "ramstein air base": City("Ramstein", "Germany", "Europe/Berlin", 0),
-    "evian": City("Evian", "France", "Europe/Paris", 0),
-    "evian-les-bains": City("Evian", "France", "Europe/Paris", 0),
-    "camp david": City("Camp David", "United States", "America/New_York", 0),
-    "burgenstock": City("Bürgenstock", "Switzerland", "Europe/Zurich", 0),
-    "biarritz": City("Biarritz", "France", "Europe/Paris", 0),
-    "elmau": City("Elmau", "Germany", "Europe/Berlin", 0),
-    "borgo egnazia": City("Borgo Egnazia", "Italy", "Europe/Rome", 0),
-    "hiroshima": City("Hiroshima", "Japan", "Asia/Tokyo", 0),
-    "granada": City("Granada", "Spain", "Europe/Madrid", 0),
-}
 
 _MEETING_VERBS = {"meet", "talk", "confer", "hold", "host", "receive", "welcome", "discuss", "negotiate"}
 _TRAVEL_VERBS = {"visit", "travel", "head", "fly", "arrive", "tour", "stop", "go", "return", "land", "come"}
@@ -123,45 +108,9 @@ _INHERIT = re.compile(
     r"|during (?:the|his|her) visit|on the sidelines)\b",
     re.I,
 )
-_VENUE = re.compile(
-    r"\b(?:the\s+)?((?:[A-ZÉ][\w'’-]+\s+){0,4}"
-    r"(?:Palace|House|Chancellery|Kantei|Kremlin|Élysée|Elysee|Air Base|Castle|Hall|Centre|Center|Building"
-    r"|Foreign Office|Ministry|Quirinale|headquarters|Headquarters|Hofburg|Bundestag|Parliament)\b"
-    r"(?:\s+of\s+(?:the\s+)?[A-Z][\w-]+)?)"
-)
 _SEPARATE = re.compile(r"\b(?:separate|bilateral) (?:talks|meetings)\b", re.I)
-_GROUP_SUBJECT = re.compile(
-    r"^\s*(?:The (?:two|three|four) (?:leaders|ministers|presidents|sides)|The leaders|They|Both)\b"
-)
 # "09:00 Arrival and welcome of Heads of State": a programme line, on the programme's day.
 _AGENDA_LINE = re.compile(r"^\s*(?:[01]?\d|2[0-3])[:.][0-5]\d\b")
-_SAY_VERBS = {
-    "say",
-    "tell",
-    "announce",
-    "confirm",
-    "state",
-    "add",
-    "report",
-    "note",
-    "write",
-    "claim",
-    "insist",
-    "urge",
-    "warn",
-}
-_TITLE_WORDS = re.compile(
-    r"\b(?:President|Prime Minister|Premier|Chancellor|Foreign Minister|Minister|Secretary(?: of State| General)?"
-    r"|King|Queen|Crown Prince|Prince|Emir|Sheikh|Vice President|Vice Premier|Pope|Commissioner"
-    r"|Director-General|Envoy)\b"
-)
-
-
-@dataclass
-class _Person:
-    name: str
-    mentions: int = 0
-    first_seen: int = 0
 
 
 @dataclass
@@ -182,8 +131,8 @@ def extract(text: str, *, published: date | None = None, today: date) -> Extract
     # Paragraph by paragraph: headings and agenda lines are sentences of their own.
     paragraphs = [p for p in re.split(r"\n\s*\n", clean) if p.strip()]
     docs = list(pipeline().pipe(paragraphs))
-    people = _People(docs)
-    stop = _Stop(_dateline_city(clean), None, None)
+    people = People(docs)
+    stop = _Stop(dateline_city(clean), None, None)
     # The dateline's date says when the story was filed, not when anything happens.
     filed = (found[1][0] - clean.index(paragraphs[0]), found[1][1] - clean.index(paragraphs[0])) if found else None
     drafts: list[StoryDraft] = []
@@ -207,24 +156,13 @@ def _heading(paragraph: str) -> bool:
 def _heading_stop(doc: Any, reference: date, stop: _Stop) -> None:
     """A heading such as "EU-Japan summit, Tokyo, 23 July 2025" sets the place and day of the
     programme lines under it."""
-    places = _places(next(iter(doc.sents)))
+    places = places_in(next(iter(doc.sents)))
     dates = find_dates(doc.text, reference, future=None)
     cities = [city for _token, city, _country in places if city is not None]
     if cities:
         stop.city = cities[0]
     if dates and dates[0].end is None:
         stop.moment = dates[0]
-
-
-def _dateline_city(text: str) -> City | None:
-    """Where the story was filed ("TOKYO (AP) —", "BRUSSELS, April 6 (Reuters) -"): the stop an
-    event is at when the story does not say otherwise."""
-    match = re.match(r"^\s*(?:\(\w+\)\s*-\s*)?([A-Z][A-Za-z .'’-]{2,40}?)\s*(?:,|\(|—|-)", text)
-    if match is None or len(match.group(1).split()) > 4:
-        return None
-    name = match.group(1).strip()
-    town = VENUE_TOWNS.get(fold(name))
-    return town or find_city(name.title() if name.isupper() else name)
 
 
 def _clean(text: str) -> str:
@@ -235,95 +173,8 @@ def _clean(text: str) -> str:
     return re.sub(r"\n(?!\n)", "\n\n", text)
 
 
-class _People:
-    """Everyone the story names, with their full name for later surname-only mentions."""
-
-    def __init__(self, docs: list[Any]):
-        self.by_name: dict[str, _Person] = {}
-        subjects: Counter[str] = Counter()
-        for ent in (ent for doc in docs for ent in doc.ents):
-            if ent.label_ != "PERSON":
-                continue
-            name = _person_name(ent.text)
-            if not name or len(name.split()) == 1 and (find_city(name) or country_code(name)):
-                continue  # a dateline in capitals ("VILNIUS") read as a name
-            full = self.full(name) or name
-            if len(name.split()) > len(full.split()):
-                full = name
-            person = self.by_name.setdefault(full, _Person(full, 0, len(self.by_name)))
-            person.mentions += 1
-            if ent.root.dep_ in ("nsubj", "nsubjpass"):
-                subjects[full] += 1
-        # Surnames the small model did not tag ("Rubio is due to…") still make the traveller.
-        for token in (token for doc in docs for token in doc):
-            if token.pos_ == "PROPN" and token.ent_type_ != "PERSON" and token.dep_ in ("nsubj", "nsubjpass"):
-                known = self.surname(token.text)
-                if known:
-                    subjects[known] += 1
-                    self.by_name[known].mentions += 1
-        self.principal = self._principal(subjects)
-
-    def full(self, name: str) -> str | None:
-        """The full name a partial mention ("Macron", "Sejourne") refers to."""
-        key = fold(name)
-        for full in self.by_name:
-            folded = fold(full)
-            if folded == key or folded.endswith(" " + key) or folded.startswith(key + " "):
-                return full
-        return None
-
-    def surname(self, word: str) -> str | None:
-        """The full name of someone the story names, from their surname alone."""
-        key = fold(word)
-        matches = [full for full in self.by_name if len(full.split()) > 1 and fold(full).split()[-1] == key]
-        return matches[0] if len(matches) == 1 else None
-
-    def _principal(self, subjects: Counter[str]) -> str | None:
-        if not self.by_name:
-            return None
-        # The traveller: most often the subject; ties go to who is named first.
-        return max(self.by_name.values(), key=lambda p: (subjects[p.name] * 2 + p.mentions, -p.first_seen)).name
-
-
-_HONORIFICS = re.compile(r"^(?:(?:Shri|Smt\.?|H\.E\.|His Majesty|Her Majesty|Dr\.?|Mr\.?|Mrs\.?|Ms\.?)\s+)+")
-
-
-def _person_name(text: str) -> str:
-    text = re.sub(r"['’]s$", "", text.strip())
-    text = _HONORIFICS.sub("", text)
-    text = _TITLE_WORDS.sub("", text).strip(" ,")
-    return " ".join(text.split())
-
-
-class _Region:
-    """The part of a sentence that speaks of one event: a trigger's words, without the
-    relative clauses that describe someone ("…that it rejoined last year") and without the
-    other events the sentence names."""
-
-    def __init__(self, sent: Any, root: Any | None, cut: list[Any], *, keep_relative: bool = False, extra: Any = ()):
-        base = sent.start_char
-        tokens = list(sent) if root is None or root.dep_ == "ROOT" else list(root.subtree)
-        tokens += [sent.doc[i] for i in extra if sent.doc[i] not in tokens]
-        removed: set[int] = set()
-        for token in sent:
-            if token.dep_ == "relcl" and not (keep_relative and root is not None and token.i == root.i):
-                removed.update(t.i for t in token.subtree)
-        for other in cut:
-            removed.update(t.i for t in other.subtree)
-            removed.update(_trailing(sent, other))
-        self.tokens = [t for t in tokens if t.i not in removed]
-        self.ids = {t.i for t in self.tokens}
-        self.ranges = [(t.idx - base, t.idx - base + len(t.text)) for t in self.tokens]
-
-    def holds(self, span: tuple[int, int]) -> bool:
-        return any(start <= span[0] < end or span[0] <= start < span[1] for start, end in self.ranges)
-
-    def text(self, sentence: str) -> str:
-        return " ".join(sentence[start:end] for start, end in self.ranges)
-
-
 def _read_sentence(
-    sent: Any, reference: date, people: _People, stop: _Stop, filed: tuple[int, int] | None = None
+    sent: Any, reference: date, people: People, stop: _Stop, filed: tuple[int, int] | None = None
 ) -> list[StoryDraft]:
     text = sent.text
     if len(text.strip()) < 12 or len(text.split()) < 4:
@@ -338,7 +189,7 @@ def _read_sentence(
     dates = find_dates(text, reference, future=future)
     if filed is not None:
         dates = [d for d in dates if not filed[0] <= sent.start_char + d.span[0] < filed[1]]
-    places = _places(sent)
+    places = places_in(sent)
     main = triggers[0] if triggers else None
     # Event nouns with a place or date of their own are events of their own: "…head to Brussels
     # for talks ahead of the summit in Washington in July" is talks in Brussels and a summit.
@@ -350,12 +201,12 @@ def _read_sentence(
         # A second verb joined to the first ("…arrive in Rome on Wednesday and will be received
         # by the Pope…", "…before travelling to…") or a "where" clause is an event of its own
         # when it has its own place or date; so is an event noun.
-        clause = token.dep_ in ("conj", "advcl", "pcomp") or token.dep_ == "relcl" and _where_clause(token)
+        clause = token.dep_ in ("conj", "advcl", "pcomp") or token.dep_ == "relcl" and where_clause(token)
         if token.pos_ not in ("NOUN", "PROPN") and not clause:
             continue
-        if not clause and main is not None and _attached(token, main[0]):
+        if not clause and main is not None and attached(token, main[0]):
             continue  # "hold a meeting in Brussels", "head to Brussels for talks": the main event itself
-        region = _Region(sent, token, [], keep_relative=clause)
+        region = Region(sent, token, [], keep_relative=clause)
         people_here = [e for e in sent.ents if e.label_ == "PERSON" and e.root.i in region.ids]
         if clause:
             mine = any(region.holds(d.span) for d in dates if not d.historical) or place_ids & region.ids
@@ -364,20 +215,20 @@ def _read_sentence(
             continue
         # A noun is an event of its own only with a place or date of its own ("a summit in
         # Washington in July"), not one it merely mentions ("a plan for the reconstruction of Gaza").
-        date_tokens = [_token_at(sent, d.span[0]) for d in dates if not d.historical]
+        date_tokens = [token_at(sent, d.span[0]) for d in dates if not d.historical]
         followed = token.head.lower_ == "by" and token.head.head.lemma_ == "follow"  # "…, followed by a lunch"
         if (
             followed
-            or _right_after(sent, token, place_ids, date_tokens)
-            or any(_attached(t, token) for t in date_tokens if t is not None)
-            or any(_attached(sent.doc[i], token) for i in place_ids)
+            or right_after(sent, token, place_ids, date_tokens)
+            or any(attached(t, token) for t in date_tokens if t is not None)
+            or any(attached(sent.doc[i], token) for i in place_ids)
         ):
             own.append((token, kind))
     # A date under an event noun is that event's ("…talks ahead of the summit in Washington in
     # July": July is the summit's, not the talks'), so that noun is an event of its own.
     nouns = {token.i: (token, kind) for token, kind in triggers[1:] if token.pos_ in ("NOUN", "PROPN")}
     for expr in dates:
-        word = _token_at(sent, expr.span[0])
+        word = token_at(sent, expr.span[0])
         if expr.historical or word is None or main is None:
             continue
         for ancestor in [word, *word.ancestors]:
@@ -387,10 +238,10 @@ def _read_sentence(
                 if not any(ancestor in t.subtree for t, _k in own):
                     own.append(nouns[ancestor.i])
                 break
-    events: list[tuple[Kind, _Region, bool]] = []
+    events: list[tuple[Kind, Region, bool]] = []
     if main is not None:
-        events.append((main[1], _Region(sent, None, [t for t, _k in own]), True))
-    events += [(kind, _Region(sent, token, [], extra=_trailing(sent, token)), False) for token, kind in own]
+        events.append((main[1], Region(sent, None, [t for t, _k in own]), True))
+    events += [(kind, Region(sent, token, [], extra=trailing(sent, token)), False) for token, kind in own]
     drafts: list[StoryDraft] = []
     for kind, region, is_main in events:
         draft = _event(sent, region, kind, reference, future, dates, places, people, stop, travels=is_main)
@@ -408,7 +259,7 @@ def _read_sentence(
         conference = replace(drafts[0], kind=Kind.PRESS_CONFERENCE, venue=None)
         drafts.append(replace(conference, title=_title(conference)))
     elif press:
-        whole = _Region(sent, None, [])
+        whole = Region(sent, None, [])
         draft = _event(
             sent, whole, Kind.PRESS_CONFERENCE, reference, future, dates, places, people, stop, travels=False
         )
@@ -419,13 +270,13 @@ def _read_sentence(
 
 def _event(
     sent: Any,
-    region: _Region,
+    region: Region,
     kind: Kind,
     reference: date,
     future: bool | None,
     dates: list[TimeExpr],
     places: list[tuple[Any, City | None, str | None]],
-    people: _People,
+    people: People,
     stop: _Stop,
     *,
     travels: bool,
@@ -444,14 +295,14 @@ def _event(
         return (
             None  # a tour in one line ("will visit Malaysia and Indonesia from Thursday to Sunday"): its stops follow
         )
-    venue = _venue(local)
+    venue = venue_in(local)
     if future is False and not mine:
         return None  # background: something that happened, with no date in this news cycle
-    participants = _participants(sent, region, people, stop.people)
-    if not participants and stop.people and _GROUP_SUBJECT.search(local):
+    participants = participants_in(sent, region, people, stop.people)
+    if not participants and stop.people and GROUP_SUBJECT.search(local):
         participants = list(stop.people)
     city, country = where[0] if where else (None, None)
-    if city is None and venue and (town := _venue_city(venue)) is not None:
+    if city is None and venue and (town := venue_city(venue)) is not None:
         city, country = town, country_code(town.country)
     inherited = False
     if city is None and country is None and stop.city is not None:
@@ -468,7 +319,7 @@ def _event(
     if moment is not None and future is False and (reference - moment.start.day).days > 7:
         return None
     happened = future is False and moment is not None and moment.start.day <= reference
-    tz = city.tz if city else _country_zone(country)
+    tz = city.tz if city else country_zone(country)
     start, end = _moments(moment, find_clock(local), tz)
     status = Status.TENTATIVE if _HEDGES.search(text) else Status.CONFIRMED
     draft = StoryDraft(
@@ -476,7 +327,7 @@ def _event(
         evidence=text.strip(),
         participants=tuple(participants),
         venue=venue,
-        city=_city_name(city) if city else None,
+        city=city_name(city) if city else None,
         country=country_name(country) if country else None,
         timezone=tz,
         start=start,
@@ -492,57 +343,6 @@ def _event(
     elif travels and moment is not None and city is not None and not happened:
         stop.moment = moment
     return replace(draft, title=_title(draft))
-
-
-def _token_at(sent: Any, offset: int) -> Any | None:
-    """The main word of a date found at `offset` in the sentence: "July" in "in July"."""
-    span = sent.doc.char_span(sent.start_char + offset, sent.start_char + offset + 1, alignment_mode="expand")
-    if span is None or not len(span):
-        return None
-    token = span[0]
-    if token.pos_ == "ADP" and token.i + 1 < sent.end:
-        token = token.nbor()
-    return token
-
-
-def _trailing(sent: Any, noun: Any) -> list[int]:
-    """The words right after an event noun that say where and when: "in Washington in July"."""
-    taken: list[int] = []
-    i = noun.i + 1
-    while i + 1 < sent.end and sent.doc[i].lower_ in ("in", "at", "on") and sent.doc[i + 1].pos_ in ("PROPN", "DET"):
-        j = i + 1
-        while j < sent.end and (sent.doc[j].pos_ == "PROPN" or sent.doc[j].lower_ == "the"):
-            j += 1
-        taken += list(range(i, j))
-        i = j
-    return taken
-
-
-def _right_after(sent: Any, noun: Any, place_ids: set[int], date_tokens: list[Any]) -> bool:
-    """Whether a place or date follows the noun at once ("a NATO summit in Washington in July"),
-    however the parser attached it."""
-    dated = {t.i for t in date_tokens if t is not None}
-    i = noun.i + 1
-    while i + 1 < sent.end and sent.doc[i].lower_ in ("in", "at", "on"):
-        j = i + 1
-        while j < sent.end and sent.doc[j].lower_ == "the":
-            j += 1
-        if j in place_ids or j in dated:
-            return True
-        i = j + 1
-    return False
-
-
-def _attached(token: Any, noun: Any) -> bool:
-    """Whether `token` qualifies `noun` directly: "summit in Washington", "July summit"."""
-    head = token.head
-    if head.i == noun.i:
-        return True
-    return head.pos_ == "ADP" and head.head.i == noun.i
-
-
-def _where_clause(token: Any) -> bool:
-    return any(child.lower_ in ("where", "when") for child in token.children)
 
 
 def _triggers(sent: Any) -> list[tuple[Any, Kind]]:
@@ -591,148 +391,6 @@ def _tense(sent: Any) -> bool | None:
     if root.tag_ in ("VBD", "VBN") or any(t.tag_ == "VBD" and t.dep_ in ("ROOT", "conj") for t in sent):
         return False
     return None
-
-
-def _places(sent: Any) -> list[tuple[Any, City | None, str | None]]:
-    """Cities (with their country) and bare countries where the sentence puts an event, most
-    likely first: the object of "in", "to" or "at" rather than a subject or a "from"."""
-    found: list[tuple[int, tuple[Any, City | None, str | None]]] = []
-    seen: set[str] = set()
-    for ent in sent.ents:
-        if ent.label_ not in ("GPE", "LOC", "FAC", "ORG", "PERSON", "NORP"):
-            continue
-        name = re.sub(r"['’]s$", "", ent.text.strip())
-        bare = re.sub(r"^the\s+", "", name, flags=re.I)
-        key = fold(bare)
-        if key in seen:
-            continue
-        # "The Hague" is a city's name; "the Netherlands" and "the United States" are not.
-        place = (_lookup(name, ent.label_) if name != bare else None) or _lookup(bare, ent.label_)
-        if place is None:
-            continue
-        head = ent.root.head
-        if ent.root.dep_ in ("nsubj", "nsubjpass", "poss", "appos") and ent.label_ != "FAC":
-            continue  # "Paris has supported…", "Washington's allies": the government, not the place
-        if head.lower_ in ("from", "after", "leaving", "before", "since", "than", "against", "with", "over"):
-            continue
-        seen.add(key)
-        rank = 1
-        if head.lower_ in ("in", "to", "at", "for", "into", "near") or ent.root.dep_ in ("compound", "nmod"):
-            rank = 0
-        city, country = place
-        if city is None:
-            rank += 1  # a country says less than a city
-        found.append((rank, (ent.root, city, country)))
-    return [place for _rank, place in sorted(found, key=lambda item: item[0])]
-
-
-def _lookup(name: str, label: str) -> tuple[City | None, str | None] | None:
-    key = fold(name)
-    if key in VENUE_TOWNS:
-        town = VENUE_TOWNS[key]
-        return town, country_code(town.country)
-    code = country_code(name)
-    if code is not None and len(key) > 2:
-        same = find_city(name, code)
-        if same is not None and fold(same.name) == key:
-            return same, code  # city-states: Singapore, Luxembourg
-        return None, code
-    if label not in ("GPE", "LOC", "ORG", "PERSON"):
-        return None  # a building ("the White House") is a venue, never a city of that name
-    city = find_city(name)
-    if city is None:
-        return None
-    if label in ("PERSON", "ORG") and city.population < 500_000:
-        return None  # a surname or an organisation that happens to be a small town's name
-    return city, country_code(city.country)
-
-
-# Buildings that name their city: an event "at the White House" is in Washington.
-_VENUE_CITIES = {
-    "white house": "Washington", "oval office": "Washington", "capitol": "Washington", "pentagon": "Washington",
-    "elysee": "Paris", "kremlin": "Moscow", "downing street": "London", "lancaster house": "London",
-    "kantei": "Tokyo", "zhongnanhai": "Beijing", "great hall of the people": "Beijing", "quirinale": "Rome",
-    "chigi": "Rome", "rashtrapati bhavan": "New Delhi", "hyderabad house": "New Delhi",
-}  # fmt: skip
-
-
-def _city_name(city: City) -> str:
-    """The name a desk writes: "New York", not GeoNames' "New York City"; "Goyang", not "Goyang-si"."""
-    name = re.sub(r"-(?:si|shi|gun|ku)$", "", city.name)
-    return {"New York City": "New York", "Mexico City": "Mexico City"}.get(name, name)
-
-
-def _venue_city(venue: str) -> City | None:
-    key = fold(venue)
-    for name, city in _VENUE_CITIES.items():
-        if name in key:
-            return find_city(city)
-    return None
-
-
-def _country_zone(code: str | None) -> str | None:
-    capital = capital_of(code) if code else None
-    return capital.tz if capital else None
-
-
-def _venue(text: str) -> str | None:
-    match = _VENUE.search(text)
-    if match is None:
-        return None
-    venue = match.group(1).strip()
-    if venue.lower() in ("headquarters", "house", "hall", "building", "ministry", "centre", "center"):
-        return None
-    return venue[:120]
-
-
-def _participants(sent: Any, region: _Region, people: _People, last_group: tuple[str, ...] = ()) -> list[str]:
-    names: list[str] = []
-    subject_found = False
-    pronoun: str | None = None
-    group = False
-    for ent in sent.ents:
-        if ent.root.i not in region.ids or ent.label_ not in ("PERSON", "ORG", "GPE", "NORP"):
-            continue
-        known = people.full(_person_name(ent.text))
-        if ent.label_ != "PERSON" and known is None:
-            continue  # an organisation or a place, not someone the story names
-        full = known or _person_name(ent.text)
-        if not full or len(full) < 3:
-            continue
-        head = ent.root.head
-        if ent.root.dep_ == "nsubj" and head.lemma_ in _SAY_VERBS:
-            continue  # the source of the story, not someone at the event
-        if head.lemma_ in _SAY_VERBS and ent.root.dep_ in ("pobj", "agent"):
-            continue
-        if ent.root.dep_ == "pobj" and head.lower_ in ("to", "by") and head.head.lemma_ in ("accord", "say"):
-            continue
-        if ent.root.dep_ in ("nsubj", "nsubjpass"):
-            subject_found = True
-        if full not in names:
-            names.append(full)
-    for token in region.tokens:
-        # Surnames the small model did not tag as people ("Rubio is due to meet…").
-        if token.pos_ == "PROPN" and token.ent_type_ != "PERSON" and token.head.lemma_ not in _SAY_VERBS:
-            known = people.surname(token.text)
-            if known and known not in names:
-                names.append(known)
-                subject_found = subject_found or token.dep_.startswith("nsubj")
-        if token.dep_ in ("nsubj", "nsubjpass") and token.lower_ in ("he", "she"):
-            # The nearest person named before the pronoun in this sentence, else the traveller.
-            earlier = [e for e in sent.ents if e.label_ == "PERSON" and e.end <= token.i]
-            pronoun = people.full(_person_name(earlier[-1].text)) if earlier else people.principal
-        elif token.dep_ in ("nsubj", "nsubjpass") and token.lower_ in ("they", "we"):
-            pronoun = people.principal
-            group = True
-    if group and not subject_found and len(last_group) > 1:
-        names = [*last_group, *(n for n in names if n not in last_group)]
-    elif pronoun and pronoun not in names and not subject_found:
-        names.insert(0, pronoun)
-    principal = people.principal
-    if principal in names:
-        names.remove(principal)
-        names.insert(0, principal)
-    return names
 
 
 def _moments(expr: TimeExpr | None, clock: ClockTime | None, tz: str | None) -> tuple[Moment | None, Moment | None]:

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from blocks.drafts import REVIEW_CALLBACK, form_fields, prefilled
 from blocks.event_form import event_modal
 from domain.records import EventRecord
-from domain.story_drafts import form_values, merged_values
+from domain.stories.review import form_values, merged_values
 from handlers.context import desk, team_id
 from handlers.guard import may_edit
 from handlers.payloads import metadata

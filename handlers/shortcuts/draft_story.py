@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 from blocks.drafts import reading_view
 from blocks.help import notice_message
 from blocks.text import escape
-from domain.story_drafts import message_date, story_text
+from domain.stories.review import message_date, story_text
 from handlers.context import desk
 from handlers.drafting import show_drafts
 from handlers.replies import tell

@@ -23,7 +23,7 @@ from blocks.drafts import (
 )
 from blocks.notices import new_event_notice
 from domain.event_form import EventInput
-from domain.story_drafts import check_draft
+from domain.stories.review import check_draft
 from domain.validation import storable
 from handlers.channels import channel_problem
 from handlers.context import desk, team_id

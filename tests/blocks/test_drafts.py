@@ -7,7 +7,7 @@ from datetime import date
 from blocks.drafts import drafts_view, form_fields, paste_view, prefilled
 from blocks.event_form import event_modal
 from domain.stories.model import Moment, StoryDraft
-from domain.story_drafts import form_values
+from domain.stories.review import form_values
 from domain.vocabulary import Precision
 from domain.zones import zone
 from tests.support.block_kit_limits import view_problems

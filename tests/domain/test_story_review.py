@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from domain.stories.model import Moment, StoryDraft
-from domain.story_drafts import (
+from domain.stories.review import (
     NO_DATE,
     PAST,
     additions,
