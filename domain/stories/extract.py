@@ -78,6 +78,7 @@ _EVENT_NOUNS = {
 _PRESS = re.compile(
     r"\b(?:joint\s+)?(?:press|news)\s+conference|\bpress\s+(?:briefing|availability|statements?)\b", re.I
 )
+_PRESS_WORDS = {"conference", "briefing", "statement", "statements", "availability"}
 _HEDGES = re.compile(
     r"\b(?:expected to|could|may|might|likely|possibl[ey]|probabl[ey]|not (?:yet |been )?(?:officially )?confirmed|"
     r"no meeting had been|reportedly|tentative(?:ly)?|was to|were to|plans? to|planning to|hopes? to|considering|"
@@ -88,7 +89,7 @@ _DENIALS = re.compile(
     r"\b(?:(?:will|would|does|do|did|is|are)(?: not|n't) (?:be )?(?:attend|travel|go|meet|visit|take part|join)|"
     r"not (?:be )?(?:attending|travell?ing|going|meeting|visiting|scheduled to)|call(?:ed)? off|"
     r"cancel+ed|cancel+ing|scrapped|postponed|by video(?:\s?link)?|via video|virtually|video conference|remotely|"
-    r"no plans? to|ruled out|skip(?:ped|s)?)\b",
+    r"no plans? to|ruled out|skip(?:ped|s)?|not expected to|(?:has|have) yet to)\b",
     re.I,
 )
 _HISTORY = re.compile(
@@ -255,7 +256,12 @@ def _read_sentence(
                 drafts.append(replace(one, title=_title(one)))
             continue
         drafts.append(draft)
-    if press and drafts:
+    conference_only = main is not None and main[0].lemma_.lower() in _PRESS_WORDS
+    if press and drafts and conference_only:
+        # The sentence is about the press conference itself: that is its one event.
+        drafts[0] = replace(drafts[0], kind=Kind.PRESS_CONFERENCE)
+        drafts[0] = replace(drafts[0], title=_title(drafts[0]))
+    elif press and drafts:
         conference = replace(drafts[0], kind=Kind.PRESS_CONFERENCE, venue=None)
         drafts.append(replace(conference, title=_title(conference)))
     elif press:
@@ -435,13 +441,20 @@ def _surname(name: str) -> str:
 
 
 def _same_event(a: StoryDraft, b: StoryDraft) -> bool:
-    """Two mentions of one event: same kind of thing, same place, same day, same people."""
-    if a.kind is Kind.PRESS_CONFERENCE or b.kind is Kind.PRESS_CONFERENCE:
-        if a.kind is not b.kind:
-            return False
+    """Two mentions of one event: same kind of thing, same place, same day and time, same people."""
+    loose = {Kind.OTHER, Kind.VISIT}
+    if a.kind is not b.kind and not {a.kind, b.kind} <= loose | {Kind.BILATERAL}:
+        return False  # a summit, a speech and a press conference are each their own event
     if fold(a.city or a.country or "") != fold(b.city or b.country or ""):
         return False
     if (a.start.day if a.start else None) != (b.start.day if b.start else None):
         return False
+    if a.start and b.start and a.start.hour is not None and b.start.hour is not None:
+        if (a.start.hour, a.start.minute) != (b.start.hour, b.start.minute):
+            return False
     others_a, others_b = set(a.participants[1:]), set(b.participants[1:])
-    return others_a == others_b or (bool(others_a & others_b) and a.kind is b.kind)
+    if others_a or others_b:
+        return others_a == others_b or (bool(others_a & others_b) and a.kind is b.kind)
+    # Nobody but (at most) one person named: the same only when it is the same person (or nobody
+    # at all, as for a summit mentioned twice) and the same kind of event.
+    return a.participants[:1] == b.participants[:1] and a.kind is b.kind

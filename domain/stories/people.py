@@ -58,7 +58,9 @@ class People:
             if ent.label_ != "PERSON":
                 continue
             name = person_name(ent.text)
-            if not name or len(name.split()) == 1 and (find_city(name) or country_code(name)):
+            if not name or any(ch.isdigit() for ch in name):
+                continue  # "10:00 Meeting": a programme line read as a name
+            if len(name.split()) == 1 and (find_city(name) or country_code(name)):
                 continue  # a dateline in capitals ("VILNIUS") read as a name
             full = self.full(name) or name
             if len(name.split()) > len(full.split()):
@@ -120,7 +122,7 @@ def participants_in(sent: Any, region: Region, people: People, last_group: tuple
         if ent.label_ != "PERSON" and known is None:
             continue  # an organisation or a place, not someone the story names
         full = known or person_name(ent.text)
-        if not full or len(full) < 3:
+        if not full or len(full) < 3 or any(ch.isdigit() for ch in full):
             continue
         head = ent.root.head
         if ent.root.dep_ == "nsubj" and head.lemma_ in _SAY_VERBS:
