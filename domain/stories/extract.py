@@ -78,6 +78,9 @@ _EVENT_NOUNS = {
 _PRESS = re.compile(
     r"\b(?:joint\s+)?(?:press|news)\s+conference|\bpress\s+(?:briefing|availability|statements?)\b", re.I
 )
+# "A state dinner will be held that evening": the day of the stop the story is at.
+_SAME_DAY = re.compile(r"\b(?:that|the same) (?:evening|day|night|afternoon|morning)\b|\blater that day\b", re.I)
+_AUDIENCES = {"reporters", "journalists", "media", "press"}
 _PRESS_WORDS = {"conference", "briefing", "statement", "statements", "availability"}
 _HEDGES = re.compile(
     r"\b(?:expected to|could|may|might|likely|possibl[ey]|probabl[ey]|not (?:yet |been )?(?:officially )?confirmed|"
@@ -178,7 +181,7 @@ def _read_sentence(
     sent: Any, reference: date, people: People, stop: _Stop, filed: tuple[int, int] | None = None
 ) -> list[StoryDraft]:
     text = sent.text
-    if len(text.strip()) < 12 or len(text.split()) < 4:
+    if (len(text.strip()) < 12 or len(text.split()) < 4) and not _AGENDA_LINE.match(text):
         return []  # headings and page furniture
     triggers = _triggers(sent)
     press = _PRESS.search(text)
@@ -290,7 +293,10 @@ def _event(
     text = sent.text
     local = region.text(text)
     mine = [d for d in dates if region.holds(d.span)]
-    if _HISTORY.search(local):
+    current = [d for d in mine if not d.historical]
+    if _HISTORY.search(local) and not (future is True and current):
+        # History, unless the clause is about what comes next and dates it ("…will meet Lavrov
+        # on Tuesday, the first talks since the invasion nearly three years ago").
         return None
     if any(d.historical for d in mine):
         mine = [d for d in mine if not d.historical]
@@ -315,7 +321,7 @@ def _event(
         city, country, inherited = stop.city, country_code(stop.city.country), True
     if city is None and not mine and not venue:
         return None  # nothing says where or when
-    agenda_line = bool(_AGENDA_LINE.match(text))
+    agenda_line = bool(_AGENDA_LINE.match(text)) or bool(_SAME_DAY.search(text))
     if not participants and not where and not mine and not agenda_line:
         return None
     moment = mine[0] if mine else None
@@ -357,7 +363,11 @@ def _triggers(sent: Any) -> list[tuple[Any, Kind]]:
     for token in sent:
         lemma = token.lemma_.lower()
         if token.pos_ in ("VERB", "AUX"):
-            if lemma == "be" and any(
+            if lemma == "brief" and any(
+                child.lower_ in ("reporters", "journalists", "media", "press") for child in token.children
+            ):
+                found.append((token, Kind.PRESS_CONFERENCE))
+            elif lemma == "be" and any(
                 child.dep_ == "prep" and child.lower_ == "in" and any(g.ent_type_ == "GPE" for g in child.children)
                 for child in token.children
             ):

@@ -11,7 +11,7 @@ from pathlib import Path
 from bench.drafts import STORIES, evaluate
 
 PRECISION_FLOOR = 0.79
-RECALL_FLOOR = 0.77
+RECALL_FLOOR = 0.80
 
 
 def test_precision_and_recall_stay_above_their_floors():
