@@ -81,6 +81,13 @@ _PRESS = re.compile(
 # "A state dinner will be held that evening": the day of the stop the story is at.
 _SAME_DAY = re.compile(r"\b(?:that|the same) (?:evening|day|night|afternoon|morning)\b|\blater that day\b", re.I)
 _AUDIENCES = {"reporters", "journalists", "media", "press"}
+# A later sentence about an event already named: "the summit will be chaired by…", "X is due to
+# attend", "the delegation will be led by…".
+_SAME_EVENT_AGAIN = re.compile(
+    r"\b(?:the|this) (?:summit|talks|meeting|gathering|conference|session|forum)\b(?! (?:in|at|on) [A-Z])"
+    r"|\b(?:due|expected|set) to attend\s*[,.;]|\bdelegation (?:will|would) be (?:led|headed)\b",
+    re.I,
+)
 _PRESS_WORDS = {"conference", "briefing", "statement", "statements", "availability"}
 _HEDGES = re.compile(
     r"\b(?:expected to|could|may|might|likely|possibl[ey]|probabl[ey]|not (?:yet |been )?(?:officially )?confirmed|"
@@ -145,7 +152,18 @@ def extract(text: str, *, published: date | None = None, today: date) -> Extract
             _heading_stop(doc, reference, stop)
             continue
         for sent in doc.sents:
-            for draft in _read_sentence(sent, reference, people, stop, filed if index == 0 else None):
+            mentions = _read_sentence(sent, reference, people, stop, filed if index == 0 else None)
+            if (
+                mentions
+                and drafts
+                and _SAME_EVENT_AGAIN.search(sent.text)
+                and not find_dates(sent.text, reference, future=None)
+            ):
+                # "Guterres is due to attend", "the summit will be chaired by Rutte": who takes
+                # part in an event already drafted, not an event of its own.
+                _add_people(drafts, mentions)
+                continue
+            for draft in mentions:
                 if not any(_same_event(draft, other) for other in drafts):
                     drafts.append(draft)
     return Extraction(reference=reference, drafts=drafts)
@@ -448,6 +466,17 @@ def _surname(name: str) -> str:
             index = [p.lower() for p in parts].index(particle)
             return " ".join(parts[index:])
     return parts[-1] if parts else name
+
+
+def _add_people(drafts: list[StoryDraft], found: list[StoryDraft]) -> None:
+    """Add the people of a later mention to the latest draft at the same place."""
+    for mention in found:
+        for index in range(len(drafts) - 1, -1, -1):
+            earlier = drafts[index]
+            if fold(earlier.city or earlier.country or "") == fold(mention.city or mention.country or ""):
+                people = (*earlier.participants, *(p for p in mention.participants if p not in earlier.participants))
+                drafts[index] = replace(earlier, participants=people)
+                break
 
 
 def _same_event(a: StoryDraft, b: StoryDraft) -> bool:

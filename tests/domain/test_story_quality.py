@@ -10,8 +10,8 @@ from pathlib import Path
 
 from bench.drafts import STORIES, evaluate
 
-PRECISION_FLOOR = 0.79
-RECALL_FLOOR = 0.80
+PRECISION_FLOOR = 0.82
+RECALL_FLOOR = 0.78
 
 
 def test_precision_and_recall_stay_above_their_floors():
