@@ -11,8 +11,10 @@ from datetime import date
 from typing import Any
 
 from blocks.event_card import event_line
-from blocks.text import escape, mrkdwn, plain, shorten
+from blocks.notices import notice_view
+from blocks.text import escape, escaped, mrkdwn, plain, shorten
 from domain.event_form import FormValues
+from domain.numbers import parse_count
 from domain.records import EventRecord
 from domain.stories.model import StoryDraft
 from domain.stories.review import DraftMatch, status_text, ticked_by_default, when_text, where_text, who_text
@@ -30,6 +32,9 @@ PICK = "pick"
 TITLE = "Drafts from a story"
 # Slack's most for a plain_text_input.
 STORY_MAX = 3000
+# What is read of a story shared from a message: a long wire story's first 10,000 characters
+# carry its news; the rest is background.
+STORY_READ_MAX = 10_000
 # Four blocks a draft, and the view's 100: the rest is said to be left out.
 MAX_SHOWN = 20
 EVIDENCE_CHARS = 600
@@ -93,12 +98,7 @@ def reading_view() -> dict:
 
 
 def failed_view(text: str) -> dict:
-    return {
-        "type": "modal",
-        "title": plain(TITLE, 24),
-        "close": plain("Close", 24),
-        "blocks": [{"type": "section", "text": mrkdwn(shorten(text, 3000))}],
-    }
+    return notice_view(TITLE, text)
 
 
 def drafts_view(
@@ -110,8 +110,10 @@ def drafts_view(
     matches: Sequence[DraftMatch | None],
     channel_id: str | None,
     editor: bool,
+    today: date | None = None,
 ) -> dict:
-    """Each draft with a checkbox and a Review button; drafts the schedule has are unticked."""
+    """Each draft with a checkbox and a Review button; drafts the schedule has, and drafts
+    already past on `today`, are unticked."""
     view: dict[str, Any] = {
         "type": "modal",
         "callback_id": DRAFTS_CALLBACK,
@@ -144,7 +146,7 @@ def drafts_view(
         view["submit"] = plain("Add selected", 24)
     for index, draft in enumerate(drafts[:MAX_SHOWN]):
         match = matches[index] if index < len(matches) else None
-        blocks += _draft_blocks(index, draft, reference, match, outcomes.get(index), editor=editor)
+        blocks += _draft_blocks(index, draft, reference, match, outcomes.get(index), editor=editor, today=today)
     if len(drafts) > MAX_SHOWN:
         left = len(drafts) - MAX_SHOWN
         blocks.append(
@@ -186,24 +188,24 @@ def _draft_blocks(
     outcome: Mapping[str, Any] | None,
     *,
     editor: bool,
+    today: date | None,
 ) -> list[dict]:
     lines = [
-        f"*{escape(shorten(draft.title, 150))}*",
-        f":calendar: {escape(when_text(draft, reference))}"
-        f"  ·  :round_pushpin: {escape(shorten(where_text(draft), 300))}",
-        f":busts_in_silhouette: {escape(shorten(who_text(draft), 500))}  ·  {status_text(draft)}",
+        f"*{escaped(draft.title, 150)}*",
+        f":calendar: {escape(when_text(draft, reference))}  ·  :round_pushpin: {escaped(where_text(draft), 300)}",
+        f":busts_in_silhouette: {escaped(who_text(draft), 500)}  ·  {status_text(draft)}",
     ]
-    sentence = {"type": "context", "elements": [mrkdwn(f"“{escape(shorten(draft.evidence, EVIDENCE_CHARS))}”")]}
+    sentence = {"type": "context", "elements": [mrkdwn(f"“{escaped(draft.evidence, EVIDENCE_CHARS)}”")]}
     if outcome is not None:
         verb = "Updated on the schedule" if outcome.get("done") == "updated" else "Added to the schedule"
-        lines.append(f":white_check_mark: {verb}: *{escape(shorten(str(outcome.get('title', '')), 150))}*")
+        lines.append(f":white_check_mark: {verb}: *{escaped(str(outcome.get('title', '')), 150)}*")
         return [{"type": "section", "block_id": f"draft_text_{index}", "text": mrkdwn("\n".join(lines))}, sentence]
     buttons = [_button("Review", REVIEW_ACTION, index)]
     if match is not None:
-        lines.append(f":warning: Already on the schedule: *{escape(shorten(event_line(match.event), 300))}*")
+        lines.append(f":warning: Already on the schedule: *{escaped(event_line(match.event), 300)}*")
         if match.adds:
             adds = " and ".join(a.text for a in match.adds)
-            lines.append(f":sparkles: The story adds {escape(shorten(adds, 300))}: update that event instead.")
+            lines.append(f":sparkles: The story adds {escaped(adds, 300)}: update that event instead.")
             buttons.append(_button("Update that event", UPDATE_ACTION, index))
     elif draft.start is None:
         lines.append(":grey_question: No date in the story: Review it to set one.")
@@ -216,7 +218,7 @@ def _draft_blocks(
     if editor:
         option = {"text": plain(shorten(f"Add “{draft.title}”", 75)), "value": "yes"}
         element: dict[str, Any] = {"type": "checkboxes", "action_id": PICK, "options": [option]}
-        if ticked_by_default(draft, on_schedule=match is not None):
+        if ticked_by_default(draft, on_schedule=match is not None, today=today):
             element["initial_options"] = [option]
         blocks.append(
             {
@@ -324,11 +326,12 @@ def read_picks(values: Any) -> list[int]:
     """The indexes of the ticked drafts."""
     picked = []
     for name in values if isinstance(values, dict) else {}:
-        if not isinstance(name, str) or not name.startswith("draft_") or not name[6:].isdigit():
+        index = parse_count(name[6:]) if isinstance(name, str) and name.startswith("draft_") else None
+        if index is None:
             continue
         options = _element(values, name, PICK).get("selected_options")
         if isinstance(options, list) and any(isinstance(o, dict) and o.get("value") == "yes" for o in options):
-            picked.append(int(name[6:]))
+            picked.append(index)
     return sorted(picked)
 
 

@@ -9,7 +9,8 @@ from datetime import date
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from blocks.drafts import drafts_view, failed_view
+from blocks.drafts import STORY_READ_MAX, drafts_view, failed_view
+from domain.validation import storable
 from handlers.context import desk, team_id
 from handlers.errors import failure_text
 from handlers.guard import may_edit
@@ -37,6 +38,9 @@ def show_drafts(
     story after a start loads the language model).
     """
     ctx = desk(context)
+    # A message can hold 40,000 characters; the paste form takes 3,000. Both are cleaned and
+    # read up to the same length, so a long message cannot hold a listener thread for seconds.
+    text = storable(text, multiline=True)[:STORY_READ_MAX]
     if not text.strip():
         update_view(client, view_id, failed_view(NO_TEXT))
         return
@@ -71,6 +75,7 @@ def drafts_view_for(context: BoltContext, client: WebClient, *, user_id: str, fo
         matches=schedule_matches(ctx.engine, team_id=team_id(context), drafts=found.drafts),
         channel_id=found.channel_id,
         editor=may_edit(context, client, user_id),
+        today=ctx.clock().astimezone(ctx.settings.newsroom_tz).date(),
     )
 
 

@@ -106,10 +106,9 @@ def story_text(slack_text: str) -> str:
 def message_date(ts: str | None, newsroom_tz: ZoneInfo) -> date | None:
     """The day a message was posted (its `ts`), on the newsroom's clock."""
     try:
-        seconds = float(ts or "")
-    except ValueError:
+        return datetime.fromtimestamp(float(ts or ""), UTC).astimezone(newsroom_tz).date()
+    except (ValueError, OverflowError, OSError):  # "nan", "1e30": not a time Slack sends
         return None
-    return datetime.fromtimestamp(seconds, UTC).astimezone(newsroom_tz).date()
 
 
 # -- Keeping drafts between views --------------------------------------------------------------
@@ -234,9 +233,13 @@ def problem_text(draft: StoryDraft, errors: dict[str, str]) -> str:
     return f"{text} Review it to correct this."
 
 
-def ticked_by_default(draft: StoryDraft, *, on_schedule: bool) -> bool:
-    """Ticked when it can be added as it stands: a date, still to come, not on the schedule yet."""
-    return draft.start is not None and not draft.happened and not on_schedule
+def ticked_by_default(draft: StoryDraft, *, on_schedule: bool, today: date | None = None) -> bool:
+    """Ticked when it can be added as it stands: a date, still to come (its last day not before
+    `today`, the newsroom's date), not on the schedule yet."""
+    if draft.start is None or draft.happened or on_schedule:
+        return False
+    span = day_span(draft)
+    return today is None or span is None or span[1] >= today
 
 
 # -- The schedule --------------------------------------------------------------------------------

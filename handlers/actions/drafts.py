@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 
 from blocks.drafts import REVIEW_CALLBACK, form_fields, prefilled
 from blocks.event_form import event_modal
+from domain.numbers import parse_count
 from domain.records import EventRecord
 from domain.stories.review import form_values, merged_values
 from handlers.context import desk, team_id
@@ -61,12 +62,13 @@ def _draft(context: BoltContext, client: WebClient, action: dict, body: dict) ->
         user_id=user_id,
         set_id=metadata(body.get("view") or {}).get("d"),
     )
-    if found is None or not value.isdigit() or int(value) >= len(found.drafts):
+    index = parse_count(value)
+    if found is None or index is None or index >= len(found.drafts):
         log.info("draft button for drafts no longer kept user=%s", user_id)
         return None
     if not may_edit(context, client, user_id):  # the buttons are only shown to editors
         return None
-    return found, int(value)
+    return found, index
 
 
 def _form(context: BoltContext, *, event: EventRecord | None, channel_id: str | None) -> dict:

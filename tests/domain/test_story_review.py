@@ -18,6 +18,7 @@ from domain.stories.review import (
     merged_values,
     message_date,
     story_text,
+    ticked_by_default,
     when_text,
 )
 from domain.vocabulary import Kind, Precision, Status
@@ -173,3 +174,18 @@ def test_what_the_story_adds_and_the_values_it_sets():
     }
     exact_and_confirmed = event(starts_at=datetime(2024, 4, 2, 8, 0, tzinfo=UTC))
     assert additions(draft(start=Moment(date(2024, 4, 2), Precision.EXACT, 15, 0)), exact_and_confirmed) == []
+
+
+def test_a_draft_already_past_is_not_ticked():
+    draft = StoryDraft(
+        title="Blinken meets Macron", evidence="…", city="Paris", timezone="Europe/Paris",
+        start=Moment(date(2024, 4, 2), Precision.DAY),
+    )  # fmt: skip
+    assert ticked_by_default(draft, on_schedule=False, today=date(2024, 4, 2))
+    assert not ticked_by_default(draft, on_schedule=False, today=date(2024, 4, 3))
+    assert not ticked_by_default(draft, on_schedule=True, today=date(2024, 4, 1))
+
+
+@pytest.mark.parametrize("ts", ["nan", "1e30", "-1e30", "inf", "", "x"])
+def test_a_message_time_slack_never_sends_reads_as_no_date(ts):
+    assert message_date(ts, zone("Europe/Paris")) is None

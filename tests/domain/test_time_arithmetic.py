@@ -12,7 +12,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCT = ["bot.py", "blocks", "domain", "handlers", "jobs", "services", "storage", "tripdesk"]
+PRODUCT = ["bot.py", "blocks", "domain", "handlers", "infra", "jobs", "services", "storage", "tripdesk"]
 HELPERS = ROOT / "domain" / "zones.py"
 
 
