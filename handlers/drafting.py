@@ -9,7 +9,7 @@ from datetime import date
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
-from blocks.drafts import STORY_READ_MAX, drafts_view, failed_view
+from blocks.drafts import MAX_SHOWN, STORY_READ_MAX, drafts_view, failed_view
 from domain.validation import storable
 from handlers.context import desk, team_id
 from handlers.errors import failure_text
@@ -72,7 +72,7 @@ def drafts_view_for(context: BoltContext, client: WebClient, *, user_id: str, fo
         reference=found.reference,
         drafts=found.drafts,
         outcomes=found.outcomes,
-        matches=schedule_matches(ctx.engine, team_id=team_id(context), drafts=found.drafts),
+        matches=schedule_matches(ctx.engine, team_id=team_id(context), drafts=found.drafts[:MAX_SHOWN]),
         channel_id=found.channel_id,
         editor=may_edit(context, client, user_id),
         today=ctx.clock().astimezone(ctx.settings.newsroom_tz).date(),

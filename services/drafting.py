@@ -97,7 +97,8 @@ def _draft_set(row: StoryDraftSet) -> DraftSet:
 
 
 def schedule_matches(engine: Engine, *, team_id: str, drafts: Sequence[StoryDraft]) -> list[DraftMatch | None]:
-    """For each draft, the event already on the schedule that it describes, if any."""
+    """For each draft, the event already on the schedule that it describes, if any. Callers pass
+    the drafts they show: one query a draft."""
     found: list[DraftMatch | None] = []
     with session(engine) as db:
         for draft in drafts:

