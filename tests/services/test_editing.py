@@ -74,12 +74,12 @@ def save(engine, clock, told, **options):
 
 
 def history_of(engine, query="macron"):
-    _matched, rows = event_history(engine, team_id=TEAM, query=query)
+    _matched, rows = event_history(engine, team_id=TEAM, query=query, editor=True)
     return [(change.action, change.field, change.old, change.new) for change, _event in rows]
 
 
 def pending(engine, query="macron"):
-    _matched, events = event_reminders(engine, team_id=TEAM, query=query)
+    _matched, events = event_reminders(engine, team_id=TEAM, query=query, editor=True)
     return [
         (r.lead_minutes, r.due_at)
         for _event, reminders in events
@@ -129,7 +129,7 @@ def test_a_form_submitted_twice_is_saved_once(engine, clock, told):
         save(engine, clock, told, submission="view:V1:h1")
 
     assert again.value.event_id == first.event.id
-    assert event_history(engine, team_id=TEAM, query="macron")[0] == 1
+    assert event_history(engine, team_id=TEAM, query="macron", editor=True)[0] == 1
     assert told.calls == 1
 
 
@@ -137,7 +137,7 @@ def test_an_unknown_trip_is_refused(engine, clock, told):
     with pytest.raises(UnknownTrip):
         save(engine, clock, told, form=form(trip_id=999))
 
-    assert event_history(engine, team_id=TEAM, query="macron")[0] == 0
+    assert event_history(engine, team_id=TEAM, query="macron", editor=True)[0] == 0
     assert told.calls == 0
 
 
