@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -106,6 +107,16 @@ def settings(database_url, fake_slack):
 @pytest.fixture
 def ctx(settings, engine, clock):
     return AppContext(settings=settings, engine=engine, clock=clock)
+
+
+@pytest.fixture
+def desk(settings, engine, clock):
+    """The bot with one editor, U0EDITOR; everyone else may only read."""
+    ctx = AppContext(settings=replace(settings, editors=frozenset({"U0EDITOR"})), engine=engine, clock=clock)
+    bolt = create_app(ctx)
+    server = BotServer(asgi_app(engine=engine, bolt=bolt), bolt=bolt).start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -4,36 +4,19 @@ changed to editors only, deleted events are for editors only, and an open schedu
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import UTC, datetime
 
-import pytest
-
-from handlers.context import AppContext
 from jobs.agenda import DailyAgenda
-from tests.support.bot_server import BotServer
 from tests.support.cards import card_controls, choose
 from tests.support.forms import answer, open_form
 from tests.support.schedule import client_for
 from tests.support.views import submission
 from tests.support.waiting import wait_for_calls
-from tripdesk.server import asgi_app
-from tripdesk.slack_app import create_app
 
 FIRST_NOTES = "Confirmed by Marie at the Elysee press office, +33 6 12 34 56 78"
 SECOND_NOTES = "Off the record: the dinner is the real meeting"
 READER = "U0READER"
 EVERYONE_EDITS = "Everyone in the workspace can change the schedule: TRIPDESK_EDITORS is empty"
-
-
-@pytest.fixture
-def desk(settings, engine, clock):
-    """The bot with one editor, U0EDITOR."""
-    ctx = AppContext(settings=replace(settings, editors=frozenset({"U0EDITOR"})), engine=engine, clock=clock)
-    bolt = create_app(ctx)
-    server = BotServer(asgi_app(engine=engine, bolt=bolt), bolt=bolt).start()
-    yield server
-    server.stop()
 
 
 def add_with_notes(bot, fake_slack) -> None:

@@ -6,25 +6,19 @@ from __future__ import annotations
 import json
 import re
 import time
-from dataclasses import replace
 from datetime import UTC, datetime
 
-import pytest
 from sqlmodel import select
 
 from domain.vocabulary import Precision, Status
 from domain.zones import start_of_day
-from handlers.context import AppContext
 from storage.db import session
 from storage.models import Event, EventChange, Reminder, StoryDraftSet
-from tests.support.bot_server import BotServer
 from tests.support.forms import stored
 from tests.support.samples import ROOT
 from tests.support.schedule import add_event
 from tests.support.views import submission
 from tests.support.waiting import wait_for_calls
-from tripdesk.server import asgi_app
-from tripdesk.slack_app import create_app
 
 SEED = (ROOT / "bench" / "data" / "stories" / "01-blinken-paris.txt").read_text(encoding="utf-8")
 # Posted at 09:00 in Paris on Tuesday 2 April 2024, the story's own day.
@@ -310,15 +304,6 @@ def test_review_of_a_draft_without_a_date_asks_for_one(bot, fake_slack, engine):
     reply = json.loads(bot.submit(submission(form, {})).text)
     assert reply["response_action"] == "errors" and "start_date" in reply["errors"]
     assert stored(engine) == []
-
-
-@pytest.fixture
-def desk(settings, engine, clock):
-    ctx = AppContext(settings=replace(settings, editors=frozenset({"U0EDITOR"})), engine=engine, clock=clock)
-    bolt = create_app(ctx)
-    server = BotServer(asgi_app(engine=engine, bolt=bolt), bolt=bolt).start()
-    yield server
-    server.stop()
 
 
 def test_non_editors_read_drafts_but_cannot_add_them(desk, fake_slack, engine):

@@ -5,36 +5,21 @@ answer says why."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from urllib.parse import parse_qs
 
 import pytest
 from sqlmodel import select
 
-from handlers.context import AppContext
 from storage.db import session
 from storage.models import Event
-from tests.support.bot_server import BotServer
 from tests.support.cards import card_controls, choose
 from tests.support.forms import VALID, answer, open_form
 from tests.support.slack_requests import block_actions_body
 from tests.support.views import submission
 from tests.support.waiting import wait_for_calls
-from tripdesk.server import asgi_app
-from tripdesk.slack_app import create_app
 
 OTHER = "T0OTHER"
 READER = "U0READER"
-
-
-@pytest.fixture
-def desk(settings, engine, clock):
-    """U0EDITOR may change the schedule; U0READER may not."""
-    ctx = AppContext(settings=replace(settings, editors=frozenset({"U0EDITOR"})), engine=engine, clock=clock)
-    bolt = create_app(ctx)
-    server = BotServer(asgi_app(engine=engine, bolt=bolt), bolt=bolt).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
