@@ -349,6 +349,9 @@ def _event(
     if moment is not None and future is False and (reference - moment.start.day).days > 7:
         return None
     happened = future is False and moment is not None and moment.start.day <= reference
+    named = any(t.i in region.ids and (t.ent_type_ == "PERSON" or people.surname(t.text)) for t in sent)
+    if happened and not named:
+        return None  # a record of who did what, when the story names no one ("the French minister was in…")
     tz = city.tz if city else country_zone(country)
     start, end = _moments(moment, find_clock(local), tz)
     status = Status.TENTATIVE if _HEDGES.search(text) else Status.CONFIRMED
@@ -390,8 +393,8 @@ def _triggers(sent: Any) -> list[tuple[Any, Kind]]:
                 for child in token.children
             ):
                 found.append((token, Kind.VISIT))  # "Xi will be in Hanoi on April 14-15"
-            elif lemma in _MEETING_VERBS:
-                found.append((token, Kind.BILATERAL))
+            elif lemma in _MEETING_VERBS or lemma == "speak" and any(c.lower_ == "with" for c in token.children):
+                found.append((token, Kind.BILATERAL))  # "he will speak with Séjourné" is a meeting
             elif lemma in _TRAVEL_VERBS:
                 found.append((token, Kind.VISIT))
             elif lemma in _ATTEND_VERBS:
