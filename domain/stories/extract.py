@@ -19,68 +19,20 @@ from domain.places import City, country_code, country_name
 from domain.search import fold
 from domain.stories.clauses import Region, attached, right_after, token_at, trailing, where_clause
 from domain.stories.dates import ClockTime, TimeExpr, dateline, find_clock, find_dates
+from domain.stories.merge import add_people, same_event, title_for
 from domain.stories.model import Extraction, Moment, StoryDraft
 from domain.stories.nlp import pipeline
 from domain.stories.people import GROUP_SUBJECT, People, participants_in
 from domain.stories.places import city_name, country_zone, dateline_city, places_in, venue_city, venue_in
+from domain.stories.words import tense, triggers_in
 from domain.vocabulary import Kind, Precision, Status
 from domain.zones import zone
 
-_MEETING_VERBS = {"meet", "talk", "confer", "hold", "host", "receive", "welcome", "discuss", "negotiate"}
-_TRAVEL_VERBS = {"visit", "travel", "head", "fly", "arrive", "tour", "stop", "go", "return", "land", "come"}
-_ATTEND_VERBS = {
-    "attend",
-    "join",
-    "participate",
-    "convene",
-    "chair",
-    "co-chair",
-    "open",
-    "lead",
-    "gather",
-    "address",
-    "speak",
-    "deliver",
-    "sign",
-    "resume",
-    "begin",
-    "converge",
-    "start",
-    "hold",
-}
-_EVENT_NOUNS = {
-    "summit": Kind.SUMMIT,
-    "ministerial": Kind.MINISTERIAL,
-    "ministers": Kind.MINISTERIAL,
-    "conference": Kind.OTHER,
-    "forum": Kind.OTHER,
-    "meeting": Kind.BILATERAL,
-    "talks": Kind.BILATERAL,
-    "visit": Kind.VISIT,
-    "trip": Kind.VISIT,
-    "dinner": Kind.OTHER,
-    "lunch": Kind.OTHER,
-    "luncheon": Kind.OTHER,
-    "banquet": Kind.OTHER,
-    "ceremony": Kind.OTHER,
-    "speech": Kind.SPEECH,
-    "address": Kind.SPEECH,
-    "session": Kind.OTHER,
-    "gathering": Kind.OTHER,
-    "signing": Kind.OTHER,
-    "reception": Kind.OTHER,
-    "debate": Kind.OTHER,
-    "arrival": Kind.OTHER,
-    "welcome": Kind.OTHER,
-    "statement": Kind.SPEECH,
-    "statements": Kind.SPEECH,
-}  # fmt: skip
 _PRESS = re.compile(
     r"\b(?:joint\s+)?(?:press|news)\s+conference|\bpress\s+(?:briefing|availability|statements?)\b", re.I
 )
 # "A state dinner will be held that evening": the day of the stop the story is at.
 _SAME_DAY = re.compile(r"\b(?:that|the same) (?:evening|day|night|afternoon|morning)\b|\blater that day\b", re.I)
-_AUDIENCES = {"reporters", "journalists", "media", "press"}
 # A later sentence about an event already named: "the summit will be chaired by…", "X is due to
 # attend", "the delegation will be led by…".
 _SAME_EVENT_AGAIN = re.compile(
@@ -106,12 +58,6 @@ _HISTORY = re.compile(
     r"\b(?:last (?:year|month|met|visited|week|time)|a year ago|years ago|months ago|previous(?:ly)?|predecessor|"
     r"in the past|anniversary of|marked its|had (?:met|visited|held)|"
     r"once again|back in)\b",
-    re.I,
-)
-_FUTURE_MARKERS = re.compile(
-    r"\b(?:will|shall|'ll|is to|are to|was to|were to|due to|scheduled to|expected to|set to|slated to|going to|"
-    r"plans? to|planned to|would|intends? to|hopes? to|aims? to|is (?:travell?ing|heading|flying|meeting|visiting)|"
-    r"are (?:travell?ing|heading|flying|meeting|visiting))\b|\b(?:could|may|might)\b(?! \d)",
     re.I,
 )
 _INHERIT = re.compile(
@@ -161,10 +107,10 @@ def extract(text: str, *, published: date | None = None, today: date) -> Extract
             ):
                 # "Guterres is due to attend", "the summit will be chaired by Rutte": who takes
                 # part in an event already drafted, not an event of its own.
-                _add_people(drafts, mentions)
+                add_people(drafts, mentions)
                 continue
             for draft in mentions:
-                if not any(_same_event(draft, other) for other in drafts):
+                if not any(same_event(draft, other) for other in drafts):
                     drafts.append(draft)
     return Extraction(reference=reference, drafts=drafts)
 
@@ -201,13 +147,13 @@ def _read_sentence(
     text = sent.text
     if (len(text.strip()) < 12 or len(text.split()) < 4) and not _AGENDA_LINE.match(text):
         return []  # headings and page furniture
-    triggers = _triggers(sent)
+    triggers = triggers_in(sent)
     press = _PRESS.search(text)
     if not triggers and not press:
         return []
     if _DENIALS.search(text):
         return []
-    future = _tense(sent)
+    future = tense(sent)
     dates = find_dates(text, reference, future=future)
     if filed is not None:
         dates = [d for d in dates if not filed[0] <= sent.start_char + d.span[0] < filed[1]]
@@ -274,17 +220,17 @@ def _read_sentence(
             lead, *others = draft.participants
             for other in others:
                 one = replace(draft, participants=(lead, other), kind=Kind.BILATERAL)
-                drafts.append(replace(one, title=_title(one)))
+                drafts.append(replace(one, title=title_for(one)))
             continue
         drafts.append(draft)
     conference_only = main is not None and main[0].lemma_.lower() in _PRESS_WORDS
     if press and drafts and conference_only:
         # The sentence is about the press conference itself: that is its one event.
         drafts[0] = replace(drafts[0], kind=Kind.PRESS_CONFERENCE)
-        drafts[0] = replace(drafts[0], title=_title(drafts[0]))
+        drafts[0] = replace(drafts[0], title=title_for(drafts[0]))
     elif press and drafts:
         conference = replace(drafts[0], kind=Kind.PRESS_CONFERENCE, venue=None)
-        drafts.append(replace(conference, title=_title(conference)))
+        drafts.append(replace(conference, title=title_for(conference)))
     elif press:
         whole = Region(sent, None, [])
         draft = _event(
@@ -375,59 +321,7 @@ def _event(
         stop.city, stop.moment = city, moment
     elif travels and moment is not None and city is not None and not happened:
         stop.moment = moment
-    return replace(draft, title=_title(draft))
-
-
-def _triggers(sent: Any) -> list[tuple[Any, Kind]]:
-    """The sentence's event words, the main one (nearest the root) first."""
-    found: list[tuple[Any, Kind]] = []
-    for token in sent:
-        lemma = token.lemma_.lower()
-        if token.pos_ in ("VERB", "AUX"):
-            if lemma == "brief" and any(
-                child.lower_ in ("reporters", "journalists", "media", "press") for child in token.children
-            ):
-                found.append((token, Kind.PRESS_CONFERENCE))
-            elif lemma == "be" and any(
-                child.dep_ == "prep" and child.lower_ == "in" and any(g.ent_type_ == "GPE" for g in child.children)
-                for child in token.children
-            ):
-                found.append((token, Kind.VISIT))  # "Xi will be in Hanoi on April 14-15"
-            elif lemma in _MEETING_VERBS or lemma == "speak" and any(c.lower_ == "with" for c in token.children):
-                found.append((token, Kind.BILATERAL))  # "he will speak with Séjourné" is a meeting
-            elif lemma in _TRAVEL_VERBS:
-                found.append((token, Kind.VISIT))
-            elif lemma in _ATTEND_VERBS:
-                found.append((token, Kind.OTHER))
-        elif token.pos_ in ("NOUN", "PROPN") and lemma in _EVENT_NOUNS:
-            found.append((token, _EVENT_NOUNS[lemma]))
-    if not found:
-        return []
-
-    def depth(token: Any) -> int:
-        return sum(1 for _ in token.ancestors)
-
-    found.sort(key=lambda item: (depth(item[0]), item[0].i))
-    main_token, main_kind = found[0]
-    # A verb of travel or attendance takes the kind of the event it leads to ("head to Brussels
-    # for talks", "attend a summit").
-    for token, kind in found[1:]:
-        if kind is not Kind.OTHER and token.pos_ in ("NOUN", "PROPN") and main_token in token.ancestors:
-            if main_kind in (Kind.OTHER, Kind.VISIT):
-                main_kind = kind
-                break
-    return [(main_token, main_kind), *found[1:]]
-
-
-def _tense(sent: Any) -> bool | None:
-    """True for a future clause, False for a past one, None when the sentence does not say."""
-    text = sent.text
-    if _FUTURE_MARKERS.search(text):
-        return True
-    root = sent.root
-    if root.tag_ in ("VBD", "VBN") or any(t.tag_ == "VBD" and t.dep_ in ("ROOT", "conj") for t in sent):
-        return False
-    return None
+    return replace(draft, title=title_for(draft))
 
 
 def _moments(expr: TimeExpr | None, clock: ClockTime | None, tz: str | None) -> tuple[Moment | None, Moment | None]:
@@ -443,60 +337,3 @@ def _moments(expr: TimeExpr | None, clock: ClockTime | None, tz: str | None) -> 
         if not clock.utc or tz:
             start = Moment(day, Precision.EXACT, hour, minute)
     return start, end
-
-
-def _title(draft: StoryDraft) -> str:
-    people = list(draft.participants)
-    lead = _surname(people[0]) if people else None
-    others = [_surname(p) for p in people[1:]]
-    where = f" in {draft.city}" if draft.city else (f" in {draft.country}" if draft.country else "")
-    if draft.kind is Kind.PRESS_CONFERENCE:
-        who = " and ".join([n for n in [lead, *others] if n][:3])
-        return f"Press conference: {who}" if who else f"Press conference{where}"
-    if draft.kind is Kind.BILATERAL and lead and others:
-        return f"{lead} meets {', '.join(others[:3])}"
-    if draft.kind is Kind.SUMMIT:
-        return f"Summit{where}" + (f" ({lead})" if lead else "")
-    if lead:
-        return f"{lead}{where}" if where else f"{lead}: {draft.kind.label}"
-    return f"{draft.kind.label}{where}" if draft.kind is not Kind.OTHER else f"Event{where}"
-
-
-def _surname(name: str) -> str:
-    parts = name.split()
-    for particle in ("von", "van", "de", "da", "bin", "al-", "del"):
-        if particle in [p.lower() for p in parts[:-1]]:
-            index = [p.lower() for p in parts].index(particle)
-            return " ".join(parts[index:])
-    return parts[-1] if parts else name
-
-
-def _add_people(drafts: list[StoryDraft], found: list[StoryDraft]) -> None:
-    """Add the people of a later mention to the latest draft at the same place."""
-    for mention in found:
-        for index in range(len(drafts) - 1, -1, -1):
-            earlier = drafts[index]
-            if fold(earlier.city or earlier.country or "") == fold(mention.city or mention.country or ""):
-                people = (*earlier.participants, *(p for p in mention.participants if p not in earlier.participants))
-                drafts[index] = replace(earlier, participants=people)
-                break
-
-
-def _same_event(a: StoryDraft, b: StoryDraft) -> bool:
-    """Two mentions of one event: same kind of thing, same place, same day and time, same people."""
-    loose = {Kind.OTHER, Kind.VISIT}
-    if a.kind is not b.kind and not {a.kind, b.kind} <= loose | {Kind.BILATERAL}:
-        return False  # a summit, a speech and a press conference are each their own event
-    if fold(a.city or a.country or "") != fold(b.city or b.country or ""):
-        return False
-    if (a.start.day if a.start else None) != (b.start.day if b.start else None):
-        return False
-    if a.start and b.start and a.start.hour is not None and b.start.hour is not None:
-        if (a.start.hour, a.start.minute) != (b.start.hour, b.start.minute):
-            return False
-    others_a, others_b = set(a.participants[1:]), set(b.participants[1:])
-    if others_a or others_b:
-        return others_a == others_b or (bool(others_a & others_b) and a.kind is b.kind)
-    # Nobody but (at most) one person named: the same only when it is the same person (or nobody
-    # at all, as for a summit mentioned twice) and the same kind of event.
-    return a.participants[:1] == b.participants[:1] and a.kind is b.kind
