@@ -8,6 +8,7 @@ so that Slack's retry (or the same request sent again) is handled.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
@@ -43,27 +44,20 @@ def first_delivery(engine: Engine, *, key: str, now: datetime) -> bool:
 
 def handled(engine: Engine, *, key: str) -> None:
     """The listener for `key` returned: later copies are replays."""
-    try:
-        with session(engine) as db, db.begin():
-            finish(db, key=key)
-    except SQLAlchemyError as error:
-        log.warning(
-            "request not marked handled replay_id=%s error=%s; a copy after %ss would run again",
-            key,
-            type(error).__name__,
-            int(ABANDONED_AFTER.total_seconds()),
-        )
+    _settle(engine, key, finish, "request not marked handled", "a copy after %ss would run again")
 
 
 def failed(engine: Engine, *, key: str) -> None:
     """The listener for `key` failed: the next copy (Slack's retry) is handled."""
+    _settle(engine, key, release, "failed request not released", "a retry after %ss will be handled")
+
+
+def _settle(engine: Engine, key: str, write: Callable[..., object], what: str, then: str) -> None:
+    # After the answer: a database fault here costs only the 30 s takeover, so it is logged.
     try:
         with session(engine) as db, db.begin():
-            release(db, key=key)
+            write(db, key=key)
     except SQLAlchemyError as error:
         log.warning(
-            "failed request not released replay_id=%s error=%s; a retry after %ss will be handled",
-            key,
-            type(error).__name__,
-            int(ABANDONED_AFTER.total_seconds()),
+            f"{what} replay_id=%s error=%s; {then}", key, type(error).__name__, int(ABANDONED_AFTER.total_seconds())
         )

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from domain.event_form import AUTO_ZONE, NO_TRIP, FormResult, FormValues, validate
+from domain.event_form import AUTO_ZONE, NO_TRIP, EventInput, FormResult, FormValues, validate
 from domain.records import EventRecord
 from domain.search import fold
 from domain.stories.model import Moment, StoryDraft
@@ -220,6 +220,51 @@ def check_draft(
     )
     errors = {name: text for name, text in result.errors.items() if name != "channel"}
     return result, problem_text(draft, errors) if errors else None
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The ticked drafts as events ready to save, or why they cannot be: errors by draft index,
+    and whether no channel was picked where the newsroom has none either."""
+
+    chosen: dict[int, EventInput]
+    errors: dict[int, str]
+    no_channel: bool
+
+    @property
+    def ready(self) -> bool:
+        return not self.errors and not self.no_channel
+
+
+def check_selection(
+    drafts: Sequence[StoryDraft],
+    picks: Sequence[int],
+    *,
+    new_uid: Callable[[], str],
+    channel_id: str | None,
+    source_url: str | None,
+    now: datetime,
+    newsroom_tz: ZoneInfo,
+    default_channel: str | None,
+) -> Selection:
+    """Every picked draft through the form's checks: all of them are added, or none."""
+    chosen: dict[int, EventInput] = {}
+    errors: dict[int, str] = {}
+    for index in picks:
+        result, problem = check_draft(
+            drafts[index],
+            uid=new_uid(),
+            channel_id=channel_id,
+            source_url=source_url,
+            now=now,
+            newsroom_tz=newsroom_tz,
+            default_channel=default_channel,
+        )
+        if problem is not None:
+            errors[index] = problem
+        elif result.value is not None:
+            chosen[index] = result.value
+    return Selection(chosen, errors, no_channel=channel_id is None and default_channel is None)
 
 
 def problem_text(draft: StoryDraft, errors: dict[str, str]) -> str:

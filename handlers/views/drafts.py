@@ -22,8 +22,7 @@ from blocks.drafts import (
     reading_view,
 )
 from blocks.notices import new_event_notice
-from domain.event_form import EventInput
-from domain.stories.review import check_draft
+from domain.stories.review import check_selection
 from domain.validation import storable
 from handlers.channels import channel_problem
 from handlers.context import desk, team_id
@@ -96,23 +95,18 @@ def add_selected(ack: Ack, body: dict, view: dict, context: BoltContext, client:
         return
 
     channel = read_channel(values)
-    errors: dict[str, str] = {}
-    chosen: dict[int, EventInput] = {}
-    for index in picks:
-        result, problem = check_draft(
-            found.drafts[index],
-            uid=new_uid(),
-            channel_id=channel,
-            source_url=found.source_url,
-            now=ctx.clock(),
-            newsroom_tz=ctx.settings.newsroom_tz,
-            default_channel=ctx.settings.default_channel,
-        )
-        if problem is not None:
-            errors[draft_block_id(index)] = problem
-        elif result.value is not None:
-            chosen[index] = result.value
-    if channel is None and ctx.settings.default_channel is None:
+    selection = check_selection(
+        found.drafts,
+        picks,
+        new_uid=new_uid,
+        channel_id=channel,
+        source_url=found.source_url,
+        now=ctx.clock(),
+        newsroom_tz=ctx.settings.newsroom_tz,
+        default_channel=ctx.settings.default_channel,
+    )
+    errors = {draft_block_id(index): problem for index, problem in selection.errors.items()}
+    if selection.no_channel:
         errors[CHANNEL_FIELD] = NO_CHANNEL
     elif channel is not None and not errors and (problem := channel_problem(client, channel)):
         errors[CHANNEL_FIELD] = problem
@@ -126,7 +120,7 @@ def add_selected(ack: Ack, body: dict, view: dict, context: BoltContext, client:
             team_id=team,
             actor=user_id,
             set_id=found.id,
-            chosen=chosen,
+            chosen=selection.chosen,
             now=ctx.clock(),
             default_channel=ctx.settings.default_channel,
             submission=submission_key(view),
