@@ -47,6 +47,11 @@ class Settings:
     digest_time: time = time(7, 0)
     # How often every replica looks for due reminders, besides waking at the next due time.
     sweep_seconds: int = 30
+    # The https address the bot's HTTP server is reached at from the internet (no trailing
+    # slash): the live calendar feed's address starts with it. None: `/trip feed` says to set it.
+    public_url: str | None = None
+    # How often each subscribed calendar feed is fetched.
+    feed_sync_minutes: int = 15
 
     def secrets(self) -> tuple[str, ...]:
         """Values that must never be written to a log."""
@@ -100,6 +105,8 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
         editors=_editors(get("TRIPDESK_EDITORS")),
         digest_time=_clock_time("TRIPDESK_DIGEST_TIME", get("TRIPDESK_DIGEST_TIME") or "07:00"),
         sweep_seconds=_seconds("TRIPDESK_SWEEP_SECONDS", get("TRIPDESK_SWEEP_SECONDS") or "30"),
+        public_url=_public_url(get("TRIPDESK_PUBLIC_URL")),
+        feed_sync_minutes=_minutes("TRIPDESK_FEED_SYNC_MINUTES", get("TRIPDESK_FEED_SYNC_MINUTES") or "15"),
     )
 
 
@@ -188,4 +195,26 @@ def _clock_time(name: str, raw: str) -> time:
 def _seconds(name: str, raw: str) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= 3600:
         raise ConfigError(f"{name}={raw!r} must be a whole number of seconds from 1 to 3600")
+    return int(raw)
+
+
+def _public_url(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    parts = urlsplit(raw)
+    # Calendar clients fetch the feed from the internet; Outlook on the web takes only https.
+    local = parts.hostname in ("localhost", "127.0.0.1", "::1")
+    if parts.scheme not in ("https", "http") or not parts.netloc or (parts.scheme == "http" and not local):
+        raise ConfigError(
+            f"TRIPDESK_PUBLIC_URL={raw!r} must be the bot's https address, e.g. https://tripdesk.example.org "
+            "(http only for localhost)"
+        )
+    if parts.query or parts.fragment:
+        raise ConfigError(f"TRIPDESK_PUBLIC_URL={raw!r} must not have a query or fragment")
+    return raw.rstrip("/")
+
+
+def _minutes(name: str, raw: str) -> int:
+    if not raw.isdigit() or not 1 <= int(raw) <= 1440:
+        raise ConfigError(f"{name}={raw!r} must be a whole number of minutes from 1 to 1440")
     return int(raw)

@@ -131,6 +131,11 @@ class Event(SQLModel, table=True):
     # an import takes only what the feed changed and never undoes an editor's change.
     # None for events made in TripDesk.
     feed_values: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # The subscribed feed the event came from (None: made in TripDesk, or a one-off import): an
+    # event that disappears from its feed is cancelled, never deleted. No foreign key: SQLite
+    # can neither add one to `events` nor drop a column that has one without copying the table;
+    # removing a subscription clears its events' feed_id itself.
+    feed_id: int | None = Field(default=None, sa_column=Column(Integer, nullable=True, index=True))
 
     trip: Trip | None = Relationship(back_populates="events", sa_relationship_kwargs={"lazy": "joined"})
     participants: list["Participant"] = Relationship(
@@ -299,3 +304,105 @@ class StoryDraftSet(SQLModel, table=True):
     # from the draft's index to the event's title and what was done).
     drafts: str = Field(sa_column=Column(Text, nullable=False))
     outcomes: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+
+
+class CalendarFeed(SQLModel, table=True):
+    """The secret address of a workspace's live iCalendar feed. Rotating replaces the secret:
+    the old address then answers 404 like any unknown one."""
+
+    __tablename__ = "calendar_feeds"
+
+    team_id: str = Field(primary_key=True, max_length=TEAM_ID_MAX)
+    secret: str = Field(max_length=64, unique=True)
+    created_by: str = Field(max_length=USER_ID_MAX)
+    created_at: datetime = Field(sa_column=_instant())
+
+
+class FeedSubscription(SQLModel, table=True):
+    """A calendar a publisher puts up (a ministry, a summit, a partner desk), kept in sync.
+
+    Synced every few minutes by one replica at a time: a sync claims the row with a lease, as a
+    reminder is claimed. What the last sync found stays on the row for `/trip feeds`.
+    """
+
+    __tablename__ = "feed_subscriptions"
+    __table_args__ = (UniqueConstraint("team_id", "url", name="uq_feed_subscriptions_team_url"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=TEAM_ID_MAX)
+    url: str = Field(max_length=URL_MAX)
+    name: str = Field(max_length=NAME_MAX)
+    added_by: str = Field(max_length=USER_ID_MAX)
+    added_at: datetime = Field(sa_column=_instant())
+    # Validators from the last good response, sent back so that an unchanged feed costs a 304.
+    etag: str | None = Field(default=None, max_length=500)
+    last_modified: str | None = Field(default=None, max_length=100)
+    next_sync_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    claimed_until: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    claimed_by: str | None = Field(default=None, max_length=64)
+    last_attempt_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    last_success_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    # One line: what the last good sync did ("12 events: 2 new, 1 updated…, 1 skipped").
+    last_report: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Why the feed could not be read, since when, and whether the desk's channel was told.
+    last_error: str | None = Field(default=None, max_length=500)
+    failing_since: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    failure_posted_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+
+
+class Follow(SQLModel, table=True):
+    """A user following a query ("blinken"): DMs about matching events, and personal reminders."""
+
+    __tablename__ = "follows"
+    __table_args__ = (UniqueConstraint("team_id", "user_id", "query_key", name="uq_follows_team_user_query"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=TEAM_ID_MAX, index=True)
+    user_id: str = Field(max_length=USER_ID_MAX)
+    # As typed, for display; `query_key` (its folded words) is what makes two follows the same.
+    query: str = Field(max_length=TITLE_MAX)
+    query_key: str = Field(max_length=TITLE_MAX)
+    # Minutes before a matching event that the personal reminder is due.
+    lead_minutes: int = 60
+    # The follower's IANA zone when they followed (users.info), for the DMs' plain text.
+    tz: str = Field(max_length=TZ_MAX)
+    created_at: datetime = Field(sa_column=_instant())
+
+
+class FollowNotice(SQLModel, table=True):
+    """One DM to one follower about one change of one event, written in the change's own
+    transaction and delivered once: claimed with a lease, like a reminder."""
+
+    __tablename__ = "follow_notices"
+    __table_args__ = (
+        UniqueConstraint("user_id", "event_id", "version", name="uq_follow_notices_user_event_version"),
+        Index("ix_follow_notices_status_created", "status", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=TEAM_ID_MAX)
+    user_id: str = Field(max_length=USER_ID_MAX)
+    event_id: int = Field(sa_column=Column(Integer, ForeignKey("events.id", ondelete="CASCADE"), nullable=False))
+    # The event's version the notice is about: one change, one DM, whatever retries happen.
+    version: int
+    # added, changed, cancelled
+    action: str = Field(max_length=16)
+    # What changed, one line per field, already phrased ("When: 2 April 10:00 → 11:00").
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    created_at: datetime = Field(sa_column=_instant())
+    status: ReminderStatus = Field(sa_column=Column(StrEnumType(ReminderStatus, 16), nullable=False))
+    attempts: int = 0
+    claimed_until: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    claimed_by: str | None = Field(default=None, max_length=64)
+    sent_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    last_error: str | None = Field(default=None, max_length=500)
+
+
+class HomeViewer(SQLModel, table=True):
+    """Who opened the Home tab lately: their tab is published again when the schedule changes."""
+
+    __tablename__ = "home_viewers"
+
+    team_id: str = Field(primary_key=True, max_length=TEAM_ID_MAX)
+    user_id: str = Field(primary_key=True, max_length=USER_ID_MAX)
+    opened_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))

@@ -15,8 +15,29 @@ from blocks.help import help_message, notice_message
 from blocks.history import history_message
 from blocks.reminder_status import reminders_message
 from blocks.text import escape
-from domain.commands import Add, Agenda, Draft, Help, History, Invalid, Mine, Reminders, Search, parse_command
+from domain.commands import (
+    Add,
+    AddFeed,
+    Agenda,
+    Draft,
+    FeedAddress,
+    Follow,
+    Following,
+    Help,
+    History,
+    Invalid,
+    ListFeeds,
+    Mine,
+    Reminders,
+    RemoveFeed,
+    RotateFeed,
+    Search,
+    SyncFeeds,
+    Unfollow,
+    parse_command,
+)
 from domain.listing import ListingRequest, Mode
+from handlers.commands import calendar_feed, feeds, follows
 from handlers.context import desk, team_id
 from handlers.guard import Refused, may_edit, require_editor
 from handlers.replies import listing_reply
@@ -36,6 +57,15 @@ def trip(ack: Ack, command: dict, context: BoltContext, client: WebClient) -> No
         case Draft():
             # Anyone may read a story into drafts; adding them is for editors.
             open_form_then_ack(ack, command, client, paste_view(metadata={"c": command.get("channel_id")}), "draft")
+            return
+        case FeedAddress() | RotateFeed() as asked:
+            calendar_feed.answer(ack, command, context, client, asked)
+            return
+        case ListFeeds() | AddFeed() | RemoveFeed() | SyncFeeds() as asked:
+            feeds.answer(ack, command, context, client, asked)
+            return
+        case Follow() | Unfollow() | Following() as asked:
+            follows.answer(ack, command, context, client, asked)
             return
         case Help():
             reply = help_message(everyone_edits=desk(context).editors.everyone)

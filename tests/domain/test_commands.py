@@ -10,3 +10,35 @@ def test_parse_command():
     assert parse_command("  antony   blinken ") == Search("antony blinken")
     assert isinstance(parse_command("!!!"), Invalid)
     assert isinstance(parse_command("x" * 201), Invalid)
+
+
+def test_feed_commands():
+    from domain.commands import AddFeed, FeedAddress, ListFeeds, RemoveFeed, RotateFeed, SyncFeeds
+
+    assert parse_command("feed") == FeedAddress()
+    assert parse_command("feed Blinken") == FeedAddress("Blinken")
+    assert parse_command("feed ROTATE") == RotateFeed()
+    assert parse_command("feeds") == ListFeeds()
+    assert parse_command("feeds sync") == SyncFeeds()
+    # Slack sends a pasted link as <url> or <url|label>.
+    assert parse_command("feeds add <https://nato.int/cal.ics> NATO summit") == AddFeed(
+        "https://nato.int/cal.ics", "NATO summit"
+    )
+    assert parse_command("feeds add <https://nato.int/cal.ics|nato.int/cal.ics>") == AddFeed("https://nato.int/cal.ics")
+    assert parse_command("feeds remove 2") == RemoveFeed(2)
+    for wrong in ("feeds remove", "feeds remove two", "feeds remove 0", "feeds add", "feeds drop 1", "feeds sync now"):
+        assert isinstance(parse_command(wrong), Invalid), wrong
+
+
+def test_follow_commands():
+    from domain.commands import Follow, Following, Unfollow
+
+    assert parse_command("follow blinken") == Follow("blinken", 60)
+    assert parse_command("follow Séjourné 2h") == Follow("Séjourné", 120)
+    assert parse_command("follow nato summit 1d") == Follow("nato summit", 1440)
+    # A lone number is part of the query: "2024" is not a lead time.
+    assert parse_command("follow nato 2024") == Follow("nato 2024", 60)
+    assert parse_command("unfollow blinken") == Unfollow("blinken")
+    assert parse_command("following") == Following()
+    for wrong in ("follow", "follow !!", "follow blinken 8d", "follow blinken 0m", "unfollow", "following x"):
+        assert isinstance(parse_command(wrong), Invalid), wrong
