@@ -12,6 +12,7 @@ import re
 import shutil
 import sys
 import tempfile
+import time
 import traceback
 from collections import Counter
 from datetime import UTC, datetime
@@ -36,6 +37,7 @@ def main() -> int:
     refused: Counter[str] = Counter()
     crashed: list[str] = []
     events = skipped = flagged = 0
+    slowest = (0.0, "")
     with tempfile.TemporaryDirectory() as folder:
         template = make_engine(f"sqlite:///{folder}/migrated.db")
         upgrade(template)
@@ -44,6 +46,7 @@ def main() -> int:
             # Each file into an empty database, so that no file's events meet another's.
             shutil.copy(f"{folder}/migrated.db", f"{folder}/{number}.db")
             engine = make_engine(f"sqlite:///{folder}/{number}.db")
+            started = time.perf_counter()
             try:
                 report = import_calendar(
                     engine, team_id=TEAM, data=path.read_bytes(), fallback_tz="Europe/Paris", actor="bench", now=now
@@ -65,9 +68,11 @@ def main() -> int:
                     for line in report.details():
                         print(f"    {line}")
             finally:
+                slowest = max(slowest, (time.perf_counter() - started, path.name))
                 engine.dispose()
     print(f"{len(files)} files: {imported} imported, {sum(refused.values())} refused, {len(crashed)} exceptions")
     print(f"events imported: {events}; events skipped: {skipped}; events flagged: {flagged}")
+    print(f"slowest file: {slowest[1]} in {slowest[0]:.2f} s")
     for reason, count in refused.most_common():
         print(f"  refused {count:3}: {reason}")
     return 1 if crashed else 0

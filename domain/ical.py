@@ -100,6 +100,7 @@ _PERIODS = {
     "MONTHLY": timedelta(days=28),
     "YEARLY": timedelta(days=365),
 }
+_RANGES = (("BYSECOND", 0, 60), ("BYMINUTE", 0, 59), ("BYHOUR", 0, 23), ("BYMONTH", 1, 12), ("BYMONTHDAY", 1, 31))
 _WEEKDAYS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
 _EXPANDING = ("BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH")
 
@@ -111,7 +112,6 @@ def parse_calendar(data: bytes, fallback_tz: str, *, now: datetime, horizon_days
         calendars = icalendar.Calendar.from_ical(data, multiple=True)
     except Exception as error:  # noqa: BLE001 - any failure of the parser means "not iCalendar"
         raise CalendarError(f"not an iCalendar file: {_first_line(error)}") from None
-    calendars = [calendar for calendar in calendars if calendar.name == "VCALENDAR"]
     if not calendars:
         raise CalendarError("not an iCalendar file: no VCALENDAR found")
 
@@ -120,6 +120,16 @@ def parse_calendar(data: bytes, fallback_tz: str, *, now: datetime, horizon_days
         horizon_start=start_of_day(today, fallback_tz), horizon_end=later(now, timedelta(days=horizon_days))
     )
     reader = _Reader(parsed, fallback_tz)
+    loose = [component for component in calendars if component.name != "VCALENDAR"]
+    if loose:
+        # Events written without the VCALENDAR around them, as some exporters do: read them
+        # as one calendar, as calendar clients do.
+        wrapper = icalendar.Calendar()
+        for component in loose:
+            wrapper.add_component(component)
+        calendars = [component for component in calendars if component.name == "VCALENDAR"] + [wrapper]
+        if any(component.name == "VEVENT" for component in loose):
+            parsed.flagged.append(Problem("the file", "it has no VCALENDAR around its events; they were read anyway"))
     for calendar in calendars:
         try:
             reader.read(calendar)
@@ -211,6 +221,12 @@ class _Reader:
             reason = f"not expanded: the file's limit of {MAX_OCCURRENCES_PER_FILE:,} occurrences was reached"
             self._skip(Problem(where, reason))
             return
+        placed = [component for component in components if component.get("DTSTART") is not None]
+        if len(placed) < len(components):
+            self._skip(Problem(where, "it has no DTSTART" if not placed else "an occurrence of it has no DTSTART"))
+        if not placed:
+            return
+        components = placed
         try:
             for component in components:
                 steps, cuts = _bound_rules(component, start, end, self.steps)
@@ -253,19 +269,30 @@ def _bound_rules(component: icalendar.Component, start: datetime, end: datetime,
         first = first[0]
     taken, cuts = 0, []
     for rule in rules if isinstance(rules, list) else [rules]:
-        if rule.get("RSCALE"):
-            raise _Unplaceable(f"its RRULE counts in another calendar than the Gregorian (RSCALE={rule['RSCALE'][0]})")
+        scale = str((rule.get("RSCALE") or ["GREGORIAN"])[0]).upper()
+        if scale != "GREGORIAN":
+            raise _Unplaceable(f"its RRULE counts in another calendar than the Gregorian (RSCALE={scale})")
+        # RFC 7529's parts, which dateutil does not know; SKIP=OMIT is what it does anyway.
+        for name in ("RSCALE", "SKIP"):
+            rule.pop(name, None)
         frequency = str((rule.get("FREQ") or [""])[0]).upper()
         if frequency not in _PERIODS:
             raise ValueError(f"RRULE FREQ {frequency!r} is not a frequency")
-        if _never_happens(rule, frequency, first):
-            raise ValueError("its RRULE matches no date at all")
+        for name, low, high in _RANGES:
+            wrong = [value for value in rule.get(name) or [] if not low <= abs(int(value)) <= high]
+            if wrong:
+                raise _Unplaceable(f"its RRULE has {name}={wrong[0]}")
+        if _never_happens(rule, frequency):
+            raise _Unplaceable("its RRULE matches no date at all")
+        interval = int((rule.get("INTERVAL") or [1])[0])
+        if interval < 1:
+            raise _Unplaceable(f"its RRULE has INTERVAL={interval}: it would never move on")
         count = int((rule.get("COUNT") or [0])[0])
         if 0 < count <= MAX_RECURRENCE_STEPS:
             # Its COUNT bounds the work: dateutil stops at the last occurrence.
             taken += count
             continue
-        period = _PERIODS[frequency] * max(1, int((rule.get("INTERVAL") or [1])[0]))
+        period = _PERIODS[frequency] * interval
         expansion = 1
         for name in _EXPANDING:
             expansion *= max(1, len(rule.get(name) or []))
@@ -275,7 +302,7 @@ def _bound_rules(component: icalendar.Component, start: datetime, end: datetime,
         if needed > allowed:
             until = later(_approximate_instant(first), period * allowed)
             if until < start:
-                raise ValueError(f"it repeats too often (FREQ={frequency}) for too long to be expanded")
+                raise _Unplaceable(f"it repeats too often (FREQ={frequency}) for too long to be expanded")
             cuts.append(f"it repeats too often (FREQ={frequency}): expanded only until {until:%Y-%m-%d %H:%M} UTC")
         taken += max(0, int(min(needed, allowed))) * expansion
         declared = rule.get("UNTIL")
@@ -286,12 +313,11 @@ def _bound_rules(component: icalendar.Component, start: datetime, end: datetime,
     return taken, cuts
 
 
-def _never_happens(rule: icalendar.prop.vRecur, frequency: str, first: date | datetime) -> bool:
+def _never_happens(rule: icalendar.prop.vRecur, frequency: str) -> bool:
     """Whether no day can ever match `rule`'s BYMONTH, BYMONTHDAY, BYYEARDAY and BYDAY, or its
     BYSETPOS picks past the end of what a period holds. dateutil looks for the next match until
     the year 9999 one period at a time (minutes of work for FREQ=SECONDLY), and stops at UNTIL
-    or COUNT only on a match. Ordinals (2MO) and week numbers are left to dateutil: they matter
-    only with monthly and yearly periods, of which there are few until 9999."""
+    or COUNT only on a match. Yearly rules are left to dateutil: there are few years until 9999."""
     months = {int(m) for m in rule.get("BYMONTH") or []}
     month_days = {int(d) for d in rule.get("BYMONTHDAY") or []}
     year_days = {int(d) for d in rule.get("BYYEARDAY") or []}
@@ -313,14 +339,27 @@ def _never_happens(rule: icalendar.prop.vRecur, frequency: str, first: date | da
             day = add_days(day, 1)
         else:
             return True
+    days = [str(d).upper() for d in rule.get("BYDAY") or []]
+    ordinals = [abs(int(d[:-2])) for d in days if d[:-2].lstrip("+-").isdigit()]
+    if frequency == "MONTHLY" and any(n > 5 for n in ordinals):
+        return True  # no month has a sixth Monday; dateutil would look for one month by month
     positions = [abs(int(p)) for p in rule.get("BYSETPOS") or []]
-    if positions and frequency not in ("MONTHLY", "YEARLY"):
-        finer = {"SECONDLY": (), "MINUTELY": ("BYSECOND",), "HOURLY": ("BYSECOND", "BYMINUTE")}
-        names = finer.get(frequency, ("BYSECOND", "BYMINUTE", "BYHOUR", *(("BYDAY",) if frequency == "WEEKLY" else ())))
-        size = 1
-        for name in names:
-            size *= max(1, len(rule.get(name) or []))
-        return max(positions) > size
+    if positions and frequency != "YEARLY":
+        # How many times a period can hold at most, which BYSETPOS picks from.
+        times = 1
+        for name in {"SECONDLY": (), "MINUTELY": ("BYSECOND",), "HOURLY": ("BYSECOND", "BYMINUTE")}.get(
+            frequency, ("BYSECOND", "BYMINUTE", "BYHOUR")
+        ):
+            times *= max(1, len(rule.get(name) or []))
+        in_period = {"WEEKLY": 7, "MONTHLY": 31}.get(frequency, 1)
+        if days and frequency in ("WEEKLY", "MONTHLY"):
+            weeks = 1 if frequency == "WEEKLY" else 5
+            in_period = min(in_period, len(ordinals) + weeks * (len(days) - len(ordinals)))
+        if month_days and frequency == "MONTHLY":
+            in_period = min(in_period, len(month_days))
+        if not days and not month_days and frequency in ("WEEKLY", "MONTHLY"):
+            in_period = 1  # the weekday or day of the month of DTSTART
+        return max(positions) > in_period * times
     return False
 
 

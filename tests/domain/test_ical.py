@@ -154,7 +154,7 @@ def test_a_uid_longer_than_the_store_takes_becomes_its_hash_not_a_cut():
     [
         (b"this is not a calendar", "not an iCalendar file"),
         (b"", "not an iCalendar file"),
-        (b"BEGIN:VEVENT\nUID:a\nEND:VEVENT\n", "not an iCalendar file"),
+        (b"BEGIN:VEVENT\nUID:a\n", "not an iCalendar file"),
     ],
 )
 def test_only_a_file_that_is_not_icalendar_is_refused_in_one_line(data, message):
