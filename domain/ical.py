@@ -87,6 +87,8 @@ class ParsedCalendar:
     horizon_end: datetime | None = None
 
 
+# Set here on events whose times X-WR-TIMEZONE placed: the zone that came from the calendar.
+_CALENDAR_TZ = "X-TRIPDESK-CALENDAR-TZ"
 _NO_UID = "it has no UID; it was given one made from its start, title and place"
 _STATUSES = {"TENTATIVE": Status.TENTATIVE, "CONFIRMED": Status.CONFIRMED, "CANCELLED": Status.CANCELLED}
 _RECURRENCE = ("RRULE", "RDATE", "RECURRENCE-ID")
@@ -173,6 +175,13 @@ class _Reader:
             return calendar
         try:
             zone(declared)
+            for component in calendar.walk("VEVENT"):
+                component.pop(_CALENDAR_TZ, None)
+                start = component.get("DTSTART")
+                if start is not None and "TZID" not in getattr(start, "params", {"TZID": ""}):
+                    # Remember, through the copy to_standard makes, that this event's zone is
+                    # the calendar's and not its venue's (a Paris meeting in a New York calendar).
+                    component[_CALENDAR_TZ] = declared
             return x_wr_timezone.to_standard(calendar)
         except Exception as error:  # noqa: BLE001 - an unknown zone must not lose the events
             reason = "not a time zone" if isinstance(error, ZoneError) else _first_line(error)
@@ -463,7 +472,11 @@ def _draft(component: icalendar.Event, fallback_tz: str, uid: str, notes: list[s
     for name, value in (("DTSTART", start), ("DTEND", end)):
         if value is not None and not isinstance(value, date):
             raise _Unplaceable(f"{name} {str(value)[:40]!r} is not a date or a date-time")
-    tz = declared_tz or _zone_name(start, place_tz or fallback_tz)
+    calendar_tz = _text(component, _CALENDAR_TZ)
+    if calendar_tz:
+        tz = declared_tz or place_tz or calendar_tz
+    else:
+        tz = declared_tz or _zone_name(start, place_tz or fallback_tz)
     precision = _precision(component, start, notes)
     starts_at = _instant(start, tz)
     if end is None and isinstance(duration, timedelta):

@@ -90,6 +90,26 @@ def test_google_floating_times_are_read_in_the_calendar_s_x_wr_timezone():
     assert (zoned.drafts[0].tz, zoned.drafts[0].starts_at.hour) == ("Europe/Paris", 11)
 
 
+def test_a_paris_meeting_in_a_new_york_google_calendar_keeps_its_venue_s_zone():
+    header = "X-WR-TIMEZONE:America/New_York\r\n"
+    parsed = parse(
+        calendar(
+            "UID:utc\nSUMMARY:Talks\nDTSTART:20261102T100000Z\nLOCATION:Quai d'Orsay\\, Paris\\, France",
+            "UID:floating\nSUMMARY:Call\nDTSTART:20261102T100000\nLOCATION:Paris",
+            "UID:day\nSUMMARY:Holiday\nDTSTART;VALUE=DATE:20261102",
+            header=header,
+        ),
+        fallback_tz="Asia/Tokyo",
+    )
+    got = {d.uid: (d.tz, d.starts_at) for d in parsed.drafts}
+    assert got == {
+        "utc": ("Europe/Paris", datetime(2026, 11, 2, 10, 0, tzinfo=UTC)),
+        # 10:00 on the calendar's New York clock, at a Paris venue.
+        "floating": ("Europe/Paris", datetime(2026, 11, 2, 15, 0, tzinfo=UTC)),
+        "day": ("America/New_York", datetime(2026, 11, 2, 5, 0, tzinfo=UTC)),
+    }
+
+
 def test_an_unknown_x_wr_timezone_is_ignored_and_flagged():
     parsed = parse(calendar("UID:a\nSUMMARY:M\nDTSTART:20261102T120000", header="X-WR-TIMEZONE:Nowhere/Land\r\n"))
     assert (parsed.drafts[0].tz, parsed.drafts[0].starts_at.hour) == ("Europe/Paris", 11)
