@@ -296,8 +296,12 @@ def _bound_rules(component: icalendar.Component, start: datetime, end: datetime,
         interval = int((rule.get("INTERVAL") or [1])[0])
         if interval < 1:
             raise _Unplaceable(f"its RRULE has INTERVAL={interval}: it would never move on")
+        remaining = min(MAX_RECURRENCE_STEPS, budget - taken)
+        if remaining <= 0:
+            limit = f"{MAX_RECURRENCE_STEPS_PER_FILE:,}"
+            raise _Unplaceable(f"not expanded: the file's limit of {limit} repetitions computed was reached")
         count = int((rule.get("COUNT") or [0])[0])
-        if 0 < count <= MAX_RECURRENCE_STEPS:
+        if 0 < count <= remaining:
             # Its COUNT bounds the work: dateutil stops at the last occurrence.
             taken += count
             continue
@@ -305,7 +309,7 @@ def _bound_rules(component: icalendar.Component, start: datetime, end: datetime,
         expansion = 1
         for name in _EXPANDING:
             expansion *= max(1, len(rule.get(name) or []))
-        allowed = min(MAX_RECURRENCE_STEPS, budget - taken) // expansion
+        allowed = remaining // expansion
         needed = elapsed(_approximate_instant(first), end) / period
         until = end
         if needed > allowed:

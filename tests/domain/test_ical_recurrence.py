@@ -194,3 +194,16 @@ def test_a_rule_starting_long_ago_is_expanded_within_its_budget():
     data = calendar("UID:r\nSUMMARY:Daily\nDTSTART:19500101T090000Z\nRRULE:FREQ=DAILY")
     parsed = parse_calendar(data, "UTC", now=datetime(2026, 11, 1, tzinfo=UTC))
     assert len(parsed.drafts) == 90 and parsed.flagged == []
+
+
+def test_a_file_stops_computing_rules_at_its_limit():
+    # Each COUNT may cost as many periods as it says: ten of them use up the file's allowance.
+    data = calendar(
+        *(f"UID:y{n}\nSUMMARY:Y\nDTSTART:20261102T100000Z\nRRULE:FREQ=YEARLY;COUNT=50000" for n in range(11))
+    )
+    parsed = parse_calendar(data, "UTC", now=datetime(2026, 11, 1, tzinfo=UTC))
+
+    assert [d.uid for d in parsed.drafts] == [f"y{n}/20261102T100000Z" for n in range(10)]
+    assert parsed.skipped == [
+        Problem("event 'y10'", "not expanded: the file's limit of 500,000 repetitions computed was reached")
+    ]
