@@ -275,6 +275,8 @@ def _import(args, settings: Settings) -> int:
         ) from None
     # A feed's URL often carries its key or a password: printed masked, like in the errors.
     print(report.summary(shown_url(args.source)))
+    for line in report.details():
+        print(line)
     return 0
 
 

@@ -1,97 +1,487 @@
-"""iCalendar (RFC 5545) files to event drafts.
+"""iCalendar (RFC 5545) files to event drafts, as forgiving as calendar clients are.
 
-The whole file is read and checked before anything is stored, so that an import is all or
-nothing. Mapping:
+Only a file that is not iCalendar at all is refused (`CalendarError`). Inside a readable file
+each event stands alone: one that cannot be placed in time is skipped and listed with its
+reason, one that lacks something that can be made up (a UID, a title) is imported and flagged,
+and the rest goes on. Mapping:
 
-- UID is the event's identity: importing the same file again updates, never duplicates.
+- UID is the event's identity: importing the same file again updates, never duplicates. An
+  event without one gets one made from its start, title and place, so that the next import of
+  the same event finds it again. The same UID twice: the first is kept.
 - DTSTART/DTEND (or DURATION) with TZID keep that zone as the venue's; UTC and floating times
   take the zone of the city in LOCATION when it is known, else the newsroom's. A DATE value
-  means the day is known but not the time. `X-TRIPDESK-PRECISION:MONTH` marks "in July" events.
+  means the day is known but not the time. `X-TRIPDESK-PRECISION:MONTH` marks "in July"
+  events. `X-TRIPDESK-TZ` names the venue's zone outright (TripDesk's own feed writes times in
+  UTC with it). Google's `X-WR-TIMEZONE` gives floating times its zone (`x-wr-timezone`).
+- Recurring events (RRULE, RDATE, EXDATE, RECURRENCE-ID overrides) are expanded with
+  `recurring-ical-events` from the start of today to the horizon, each occurrence on the wall
+  clock of its own zone (a weekly 12:00 New York briefing stays at 12:00 across a change of
+  the clocks) and keyed `<uid>/<recurrence id>`. The work is bounded: a rule is computed for
+  at most MAX_RECURRENCE_STEPS periods from its start, and at most MAX_OCCURRENCES_PER_SERIES
+  and MAX_OCCURRENCES_PER_FILE occurrences are kept; what is cut is flagged. A rule that can
+  never happen (the 30th of February) is skipped before the expansion would search for it
+  until the year 9999.
 - LOCATION "venue, city, country": the last part is the country when it names one.
 - STATUS TENTATIVE/CONFIRMED/CANCELLED (none: tentative); `X-TRIPDESK-STATUS:POSTPONED`.
 - CATEGORIES give the kind (Summit, Bilateral meeting, Press conference…).
 - ATTENDEE CN are the participants; `X-TRIPDESK-PRINCIPAL` and `X-TRIPDESK-TRIP` name the trip.
-- Recurring events (RRULE, RECURRENCE-ID) are skipped and counted: diplomatic schedules
-  do not repeat, and a wrong expansion would put false stops on the schedule.
 """
 
 from __future__ import annotations
 
+import hashlib
+import itertools
+from calendar import isleap, monthrange
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
+import recurring_ical_events
+import x_wr_timezone
 
 from domain.drafts import MAX_SPAN, EventDraft, TripRef
 from domain.places import country_name, zone_for_place
-from domain.validation import clip, is_web_url
+from domain.validation import MAX_LENGTH, clip, is_web_url
 from domain.vocabulary import Kind, Precision, Status
-from domain.zones import add_days, elapsed, nominal_end, start_of_day, zone
+from domain.zones import ZoneError, add_days, elapsed, later, nominal_end, start_of_day, zone
+
+# Occurrences are read from the start of the newsroom's today to this many days ahead.
+HORIZON_DAYS = 90
+# A rule's periods are computed one by one from its start (the libraries cannot jump ahead),
+# so a rule that repeats every second, or daily since the year 1000, is computed only this far.
+MAX_RECURRENCE_STEPS = 50_000
+MAX_RECURRENCE_STEPS_PER_FILE = 500_000
+MAX_OCCURRENCES_PER_SERIES = 500
+MAX_OCCURRENCES_PER_FILE = 5_000
 
 
 class CalendarError(ValueError):
     """The file cannot be imported; the message says what and where, in one line."""
 
 
+class _Unplaceable(ValueError):
+    """This event cannot be imported; the message says why."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An event the import skipped or changed: how to recognise it, and what happened."""
+
+    event: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.event}: {self.reason}"
+
+
 @dataclass
 class ParsedCalendar:
     drafts: list[EventDraft] = field(default_factory=list)
-    skipped_recurring: int = 0
+    # Not imported (cannot be placed in time, a repeated UID, an unreadable rule).
+    skipped: list[Problem] = field(default_factory=list)
+    # Imported, with something made up or cut (a UID, a title, occurrences past a limit).
+    flagged: list[Problem] = field(default_factory=list)
+    # Where recurring events were expanded: occurrences outside it are not in `drafts`.
+    horizon_start: datetime | None = None
+    horizon_end: datetime | None = None
 
 
+# Set here on events whose times X-WR-TIMEZONE placed: the zone that came from the calendar.
+_CALENDAR_TZ = "X-TRIPDESK-CALENDAR-TZ"
+_NO_UID = "it has no UID; it was given one made from its start, title and place"
 _STATUSES = {"TENTATIVE": Status.TENTATIVE, "CONFIRMED": Status.CONFIRMED, "CANCELLED": Status.CANCELLED}
+_RECURRENCE = ("RRULE", "RDATE", "RECURRENCE-ID")
+# A period of each frequency, at least as long as the real one, to count periods from a start.
+_PERIODS = {
+    "SECONDLY": timedelta(seconds=1),
+    "MINUTELY": timedelta(minutes=1),
+    "HOURLY": timedelta(hours=1),
+    "DAILY": timedelta(days=1),
+    "WEEKLY": timedelta(weeks=1),
+    "MONTHLY": timedelta(days=28),
+    "YEARLY": timedelta(days=365),
+}
+_RANGES = (("BYSECOND", 0, 60), ("BYMINUTE", 0, 59), ("BYHOUR", 0, 23), ("BYMONTH", 1, 12), ("BYMONTHDAY", 1, 31))
+_WEEKDAYS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
+_EXPANDING = ("BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH")
 
 
-def parse_calendar(data: bytes, fallback_tz: str) -> ParsedCalendar:
+def parse_calendar(data: bytes, fallback_tz: str, *, now: datetime, horizon_days: int = HORIZON_DAYS) -> ParsedCalendar:
+    """The events of `data`, with what was skipped or flagged. Raises CalendarError only when
+    `data` is not iCalendar at all."""
     try:
         calendars = icalendar.Calendar.from_ical(data, multiple=True)
-    except ValueError as error:
+    except Exception as error:  # noqa: BLE001 - any failure of the parser means "not iCalendar"
         raise CalendarError(f"not an iCalendar file: {_first_line(error)}") from None
     if not calendars:
         raise CalendarError("not an iCalendar file: no VCALENDAR found")
 
-    parsed = ParsedCalendar()
-    seen: set[str] = set()
+    today = now.astimezone(zone(fallback_tz)).date()
+    parsed = ParsedCalendar(
+        horizon_start=start_of_day(today, fallback_tz), horizon_end=later(now, timedelta(days=horizon_days))
+    )
+    reader = _Reader(parsed, fallback_tz)
+    loose = [component for component in calendars if component.name != "VCALENDAR"]
+    if loose:
+        # Events written without the VCALENDAR around them, as some exporters do: read them
+        # as one calendar, as calendar clients do.
+        wrapper = icalendar.Calendar()
+        for component in loose:
+            wrapper.add_component(component)
+        calendars = [component for component in calendars if component.name == "VCALENDAR"] + [wrapper]
+        if any(component.name == "VEVENT" for component in loose):
+            parsed.flagged.append(Problem("the file", "it has no VCALENDAR around its events; they were read anyway"))
     for calendar in calendars:
-        for component in calendar.walk("VEVENT"):
-            # walk() is typed as yielding any Component; the parser makes each VEVENT an Event.
-            assert isinstance(component, icalendar.Event)
-            if component.get("RRULE") is not None or component.get("RECURRENCE-ID") is not None:
-                parsed.skipped_recurring += 1
-                continue
-            draft = _draft(component, fallback_tz)
-            if draft.uid in seen:
-                raise CalendarError(f"event {draft.uid!r}: the same UID appears twice in the file")
-            seen.add(draft.uid)
-            parsed.drafts.append(draft)
+        try:
+            reader.read(calendar)
+        except Exception as error:  # noqa: BLE001 - a calendar nested too deep to walk, for one
+            parsed.skipped.append(Problem("the calendar", f"could not be read: {_first_line(error)}"))
     return parsed
 
 
-def _draft(component: icalendar.Event, fallback_tz: str) -> EventDraft:
+class _Reader:
+    def __init__(self, parsed: ParsedCalendar, fallback_tz: str) -> None:
+        self.parsed = parsed
+        self.fallback_tz = fallback_tz
+        self.seen: set[str] = set()
+        self.expanded = 0
+        self.steps = MAX_RECURRENCE_STEPS_PER_FILE
+        # Each occurrence of a series repeats its series' notes: list each once.
+        self.noted: set[Problem] = set()
+        # Events are named in the lists as the file names them, not by a UID made up here.
+        self.names: dict[int, str] = {}
+
+    def read(self, calendar: icalendar.Component) -> None:
+        calendar = self._standard(calendar)
+        groups: dict[str, list[icalendar.Component]] = {}
+        for index, component in enumerate(calendar.walk("VEVENT"), start=1):
+            self.names[id(component)] = _name(component, index)
+            if not _text(component, "UID"):
+                component["UID"] = _derived_uid(component)
+                self._flag(Problem(self.names[id(component)], _NO_UID))
+            groups.setdefault(_text(component, "UID"), []).append(component)
+        for uid, components in groups.items():
+            if any(component.get(name) is not None for component in components for name in _RECURRENCE):
+                self._series(uid, components)
+            else:
+                for component in components:
+                    self._single(component, uid)
+
+    def _standard(self, calendar: icalendar.Component) -> icalendar.Component:
+        """Floating times read in the calendar's X-WR-TIMEZONE, as Google means them."""
+        declared = _text(calendar, "X-WR-TIMEZONE")
+        if not declared:
+            return calendar
+        try:
+            zone(declared)
+            for component in calendar.walk("VEVENT"):
+                component.pop(_CALENDAR_TZ, None)
+                start = component.get("DTSTART")
+                if start is not None and "TZID" not in getattr(start, "params", {"TZID": ""}):
+                    # Remember, through the copy to_standard makes, that this event's zone is
+                    # the calendar's and not its venue's (a Paris meeting in a New York calendar).
+                    component[_CALENDAR_TZ] = declared
+            return x_wr_timezone.to_standard(calendar)
+        except Exception as error:  # noqa: BLE001 - an unknown zone must not lose the events
+            reason = "not a time zone" if isinstance(error, ZoneError) else _first_line(error)
+            self.parsed.flagged.append(
+                Problem("the calendar", f"X-WR-TIMEZONE {_short(declared)!r} was ignored ({reason})")
+            )
+            return calendar
+
+    def _single(self, component: icalendar.Component, uid: str, name: str = "") -> None:
+        name = name or self.names.get(id(component)) or _name(component, 0)
+        notes: list[str] = []
+        # walk() is typed as yielding any Component; the parser makes each VEVENT an Event.
+        assert isinstance(component, icalendar.Event)
+        try:
+            draft = _draft(component, self.fallback_tz, _storable_uid(uid), notes)
+        except _Unplaceable as error:
+            self._skip(Problem(name, str(error)))
+            return
+        except Exception as error:  # noqa: BLE001 - one hostile event must not stop the rest
+            self._skip(Problem(name, f"it could not be read: {_first_line(error)}"))
+            return
+        if draft.uid in self.seen:
+            self._skip(Problem(name, "the same UID as an event before it, which was kept"))
+            return
+        self.seen.add(draft.uid)
+        self.parsed.drafts.append(draft)
+        for note in notes:
+            self._flag(Problem(name, note))
+
+    def _flag(self, problem: Problem) -> None:
+        if problem not in self.noted:
+            self.noted.add(problem)
+            self.parsed.flagged.append(problem)
+
+    def _skip(self, problem: Problem) -> None:
+        if problem not in self.noted:
+            self.noted.add(problem)
+            self.parsed.skipped.append(problem)
+
+    def _series(self, uid: str, components: list[icalendar.Component]) -> None:
+        where = self.names.get(id(components[0])) or f"event {_short(uid)!r}"
+        start, end = self.parsed.horizon_start, self.parsed.horizon_end
+        assert start is not None and end is not None
+        room = min(MAX_OCCURRENCES_PER_SERIES, MAX_OCCURRENCES_PER_FILE - self.expanded)
+        if room <= 0:
+            reason = f"not expanded: the file's limit of {MAX_OCCURRENCES_PER_FILE:,} occurrences was reached"
+            self._skip(Problem(where, reason))
+            return
+        placed = [component for component in components if component.get("DTSTART") is not None]
+        if len(placed) < len(components):
+            self._skip(Problem(where, "it has no DTSTART" if not placed else "an occurrence of it has no DTSTART"))
+        if not placed:
+            return
+        components = placed
+        try:
+            for component in components:
+                steps, cuts = _bound_rules(component, start, end, self.steps)
+                self.steps -= steps
+                for reason in cuts:
+                    self._flag(Problem(where, reason))
+            series = icalendar.Calendar()
+            for component in components:
+                series.add_component(component)
+            query = recurring_ical_events.of(series)
+            occurrences = list(
+                itertools.islice((o.as_component(False) for s in query.series for o in s.between(start, end)), room + 1)
+            )
+        except _Unplaceable as error:
+            self._skip(Problem(where, str(error)))
+            return
+        except Exception as error:  # noqa: BLE001 - a rule the expansion cannot follow
+            self._skip(Problem(where, f"its recurrence could not be expanded: {_first_line(error)}"))
+            return
+        if len(occurrences) > room:
+            occurrences = occurrences[:room]
+            limit = "the series" if room == MAX_OCCURRENCES_PER_SERIES else "the file"
+            self._flag(Problem(where, f"only {room} occurrences were imported: the limit for {limit} was reached"))
+        self.expanded += len(occurrences)
+        for occurrence in occurrences:
+            self._single(occurrence, _occurrence_uid(uid, occurrence), where)
+
+
+def _bound_rules(component: icalendar.Component, start: datetime, end: datetime, budget: int) -> tuple[int, list[str]]:
+    """Make each RRULE of `component` end by `end`, sooner when computing it up to `end` would
+    take more than MAX_RECURRENCE_STEPS periods (or what is left of the file's `budget`).
+    Returns the periods it may take and where a rule was cut short."""
+    rules = component.get("RRULE")
+    if rules is None:
+        return 0, []
+    first = component.decoded("DTSTART", None)
+    if first is None:
+        raise _Unplaceable("it has no DTSTART")
+    if isinstance(first, list):
+        first = first[0]
+    taken, cuts = 0, []
+    for rule in rules if isinstance(rules, list) else [rules]:
+        scale = str((rule.get("RSCALE") or ["GREGORIAN"])[0]).upper()
+        if scale != "GREGORIAN":
+            raise _Unplaceable(f"its RRULE counts in another calendar than the Gregorian (RSCALE={scale})")
+        # RFC 7529's parts, which dateutil does not know; SKIP=OMIT is what it does anyway.
+        for name in ("RSCALE", "SKIP"):
+            rule.pop(name, None)
+        frequency = str((rule.get("FREQ") or [""])[0]).upper()
+        if frequency not in _PERIODS:
+            raise ValueError(f"RRULE FREQ {frequency!r} is not a frequency")
+        for name, low, high in _RANGES:
+            wrong = [value for value in rule.get(name) or [] if not low <= abs(int(value)) <= high]
+            if wrong:
+                raise _Unplaceable(f"its RRULE has {name}={wrong[0]}")
+        if _never_happens(rule, frequency):
+            raise _Unplaceable("its RRULE matches no date at all")
+        interval = int((rule.get("INTERVAL") or [1])[0])
+        if interval < 1:
+            raise _Unplaceable(f"its RRULE has INTERVAL={interval}: it would never move on")
+        remaining = min(MAX_RECURRENCE_STEPS, budget - taken)
+        if remaining <= 0:
+            limit = f"{MAX_RECURRENCE_STEPS_PER_FILE:,}"
+            raise _Unplaceable(f"not expanded: the file's limit of {limit} repetitions computed was reached")
+        count = int((rule.get("COUNT") or [0])[0])
+        if 0 < count <= remaining:
+            # Its COUNT bounds the work: dateutil stops at the last occurrence.
+            taken += count
+            continue
+        period = _PERIODS[frequency] * interval
+        expansion = 1
+        for name in _EXPANDING:
+            expansion *= max(1, len(rule.get(name) or []))
+        allowed = remaining // expansion
+        needed = elapsed(_approximate_instant(first), end) / period
+        until = end
+        if needed > allowed:
+            until = later(_approximate_instant(first), period * allowed)
+            if until < start:
+                raise _Unplaceable(f"it repeats too often (FREQ={frequency}) for too long to be expanded")
+            cuts.append(f"it repeats too often (FREQ={frequency}): expanded only until {until:%Y-%m-%d %H:%M} UTC")
+        taken += max(0, int(min(needed, allowed))) * expansion
+        declared = rule.get("UNTIL")
+        if not declared or _approximate_instant(declared[0]) > until:
+            # With a COUNT too (RFC 5545 allows one or the other, dateutil both, with a
+            # DeprecationWarning): the first of the two ends the rule.
+            rule["UNTIL"] = [_like(first, until)]
+    return taken, cuts
+
+
+def _never_happens(rule: icalendar.prop.vRecur, frequency: str) -> bool:
+    """Whether no day can ever match `rule`'s BYMONTH, BYMONTHDAY, BYYEARDAY and BYDAY, or its
+    BYSETPOS picks past the end of what a period holds. dateutil looks for the next match until
+    the year 9999 one period at a time (minutes of work for FREQ=SECONDLY), and stops at UNTIL
+    or COUNT only on a match. Yearly rules are left to dateutil: there are few years until 9999."""
+    months = {int(m) for m in rule.get("BYMONTH") or []}
+    month_days = {int(d) for d in rule.get("BYMONTHDAY") or []}
+    year_days = {int(d) for d in rule.get("BYYEARDAY") or []}
+    weekdays = {_WEEKDAYS.get(str(d)[-2:].upper(), -1) for d in rule.get("BYDAY") or []}
+    if months or month_days or year_days or weekdays:
+        # 2000-2027: every date of the year (29 February too) on every weekday.
+        day, last = date(2000, 1, 1), date(2027, 12, 31)
+        while day <= last:
+            length = monthrange(day.year, day.month)[1]
+            year_length = 366 if isleap(day.year) else 365
+            yearday = day.timetuple().tm_yday
+            if (
+                (not months or day.month in months)
+                and (not month_days or day.day in month_days or day.day - length - 1 in month_days)
+                and (not year_days or yearday in year_days or yearday - year_length - 1 in year_days)
+                and (not weekdays or day.weekday() in weekdays)
+            ):
+                break
+            day = add_days(day, 1)
+        else:
+            return True
+    days = [str(d).upper() for d in rule.get("BYDAY") or []]
+    ordinals = [abs(int(d[:-2])) for d in days if d[:-2].lstrip("+-").isdigit()]
+    if frequency == "MONTHLY" and any(n > 5 for n in ordinals):
+        return True  # no month has a sixth Monday; dateutil would look for one month by month
+    positions = [abs(int(p)) for p in rule.get("BYSETPOS") or []]
+    if positions and frequency != "YEARLY":
+        # How many times a period can hold at most, which BYSETPOS picks from.
+        times = 1
+        for name in {"SECONDLY": (), "MINUTELY": ("BYSECOND",), "HOURLY": ("BYSECOND", "BYMINUTE")}.get(
+            frequency, ("BYSECOND", "BYMINUTE", "BYHOUR")
+        ):
+            times *= max(1, len(rule.get(name) or []))
+        in_period = {"WEEKLY": 7, "MONTHLY": 31}.get(frequency, 1)
+        if days and frequency in ("WEEKLY", "MONTHLY"):
+            weeks = 1 if frequency == "WEEKLY" else 5
+            in_period = min(in_period, len(ordinals) + weeks * (len(days) - len(ordinals)))
+        if month_days and frequency == "MONTHLY":
+            in_period = min(in_period, len(month_days))
+        if not days and not month_days and frequency in ("WEEKLY", "MONTHLY"):
+            in_period = 1  # the weekday or day of the month of DTSTART
+        return max(positions) > in_period * times
+    return False
+
+
+def _approximate_instant(value: date | datetime) -> datetime:
+    """An instant within a day of `value`, for bounding work rather than placing events."""
+    if not isinstance(value, datetime):
+        return datetime.combine(value, time(0, 0), UTC)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _like(first: date | datetime, instant: datetime) -> date | datetime:
+    """`instant` as an UNTIL for a rule starting at `first`: RFC 5545 wants the same type."""
+    if not isinstance(first, datetime):
+        return instant.date()
+    if first.tzinfo is None:
+        return instant.replace(tzinfo=None)
+    return instant
+
+
+def _occurrence_uid(uid: str, occurrence: icalendar.Component) -> str:
+    """`<uid>/<recurrence id>`: the recurrence id in UTC when it has a zone, so that the key of
+    an occurrence does not change when the feed writes the same instant in another zone."""
+    recurrence = occurrence.decoded("RECURRENCE-ID", None) or occurrence.decoded("DTSTART")
+    if isinstance(recurrence, datetime):
+        suffix = (
+            recurrence.strftime("%Y%m%dT%H%M%S")
+            if recurrence.tzinfo is None
+            else recurrence.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+        )
+    else:
+        suffix = recurrence.strftime("%Y%m%d")
+    base = clip(uid, "uid")
+    if len(base) + 1 + len(suffix) > MAX_LENGTH["uid"] or base != uid:
+        base = _hashed(uid)
+    return f"{base}/{suffix}"
+
+
+def _storable_uid(uid: str) -> str:
+    """The UID as stored: a UID too long for the column becomes its hash rather than a cut,
+    which two long UIDs sharing a beginning would share too."""
+    return clip(uid, "uid") if len(uid) <= MAX_LENGTH["uid"] else _hashed(uid)
+
+
+def _hashed(text: str) -> str:
+    return "sha256-" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _derived_uid(component: icalendar.Component) -> str:
+    """A UID for an event that has none, the same each time the feed sends the same event."""
+    parts = [_raw(component, "DTSTART"), _text(component, "SUMMARY"), _text(component, "LOCATION")]
+    return "derived-" + hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _raw(component: icalendar.Component, name: str) -> str:
+    value = component.get(name)
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if value is None:
+        return ""
+    tzid = getattr(value, "params", {}).get("TZID", "")
+    try:
+        return f"{tzid}:{value.to_ical().decode('utf-8', 'replace')}"
+    except Exception:  # noqa: BLE001 - a value that cannot be written back still names the event
+        return f"{tzid}:{value}"
+
+
+def _name(component: icalendar.Component, index: int) -> str:
+    """How the lists name an event: by its UID, else its title, else its place in the file."""
     uid = _text(component, "UID")
-    where = f"event {uid!r}" if uid else f"event {_text(component, 'SUMMARY')!r}"
-    if not uid:
-        raise CalendarError(f"{where}: it has no UID, so it could not be updated later")
+    if uid:
+        return f"event {_short(uid)!r}"
+    title = _text(component, "SUMMARY")
+    if title:
+        return f"event {_short(title)!r}"
+    return f"event #{index}" if index else "an event without UID or title"
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def _draft(component: icalendar.Event, fallback_tz: str, uid: str, notes: list[str]) -> EventDraft:
+    venue, city, country = _location(_text(component, "LOCATION"))
+    participants = _attendees(component)
     title = _text(component, "SUMMARY")
     if not title:
-        raise CalendarError(f"{where}: it has no SUMMARY (title)")
+        title = _untitled(venue, city, participants)
+        notes.append(f"it has no SUMMARY; it was named {title!r}")
 
-    venue, city, country = _location(_text(component, "LOCATION"))
+    declared_tz = _declared_zone(component, notes)
     place_tz = zone_for_place(city, country)
     try:
         start = component.decoded("DTSTART", None)
         end = component.decoded("DTEND", None) if "DTEND" in component else None
         duration = component.decoded("DURATION", None) if "DURATION" in component else None
     except (icalendar.InvalidCalendar, ValueError) as error:
-        raise CalendarError(f"{where}: {_first_line(error)}") from None
+        raise _Unplaceable(_first_line(error)) from None
     if start is None:
-        raise CalendarError(f"{where}: it has no DTSTART")
+        raise _Unplaceable("it has no DTSTART")
     for name, value in (("DTSTART", start), ("DTEND", end)):
         if value is not None and not isinstance(value, date):
-            raise CalendarError(f"{where}: {name} {str(value)[:40]!r} is not a date or a date-time")
-    tz = _zone_name(start, place_tz or fallback_tz)
-    precision = _precision(component, start, where)
+            raise _Unplaceable(f"{name} {str(value)[:40]!r} is not a date or a date-time")
+    calendar_tz = _text(component, _CALENDAR_TZ)
+    if calendar_tz:
+        tz = declared_tz or place_tz or calendar_tz
+    else:
+        tz = declared_tz or _zone_name(start, place_tz or fallback_tz)
+    precision = _precision(component, start, notes)
     starts_at = _instant(start, tz)
     if end is None and isinstance(duration, timedelta):
         if isinstance(start, datetime):
@@ -105,15 +495,15 @@ def _draft(component: icalendar.Event, fallback_tz: str) -> EventDraft:
     if precision is Precision.MONTH:
         starts_at = _instant(date(start.year, start.month, 1), tz)
     if ends_at is not None and ends_at < starts_at:
-        raise CalendarError(f"{where}: it ends before it starts")
+        raise _Unplaceable("it ends before it starts")
     if ends_at is not None and elapsed(starts_at, ends_at) > MAX_SPAN:
-        raise CalendarError(f"{where}: it lasts more than {MAX_SPAN.days} days; enter long trips stop by stop")
+        raise _Unplaceable(f"it lasts more than {MAX_SPAN.days} days; enter long trips stop by stop")
     if precision is Precision.DAY and ends_at == start_of_day(add_days(starts_at.astimezone(zone(tz)).date(), 1), tz):
         ends_at = None  # a one-day all-day event: its day says it all
 
     url = _text(component, "URL")
     return EventDraft(
-        uid=clip(uid, "uid"),
+        uid=uid,
         title=clip(title, "title"),
         kind=_kind(component),
         status=_status(component),
@@ -124,11 +514,33 @@ def _draft(component: icalendar.Event, fallback_tz: str) -> EventDraft:
         venue=clip(venue, "venue"),
         city=clip(city, "city"),
         country=clip(country, "country"),
-        participants=tuple(clip(name, "participant") for name in _attendees(component)),
+        participants=tuple(clip(name, "participant") for name in participants),
         trip=_trip(component),
         source_url=url if url and is_web_url(url) else None,
         notes=clip(_text(component, "DESCRIPTION"), "notes"),
     )
+
+
+def _untitled(venue: str, city: str, participants: list[str]) -> str:
+    """A title from what the event says besides: "Untitled: Blinken, Séjourné in Brussels"."""
+    names = ", ".join(name.split()[-1] for name in participants[:3])
+    place = city or venue
+    if names and place:
+        return f"Untitled: {names} in {place}"
+    if names or place:
+        return f"Untitled: {names or place}"
+    return "Untitled event"
+
+
+def _declared_zone(component: icalendar.Component, notes: list[str]) -> str:
+    declared = _text(component, "X-TRIPDESK-TZ")
+    if not declared:
+        return ""
+    try:
+        return zone(declared).key
+    except ZoneError:
+        notes.append(f"X-TRIPDESK-TZ {_short(declared)!r} is not a time zone; it was ignored")
+        return ""
 
 
 def _text(component: icalendar.Component, name: str) -> str:
@@ -138,8 +550,9 @@ def _text(component: icalendar.Component, name: str) -> str:
     return str(value).strip() if value is not None else ""
 
 
-def _first_line(error: Exception) -> str:
-    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+def _first_line(error: BaseException) -> str:
+    line = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    return line if len(line) <= 200 else line[:199] + "…"
 
 
 def _location(text: str) -> tuple[str, str, str]:
@@ -171,17 +584,18 @@ def _instant(value: date | datetime, tz: str) -> datetime:
     return value.astimezone(UTC)
 
 
-def _precision(component: icalendar.Event, start: date | datetime, where: str) -> Precision:
+def _precision(component: icalendar.Component, start: date | datetime, notes: list[str]) -> Precision:
     declared = _text(component, "X-TRIPDESK-PRECISION").lower()
     if declared:
         try:
             return Precision(declared)
         except ValueError:
-            raise CalendarError(f"{where}: X-TRIPDESK-PRECISION must be EXACT, DAY or MONTH") from None
+            shown = _short(declared.upper())
+            notes.append(f"X-TRIPDESK-PRECISION {shown!r} is not EXACT, DAY or MONTH; it was ignored")
     return Precision.EXACT if isinstance(start, datetime) else Precision.DAY
 
 
-def _status(component: icalendar.Event) -> Status:
+def _status(component: icalendar.Component) -> Status:
     if _text(component, "X-TRIPDESK-STATUS").upper() == "POSTPONED":
         return Status.POSTPONED
     return _STATUSES.get(_text(component, "STATUS").upper(), Status.TENTATIVE)
@@ -204,7 +618,7 @@ def _attendees(component: icalendar.Event) -> list[str]:
     return names
 
 
-def _trip(component: icalendar.Event) -> TripRef | None:
+def _trip(component: icalendar.Component) -> TripRef | None:
     principal = _text(component, "X-TRIPDESK-PRINCIPAL")
     name = _text(component, "X-TRIPDESK-TRIP")
     if not principal or not name:

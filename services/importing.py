@@ -1,14 +1,15 @@
-"""Importing an iCalendar file or feed into one workspace's schedule, all or nothing."""
+"""Importing an iCalendar file or feed into one workspace's schedule, in one transaction: the
+events that can be read, with a report of the ones skipped or flagged (`domain.ical`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
 
-from domain.ical import CalendarError, parse_calendar
+from domain.ical import CalendarError, Problem, parse_calendar
 from services.fetching import FetchFailed, fetch
 from storage.db import session
 from storage.editing import record_many
@@ -22,6 +23,8 @@ FETCH_DEADLINE = 60.0
 MAX_FILE_BYTES = 200 * 1024 * 1024
 # An editor saving an event while the import merges it sends the import back to the start.
 ATTEMPTS = 3
+# Skipped and flagged events listed after the summary; the rest are counted.
+LISTED = 20
 
 
 class ImportFailed(Exception):
@@ -33,9 +36,11 @@ class ImportReport:
     created: int
     updated: int
     unchanged: int
-    skipped_recurring: int
     # Events where the feed changed something an editor had changed too: the editor's value stayed.
     kept: int = 0
+    # Events the calendar has that were not imported, and imported ones with something made up or cut.
+    skipped: tuple[Problem, ...] = field(default=())
+    flagged: tuple[Problem, ...] = field(default=())
 
     def summary(self, source: str) -> str:
         total = self.created + self.updated + self.unchanged
@@ -45,9 +50,18 @@ class ImportReport:
         )
         if self.kept:
             line += f"; kept editors' changes in {self.kept} event{'s' if self.kept != 1 else ''} the feed also changed"
-        if self.skipped_recurring:
-            line += f"; skipped {self.skipped_recurring} recurring (not supported)"
+        if self.skipped:
+            line += f"; skipped {len(self.skipped)} that could not be imported"
+        if self.flagged:
+            line += f"; {len(self.flagged)} note{'s' if len(self.flagged) != 1 else ''} on what was imported"
         return line
+
+    def details(self, limit: int = LISTED) -> list[str]:
+        """The skipped and flagged events, one line each, the first `limit` of them."""
+        lines = [f"skipped {problem}" for problem in self.skipped] + [f"note: {problem}" for problem in self.flagged]
+        if len(lines) > limit:
+            lines = [*lines[:limit], f"and {len(lines) - limit} more"]
+        return lines
 
 
 def read_source(source: str) -> bytes:
@@ -94,7 +108,7 @@ def import_calendar(
     is recorded in its history as by `actor`, from `source` (the file or URL, credentials
     redacted), and its reminders follow."""
     try:
-        parsed = parse_calendar(data, fallback_tz)
+        parsed = parse_calendar(data, fallback_tz, now=now)
     except CalendarError as error:
         raise ImportFailed(str(error)) from None
     for attempt in range(1, ATTEMPTS + 1):
@@ -107,4 +121,11 @@ def import_calendar(
         except ChangedMeanwhile:
             if attempt == ATTEMPTS:
                 raise ImportFailed("events kept changing in TripDesk during the import; try again") from None
-    return ImportReport(counts.created, counts.updated, counts.unchanged, parsed.skipped_recurring, counts.kept)
+    return ImportReport(
+        created=counts.created,
+        updated=counts.updated,
+        unchanged=counts.unchanged,
+        kept=counts.kept,
+        skipped=tuple(parsed.skipped),
+        flagged=tuple(parsed.flagged),
+    )

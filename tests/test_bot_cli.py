@@ -77,12 +77,30 @@ def count_events(tmp_path) -> int:
         return connection.execute(text("SELECT count(*) FROM events")).scalar()
 
 
-def test_a_broken_file_imports_nothing(tmp_path):
+def test_a_broken_event_is_skipped_and_listed_and_the_rest_imported(tmp_path):
     good = SAMPLE.read_text(encoding="utf-8")
     broken = good.replace("DTSTART;VALUE=DATE:20240405", "DTSTART;VALUE=DATE:2024-04-05")
+    broken = broken.replace("UID:blinken-azoulay-unesco-2024-04-02@samples.tripdesk\n", "")
     (tmp_path / "broken.ics").write_text(broken, encoding="utf-8")
     result = run("import", "broken.ics", "--team", "T0NEWSROOM", cwd=tmp_path)
-    assert_one_line_refusal(result, "nothing was changed", "us-eu-armenia")
+    assert result.returncode == 0, result.stderr
+    summary, skipped, note = result.stdout.strip().splitlines()
+    assert summary == (
+        "Imported 7 events from broken.ics: 7 new, 0 updated, 0 unchanged; "
+        "skipped 1 that could not be imported; 1 note on what was imported"
+    )
+    assert skipped.startswith("skipped event 'us-eu-armenia-2024-04-05@samples.tripdesk': ")
+    assert note == (
+        "note: event 'Blinken at UNESCO headquarters, meets Audrey Azoulay': "
+        "it has no UID; it was given one made from its start, title and place"
+    )
+    assert count_events(tmp_path) == 7
+
+
+def test_a_file_that_is_not_icalendar_imports_nothing(tmp_path):
+    (tmp_path / "notes.ics").write_text("BEGIN:VCALENDAR\nthis is not iCalendar\n", encoding="utf-8")
+    result = run("import", "notes.ics", "--team", "T0NEWSROOM", cwd=tmp_path)
+    assert_one_line_refusal(result, "nothing was changed", "not an iCalendar file")
     run("migrate", cwd=tmp_path)
     assert count_events(tmp_path) == 0
 

@@ -24,6 +24,9 @@ from domain.timetext import venue_time_text
 from domain.vocabulary import Kind, Precision, Status
 from domain.zones import start_of_day, zone
 
+# Where an import stands: only recurring events depend on it.
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
 ZONES = [
     "America/New_York",
     "Europe/Paris",
@@ -108,7 +111,7 @@ def test_an_imported_duration_is_real_time_from_the_start_rfc_5545_reads(placed,
     # RFC 5545: a wall time that happens twice is the first; one in a gap takes the offset from
     # before the change. zoneinfo's fold=0 reads both that way.
     expected = wall.replace(tzinfo=zone(name), fold=0).astimezone(UTC)
-    (draft,) = parse_calendar(_ics(name, wall, duration), fallback_tz="UTC").drafts
+    (draft,) = parse_calendar(_ics(name, wall, duration), fallback_tz="UTC", now=NOW).drafts
     assert draft.tz == name
     assert draft.starts_at == expected
     assert draft.ends_at is not None
@@ -189,7 +192,7 @@ def test_an_event_known_only_to_the_day_or_month_lasts_to_the_next_local_start(p
 
 def test_the_new_york_fall_back_night_from_the_issue():
     data = _ics("America/New_York", datetime(2027, 11, 7, 1, 30), timedelta(hours=1))
-    (draft,) = parse_calendar(data, fallback_tz="UTC").drafts
+    (draft,) = parse_calendar(data, fallback_tz="UTC", now=NOW).drafts
     assert draft.starts_at == datetime(2027, 11, 7, 5, 30, tzinfo=UTC)
     assert draft.ends_at == datetime(2027, 11, 7, 6, 30, tzinfo=UTC)
     text = venue_time_text(starts_at=draft.starts_at, ends_at=draft.ends_at, precision=draft.precision, tz=draft.tz)
@@ -199,7 +202,7 @@ def test_the_new_york_fall_back_night_from_the_issue():
 def test_a_duration_in_days_keeps_the_venue_s_wall_time():
     # P1D across Paris's spring change: 10:00 to 10:00 the next day, 23 hours of real time.
     data = _ics("Europe/Paris", datetime(2027, 3, 27, 10, 0), timedelta(0)).replace(b"DURATION:PT0H0M", b"DURATION:P1D")
-    (draft,) = parse_calendar(data, fallback_tz="UTC").drafts
+    (draft,) = parse_calendar(data, fallback_tz="UTC", now=NOW).drafts
     assert draft.ends_at.astimezone(zone("Europe/Paris")).replace(tzinfo=None) == datetime(2027, 3, 28, 10, 0)
     assert draft.ends_at - draft.starts_at == timedelta(hours=23)
 
@@ -210,7 +213,7 @@ def test_a_one_day_all_day_event_on_a_25_hour_day_reads_as_that_day():
         b"SUMMARY:Talks\r\nLOCATION:Paris\\, France\r\nDTSTART;VALUE=DATE:20271031\r\nDTEND;VALUE=DATE:20271101\r\n"
         b"END:VEVENT\r\nEND:VCALENDAR\r\n"
     )
-    (draft,) = parse_calendar(data, fallback_tz="UTC").drafts
+    (draft,) = parse_calendar(data, fallback_tz="UTC", now=NOW).drafts
     assert draft.precision is Precision.DAY and draft.ends_at is None
     assert venue_time_text(starts_at=draft.starts_at, ends_at=None, precision=Precision.DAY, tz=draft.tz) == (
         "Sun 31 Oct 2027, time TBC"

@@ -1,4 +1,4 @@
-"""iCalendar mapping, and the refusals that keep a broken file out entirely."""
+"""iCalendar mapping: fields, zones, precision; what skips an event and what refuses a file."""
 
 from __future__ import annotations
 
@@ -6,8 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from domain.ical import CalendarError, parse_calendar
+from domain.ical import CalendarError, Problem, parse_calendar
 from domain.vocabulary import Kind, Precision, Status
+
+# Only recurring events depend on the time of the import (tests/domain/test_ical_recurrence.py).
+NOW = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def calendar(*events: str) -> bytes:
@@ -16,7 +19,7 @@ def calendar(*events: str) -> bytes:
 
 
 def one(event: str, fallback_tz: str = "UTC"):
-    (draft,) = parse_calendar(calendar(event), fallback_tz).drafts
+    (draft,) = parse_calendar(calendar(event), fallback_tz, now=NOW).drafts
     return draft
 
 
@@ -112,16 +115,38 @@ def test_overlong_feed_text_is_clipped_not_refused():
     assert len(draft.title) == 300 and draft.title.endswith("…")
 
 
-def test_recurring_events_are_skipped_and_counted():
+def test_x_tripdesk_tz_names_the_venue_of_a_utc_time_as_tripdesk_s_own_feed_writes_it():
+    draft = one("UID:a\nSUMMARY:M\nDTSTART:20240402T080000Z\nX-TRIPDESK-TZ:Europe/Paris\nLOCATION:Washington")
+    assert (draft.tz, draft.starts_at) == ("Europe/Paris", datetime(2024, 4, 2, 8, 0, tzinfo=UTC))
+    # An all-day event's day is the venue's day.
+    day = one("UID:b\nSUMMARY:D\nDTSTART;VALUE=DATE:20240402\nX-TRIPDESK-TZ:Asia/Tokyo")
+    assert (day.tz, day.starts_at) == ("Asia/Tokyo", datetime(2024, 4, 1, 15, 0, tzinfo=UTC))
+
+
+def test_an_unknown_x_tripdesk_tz_is_ignored_and_flagged():
+    parsed = parse_calendar(
+        calendar("UID:a\nSUMMARY:M\nDTSTART:20240402T080000Z\nX-TRIPDESK-TZ:Mars/Olympus\nLOCATION:Paris"),
+        "UTC",
+        now=NOW,
+    )
+    assert parsed.drafts[0].tz == "Europe/Paris"
+    assert parsed.flagged == [Problem("event 'a'", "X-TRIPDESK-TZ 'Mars/Olympus' is not a time zone; it was ignored")]
+
+
+def test_a_uid_longer_than_the_store_takes_becomes_its_hash_not_a_cut():
+    long_a, long_b = "a" * 300 + "-1", "a" * 300 + "-2"
     parsed = parse_calendar(
         calendar(
-            "UID:r\nSUMMARY:Weekly\nDTSTART:20240402T100000Z\nRRULE:FREQ=WEEKLY",
-            "UID:a\nSUMMARY:M\nDTSTART:20240402T100000Z",
+            f"UID:{long_a}\nSUMMARY:M\nDTSTART:20240402T100000Z",
+            f"UID:{long_b}\nSUMMARY:N\nDTSTART:20240402T100000Z",
         ),
         "UTC",
+        now=NOW,
     )
-    assert [d.uid for d in parsed.drafts] == ["a"]
-    assert parsed.skipped_recurring == 1
+    first, second = (draft.uid for draft in parsed.drafts)
+    assert first != second and len(first) <= 255 and len(second) <= 255
+    again = parse_calendar(calendar(f"UID:{long_a}\nSUMMARY:M\nDTSTART:20240402T100000Z"), "UTC", now=NOW)
+    assert again.drafts[0].uid == first
 
 
 @pytest.mark.parametrize(
@@ -129,21 +154,40 @@ def test_recurring_events_are_skipped_and_counted():
     [
         (b"this is not a calendar", "not an iCalendar file"),
         (b"", "not an iCalendar file"),
-        (calendar("SUMMARY:M\nDTSTART:20240402T100000Z"), "has no UID"),
-        (calendar("UID:a\nDTSTART:20240402T100000Z"), "has no SUMMARY"),
-        (calendar("UID:a\nSUMMARY:M"), "has no DTSTART"),
-        (calendar("UID:a\nSUMMARY:M\nDTSTART:2024-13-45"), "event 'a'"),
-        (calendar("UID:a\nSUMMARY:M\nDTSTART:20240402T100000Z\nDTEND:20240401T100000Z"), "ends before it starts"),
-        (calendar("UID:a\nSUMMARY:M\nDTSTART:20240402T100000Z\nDTEND:20240802T100000Z"), "more than 62 days"),
-        (
-            calendar("UID:a\nSUMMARY:M\nDTSTART:20240402T100000Z", "UID:a\nSUMMARY:N\nDTSTART:20240402T100000Z"),
-            "appears twice",
-        ),
-        (calendar("UID:a\nSUMMARY:M\nDTSTART;VALUE=DATE:20240701\nX-TRIPDESK-PRECISION:WEEK"), "X-TRIPDESK-PRECISION"),
+        (b"BEGIN:VEVENT\nUID:a\n", "not an iCalendar file"),
     ],
 )
-def test_refusals_name_the_problem_in_one_line(data, message):
+def test_only_a_file_that_is_not_icalendar_is_refused_in_one_line(data, message):
     with pytest.raises(CalendarError) as raised:
-        parse_calendar(data, "UTC")
+        parse_calendar(data, "UTC", now=NOW)
     assert message in str(raised.value)
     assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("event", "reason"),
+    [
+        ("UID:a\nSUMMARY:M", "it has no DTSTART"),
+        ("UID:a\nSUMMARY:M\nDTSTART:2024-13-45", "2024-13-45"),
+        ("UID:a\nSUMMARY:M\nDTSTART:20240230T100000Z", "20240230T100000Z"),
+        ("UID:a\nSUMMARY:M\nDTSTART:20240402T100000Z\nDTEND:20240401T100000Z", "it ends before it starts"),
+        ("UID:a\nSUMMARY:M\nDTSTART:20240402T100000Z\nDTEND:20240802T100000Z", "it lasts more than 62 days"),
+    ],
+)
+def test_an_event_that_cannot_be_placed_in_time_is_skipped_with_its_reason_and_the_rest_imported(event, reason):
+    parsed = parse_calendar(calendar(event, "UID:b\nSUMMARY:N\nDTSTART:20240402T100000Z"), "UTC", now=NOW)
+    assert [d.uid for d in parsed.drafts] == ["b"]
+    (skipped,) = parsed.skipped
+    assert skipped.event == "event 'a'" and reason in skipped.reason
+    assert "\n" not in str(skipped)
+    assert parsed.flagged == []
+
+
+def test_an_unknown_precision_is_ignored_and_flagged():
+    parsed = parse_calendar(
+        calendar("UID:a\nSUMMARY:M\nDTSTART;VALUE=DATE:20240701\nX-TRIPDESK-PRECISION:WEEK"), "UTC", now=NOW
+    )
+    assert parsed.drafts[0].precision is Precision.DAY
+    assert parsed.flagged == [
+        Problem("event 'a'", "X-TRIPDESK-PRECISION 'WEEK' is not EXACT, DAY or MONTH; it was ignored")
+    ]
