@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from domain.ical import CalendarError, parse_calendar
 from services.fetching import FetchFailed, fetch
 from storage.db import session
 from storage.editing import record_many
-from storage.events import ChangedMeanwhile, upsert_drafts
+from storage.events import ChangedMeanwhile, Removal, cancel_missing, upsert_drafts
 from storage.reminders import sync_many
 
 # A feed anyone may have put up: far larger than any real calendar, and a whole minute.
@@ -22,6 +24,12 @@ FETCH_DEADLINE = 60.0
 MAX_FILE_BYTES = 200 * 1024 * 1024
 # An editor saving an event while the import merges it sends the import back to the start.
 ATTEMPTS = 3
+# The history's action for an event cancelled because its feed no longer has it.
+REMOVED = "removed"
+
+
+def _nothing() -> None:
+    pass
 
 
 class ImportFailed(Exception):
@@ -36,6 +44,15 @@ class ImportReport:
     skipped_recurring: int
     # Events where the feed changed something an editor had changed too: the editor's value stayed.
     kept: int = 0
+    # Events of a subscribed feed that it no longer has, cancelled (see `import_calendar`).
+    cancelled: int = 0
+    # Events the parser left out or named itself, each with its reason (when it says so).
+    skipped: tuple[str, ...] = ()
+    flagged: tuple[str, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.cancelled)
 
     def summary(self, source: str) -> str:
         total = self.created + self.updated + self.unchanged
@@ -45,6 +62,8 @@ class ImportReport:
         )
         if self.kept:
             line += f"; kept editors' changes in {self.kept} event{'s' if self.kept != 1 else ''} the feed also changed"
+        if self.cancelled:
+            line += f"; cancelled {self.cancelled} no longer in the feed"
         if self.skipped_recurring:
             line += f"; skipped {self.skipped_recurring} recurring (not supported)"
         return line
@@ -88,23 +107,72 @@ def import_calendar(
     now: datetime,
     default_channel: str | None = None,
     source: str | None = None,
+    feed_id: int | None = None,
+    then: Callable[[Session, ImportReport], None] | None = None,
+    on_change: Callable[[], None] = _nothing,
 ) -> ImportReport:
     """Import `data` into the workspace in one transaction. An event takes only what the feed
     changed since its last import and no editor changed since (`domain.feed`); what it takes
     is recorded in its history as by `actor`, from `source` (the file or URL, credentials
-    redacted), and its reminders follow."""
+    redacted), and its reminders follow.
+
+    `feed_id`: the data is that subscribed feed's. Its events are marked as the feed's, and
+    those it no longer has are cancelled (`storage.events.cancel_missing`), recorded as
+    "removed from `source`". `then` runs in the same transaction with the report, for what must
+    be written with it; `on_change` after the commit, when the schedule changed.
+    """
     try:
         parsed = parse_calendar(data, fallback_tz)
     except CalendarError as error:
         raise ImportFailed(str(error)) from None
+    # A parser may also list what it left out or named itself; tolerated whether it does or not.
+    skipped = tuple(str(item) for item in getattr(parsed, "skipped", ()))
+    flagged = tuple(str(item) for item in getattr(parsed, "flagged", ()))
     for attempt in range(1, ATTEMPTS + 1):
         try:
             with session(engine) as db, db.begin():
-                counts = upsert_drafts(db, team_id=team_id, drafts=parsed.drafts, actor=actor, now=now)
+                counts = upsert_drafts(db, team_id=team_id, drafts=parsed.drafts, actor=actor, now=now, feed_id=feed_id)
                 record_many(db, entries=counts.history, actor=actor, now=now, imported_from=source)
-                sync_many(db, events=counts.touched, now=now, default_channel=default_channel)
+                removal = Removal()
+                if feed_id is not None and parsed.drafts:
+                    removal = cancel_missing(
+                        db,
+                        team_id=team_id,
+                        feed_id=feed_id,
+                        present={draft.uid for draft in parsed.drafts},
+                        covers=(
+                            min(draft.starts_at for draft in parsed.drafts),
+                            max(draft.finishes_at for draft in parsed.drafts),
+                        ),
+                        after=now,
+                        actor=actor,
+                        now=now,
+                    )
+                    record_many(
+                        db,
+                        entries=[(event, REMOVED, (change,)) for event, change in removal.cancelled],
+                        actor=actor,
+                        now=now,
+                        imported_from=source,
+                    )
+                touched = [*counts.touched, *(event for event, _change in removal.cancelled)]
+                sync_many(db, events=touched, now=now, default_channel=default_channel)
+                report = ImportReport(
+                    counts.created,
+                    counts.updated,
+                    counts.unchanged,
+                    parsed.skipped_recurring,
+                    counts.kept + removal.kept,
+                    cancelled=len(removal.cancelled),
+                    skipped=skipped,
+                    flagged=flagged,
+                )
+                if then is not None:
+                    then(db, report)
             break
         except ChangedMeanwhile:
             if attempt == ATTEMPTS:
                 raise ImportFailed("events kept changing in TripDesk during the import; try again") from None
-    return ImportReport(counts.created, counts.updated, counts.unchanged, parsed.skipped_recurring, counts.kept)
+    if report.changed:
+        on_change()
+    return report
