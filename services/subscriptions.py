@@ -71,7 +71,7 @@ class SyncOptions:
 
     fallback_tz: str
     default_channel: str | None
-    interval: timedelta
+    every: timedelta  # from one sync of a feed to the next
     deadline: float = FETCH_DEADLINE
     max_bytes: int = MAX_URL_BYTES
     lease: timedelta = LEASE
@@ -81,7 +81,7 @@ class SyncOptions:
         return cls(
             fallback_tz=settings.newsroom_tz.key,
             default_channel=settings.default_channel,
-            interval=timedelta(minutes=settings.feed_sync_minutes),
+            every=timedelta(minutes=settings.feed_sync_minutes),
             **limits,
         )
 
@@ -301,7 +301,7 @@ def feed_report(report: ImportReport) -> str:
 
 def _success(now: datetime, options: SyncOptions, report: str) -> dict:
     return {
-        "next_sync_at": later(now, options.interval),
+        "next_sync_at": later(now, options.every),
         "last_success_at": now,
         "last_report": report,
         "last_error": None,
@@ -313,7 +313,7 @@ def _success(now: datetime, options: SyncOptions, report: str) -> dict:
 
 def _failure(now: datetime, options: SyncOptions, reason: str) -> dict:
     return {
-        "next_sync_at": later(now, options.interval),
+        "next_sync_at": later(now, options.every),
         "last_error": one_line(reason),
         "failing_since": func.coalesce(col(FeedSubscription.failing_since), now),
     }

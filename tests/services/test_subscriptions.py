@@ -38,7 +38,7 @@ SUMMIT = Stop("summit@feed.test", "NATO summit", "20240709T100000", "20240709T18
 OPTIONS = SyncOptions(
     fallback_tz="Europe/Paris",
     default_channel="C0FOREIGN",
-    interval=timedelta(minutes=15),
+    every=timedelta(minutes=15),
     deadline=2.0,
     max_bytes=256 * 1024,
 )
