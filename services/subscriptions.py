@@ -241,18 +241,31 @@ def sync_all(
     feed's name with its result, None when another sync was already at it. One feed's
     unexpected error is logged and reported as that feed's failure; the others go on."""
     replica = replica or command_replica()
-    results: list[tuple[str, SyncResult | None]] = []
-    for feed in list_feeds(engine, team_id=team_id):
-        try:
-            result = sync_now(
-                engine, subscription_id=feed.id, replica=replica, clock=clock, options=options, on_change=on_change
-            )
-        except Exception:
-            log.exception("feed sync failed unexpectedly feed=%s team=%s", feed.id, team_id)
-            _give_up_quietly(engine, subscription_id=feed.id, replica=replica, now=clock(), options=options)
-            result = SyncResult(feed.name, feed.url, ok=False, line="could not sync: an unexpected error")
-        results.append((feed.name, result))
-    return results
+    return [
+        (feed.name, sync_safely(engine, feed=feed, replica=replica, clock=clock, options=options, on_change=on_change))
+        for feed in list_feeds(engine, team_id=team_id)
+    ]
+
+
+def sync_safely(
+    engine: Engine,
+    *,
+    feed: FeedState,
+    replica: str,
+    clock: Callable[[], datetime],
+    options: SyncOptions,
+    on_change: Callable[[], None] = _nothing,
+) -> SyncResult | None:
+    """`sync_now` for a request in Slack: an unexpected error is logged with the feed and
+    reported as the feed's failure, and the feed waits for its next time."""
+    try:
+        return sync_now(
+            engine, subscription_id=feed.id, replica=replica, clock=clock, options=options, on_change=on_change
+        )
+    except Exception:
+        log.exception("feed sync failed unexpectedly feed=%s replica=%s", feed.id, replica)
+        _give_up_quietly(engine, subscription_id=feed.id, replica=replica, now=clock(), options=options)
+        return SyncResult(feed.name, feed.url, ok=False, line="could not sync: an unexpected error")
 
 
 def command_replica() -> str:

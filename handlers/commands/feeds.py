@@ -31,7 +31,7 @@ from services.subscriptions import (
     list_feeds,
     remove_feed,
     sync_all,
-    sync_now,
+    sync_safely,
 )
 
 
@@ -57,9 +57,9 @@ def answer(ack: Ack, command: dict, context: BoltContext, client: WebClient, ask
                 ack(response_type="ephemeral", **notice_message(escape(str(refusal))))
                 return
             ack(response_type="ephemeral", **adding_message(added))
-            result = sync_now(
+            result = sync_safely(
                 ctx.engine,
-                subscription_id=added.id,
+                feed=added,
                 replica=command_replica(),
                 clock=ctx.clock,
                 options=options,

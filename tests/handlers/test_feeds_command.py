@@ -167,3 +167,17 @@ def test_a_local_edit_survives_a_sync_and_the_card_says_what_the_feed_says(desk,
     assert "The calendar feed says: Status Confirmed" in card
     history = json.dumps(command(desk, "history macron"), ensure_ascii=False)
     assert "by import of Ministry feed" in history
+
+
+def test_an_event_gone_from_the_feed_shows_as_removed_in_the_history(desk, fake_slack, engine, publisher):
+    later_stop = Stop("later@feed.test", "Later talks", "20240406T100000", "20240406T110000")
+    publisher.files["/a.ics"] = calendar(MACRON, NATO, later_stop)
+    command_then_report(desk, fake_slack, f"feeds add {publisher.url}/a.ics Ministry feed")
+    publisher.files["/a.ics"] = calendar(MACRON, later_stop)
+
+    _ack, report = command_then_report(desk, fake_slack, "feeds sync")
+
+    assert "1 cancelled (no longer in the feed)" in shown(report)
+    history = shown(command(desk, "history nato"))
+    assert "by import of Ministry feed" in history and "cancelled it: removed from Ministry feed" in history
+    assert "CANCELLED" in shown(command(desk, "nato"))
