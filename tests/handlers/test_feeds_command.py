@@ -4,6 +4,7 @@ is acknowledged at once and reported through the response_url."""
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 from sqlmodel import select
@@ -15,7 +16,7 @@ from storage.models import Event
 from tests.support.calendars import Stop, calendar
 from tests.support.feed_server import FeedServer
 from tests.support.schedule import TEAM
-from tests.support.waiting import wait_for_calls
+from tests.support.waiting import wait_for_calls, wait_until
 
 MACRON = Stop("macron@feed.test", "Blinken meets Macron", "20240402T100000", "20240402T110000")
 NATO = Stop("nato@feed.test", "NATO foreign ministers", "20240404T090000", "20240404T120000")
@@ -99,6 +100,21 @@ def test_an_editor_adds_a_feed_and_its_first_sync_is_reported(desk, fake_slack, 
     assert "*1. Quai d'Orsay &amp; &lt;!here&gt;*" in text and "ministry.ics?key=[redacted]" in text
     assert "Last good sync <!date^" in text and "2 events: 2 new" in text
     assert "s3cr3t" not in json.dumps(listing)
+
+
+def test_adding_acknowledges_before_the_publisher_has_answered(desk, fake_slack, publisher):
+    publisher.files["/slow.ics"] = calendar(MACRON)
+    gate = publisher.gates["/slow.ics"] = threading.Event()
+
+    ack = command(desk, f"feeds add {publisher.url}/slow.ics Slow", response_url=fake_slack.response_url("feeds"))
+
+    assert "Fetching it now…" in shown(ack)
+    wait_until(lambda: publisher.asked("/slow.ics"))  # the fetch is under way, held by the publisher
+    assert fake_slack.calls_to("response_url") == []
+    gate.set()
+    (report,) = [c.payload for c in wait_for_calls(fake_slack, "response_url", 1, timeout=20)]
+    assert "1 event: 1 new" in shown(report)
+    desk.settle()
 
 
 def test_a_feed_is_added_once_and_only_from_a_web_address(desk, fake_slack, publisher):

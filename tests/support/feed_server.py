@@ -50,6 +50,7 @@ class FeedServer:
         # the body; "": none. A matching If-None-Match gets a 304.
         self.etag: str | None = '"v1"'
         self.delays: dict[str, float] = {}  # path -> seconds to think before answering
+        self.gates: dict[str, threading.Event] = {}  # path -> answered once the test sets it
         self.last_modified: dict[str, str] = {}  # path -> Last-Modified; an equal If-Modified-Since gets a 304
         self.statuses: dict[str, int] = {}  # path -> an error status, answered with a short body
         self.hangs: set[str] = set()  # paths answered with nothing at all until the client gives up
@@ -86,6 +87,8 @@ class FeedServer:
                 feed.requests.append((path, dict(self.headers)))
                 if path in feed.delays:
                     feed._stopping.wait(feed.delays[path])
+                if path in feed.gates:
+                    feed.gates[path].wait(DRIP_FOR_SECONDS)
                 if path in feed.redirects:
                     self._head(302, {"Location": feed.redirects[path], "Content-Length": "0"})
                 elif path in feed.statuses:
