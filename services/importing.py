@@ -161,7 +161,7 @@ def import_calendar(
                     counts.created,
                     counts.updated,
                     counts.unchanged,
-                    parsed.skipped_recurring,
+                    getattr(parsed, "skipped_recurring", 0),
                     counts.kept + removal.kept,
                     cancelled=len(removal.cancelled),
                     skipped=skipped,

@@ -306,10 +306,19 @@ def feed_report(report: ImportReport) -> str:
         extras.append(f"editors' changes kept in {report.kept}")
     skipped = len(report.skipped) + report.skipped_recurring
     if skipped:
-        extras.append(f"{skipped} skipped")
+        extras.append(f"{skipped} skipped" + _reasons(report.skipped))
     if report.flagged:
-        extras.append(f"{len(report.flagged)} flagged")
+        extras.append(f"{len(report.flagged)} flagged" + _reasons(report.flagged))
     return "; ".join([line, *extras])
+
+
+def _reasons(items: tuple[str, ...], shown: int = 3) -> str:
+    """The first few of what the parser said about the events it skipped or flagged."""
+    if not items:
+        return ""
+    listed = " · ".join(one_line(item)[:200] for item in items[:shown])
+    more = f" · and {len(items) - shown} more" if len(items) > shown else ""
+    return f" ({listed}{more})"
 
 
 def _success(now: datetime, options: SyncOptions, report: str) -> dict:

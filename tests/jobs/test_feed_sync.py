@@ -99,7 +99,7 @@ def test_two_replicas_sync_each_feed_once(engine, clock, publisher, make_syncer,
     for n in range(feeds):
         publisher.files[f"/{n}.ics"] = calendar(Stop(f"e{n}@feed.test", f"Event {n}", "20240402T100000"))
         # Slow enough that both replicas look for due feeds while the first fetch is under way.
-        publisher.delays[f"/{n}.ics"] = 0.3
+        publisher.delays[f"/{n}.ics"] = 0.5
         subscribe(engine, clock, f"{publisher.url}/{n}.ics", f"Feed {n}")
     replicas = [make_syncer("replica-a"), make_syncer("replica-b")]
     runs: dict[str, object] = {}

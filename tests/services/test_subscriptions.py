@@ -13,12 +13,13 @@ from sqlmodel import select
 from domain.feed import feed_differences
 from domain.vocabulary import Status
 from services.editing import set_status
-from services.importing import REMOVED
+from services.importing import REMOVED, ImportReport
 from services.subscriptions import (
     UNCHANGED,
     FeedRefused,
     SyncOptions,
     add_feed,
+    feed_report,
     list_feeds,
     remove_feed,
     sync_now,
@@ -437,3 +438,16 @@ def test_a_feed_being_synced_is_not_synced_twice(engine, clock, publisher):
     # The other replica died: once its lease has run out, the feed can be synced.
     clock.advance(timedelta(minutes=6))
     assert sync(engine, clock, feed).ok
+
+
+def test_the_report_lists_what_the_parser_skipped_or_flagged():
+    report = ImportReport(
+        2, 0, 1, 0, kept=1, cancelled=1, skipped=tuple(f"event 'e{n}': it has no DTSTART" for n in range(5)),
+        flagged=("event 'u1': no SUMMARY, named Untitled: Brussels",),
+    )  # fmt: skip
+
+    assert feed_report(report) == (
+        "3 events: 2 new, 0 updated, 1 unchanged; 1 cancelled (no longer in the feed); editors' changes kept in 1; "
+        "5 skipped (event 'e0': it has no DTSTART · event 'e1': it has no DTSTART · event 'e2': it has no DTSTART"
+        " · and 2 more); 1 flagged (event 'u1': no SUMMARY, named Untitled: Brussels)"
+    )
