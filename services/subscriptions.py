@@ -220,11 +220,25 @@ def sync_claimed(
             on_change=on_change,
         )
     except ImportFailed as error:
-        return _failed(engine, row, replica=replica, now=now, options=options, reason=str(error))
+        # The parser's reason may quote the schedule (an event's UID or title): not for the logs.
+        return _failed(
+            engine, row, replica=replica, now=now, options=options, reason=str(error), logged="not importable"
+        )
     except _Lost:
         log.warning("feed sync dropped: the feed was removed or taken over meanwhile feed=%s", row.id)
         return None
-    log.info("feed synced feed=%s team=%s %s", row.id, row.team_id, feed_report(report))
+    log.info(
+        "feed synced feed=%s team=%s created=%d updated=%d unchanged=%d cancelled=%d kept=%d skipped=%d flagged=%d",
+        row.id,
+        row.team_id,
+        report.created,
+        report.updated,
+        report.unchanged,
+        report.cancelled,
+        report.kept,
+        len(report.skipped),
+        len(report.flagged),
+    )
     return SyncResult(row.name, shown, ok=True, line=feed_report(report), changed=report.changed)
 
 
@@ -356,10 +370,17 @@ def _done(
 
 
 def _failed(
-    engine: Engine, row: FeedSubscription, *, replica: str, now: datetime, options: SyncOptions, reason: str
+    engine: Engine,
+    row: FeedSubscription,
+    *,
+    replica: str,
+    now: datetime,
+    options: SyncOptions,
+    reason: str,
+    logged: str | None = None,
 ) -> SyncResult:
     line = one_line(reason)
-    log.warning("feed sync failed feed=%s team=%s error=%s", row.id, row.team_id, line)
+    log.warning("feed sync failed feed=%s team=%s error=%s", row.id, row.team_id, logged or line)
     with session(engine) as db, db.begin():
         finish(db, subscription_id=saved_id(row), replica=replica, **_failure(now, options, line))
     return SyncResult(row.name, shown_url(row.url), ok=False, line=line)

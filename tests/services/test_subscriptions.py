@@ -4,6 +4,7 @@ import rule, events gone from a feed, and every way a feed can fail to be read."
 from __future__ import annotations
 
 import gzip
+import logging
 import socket
 from datetime import UTC, datetime, timedelta
 
@@ -319,7 +320,8 @@ BROKEN = {
 
 
 @pytest.mark.parametrize("kind", list(BROKEN))
-def test_a_feed_that_cannot_be_read_changes_nothing_and_says_why(engine, clock, publisher, kind):
+def test_a_feed_that_cannot_be_read_changes_nothing_and_says_why(engine, clock, publisher, kind, caplog):
+    caplog.set_level(logging.INFO)
     path = "/ministry.ics"
     url = f"{publisher.url}{path}?key=s3cr3t-key"
     publisher.files[path + "?key=s3cr3t-key"] = calendar(MACRON, NATO)
@@ -361,6 +363,7 @@ def test_a_feed_that_cannot_be_read_changes_nothing_and_says_why(engine, clock, 
     assert row.next_sync_at == clock() + timedelta(minutes=15) and row.claimed_by is None
     listed = list_feeds(engine, team_id=TEAM)[0]
     assert listed.last_error == result.line and "s3cr3t-key" not in listed.url
+    assert "feed sync failed feed=1" in caplog.text and "s3cr3t-key" not in caplog.text
 
 
 def test_a_failure_streak_keeps_its_start_and_a_recovery_ends_it(engine, clock, publisher):
