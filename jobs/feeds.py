@@ -5,6 +5,7 @@ has failed for an hour is posted once to the desk's channel."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -53,12 +54,19 @@ class FeedSyncer:
     ):
         self.engine, self.client, self.clock = engine, client, clock
         self.options, self.replica, self.on_change = options, replica, on_change
+        self._stop = threading.Event()
+
+    def stop(self) -> None:
+        """No further feed is taken up; one being fetched finishes, within its deadline."""
+        self._stop.set()
 
     def run_once(self) -> SyncRun:
         """Sync every feed that is due and not held by another replica, each on its own: one
         feed's failure, expected or not, leaves the others to go on."""
         run = SyncRun()
         for _ in range(MAX_FEEDS_A_RUN):
+            if self._stop.is_set():
+                return run
             try:
                 claimed = claim_due(self.engine, now=self.clock(), replica=self.replica, options=self.options)
             except Exception:

@@ -73,6 +73,8 @@ class Jobs:
     def stop(self) -> None:
         self.scheduler.shutdown(wait=False)
         self.deliverer.stop()
+        if self.feeds is not None:
+            self.feeds.stop()
 
     def _sweep(self) -> None:
         self.deliverer.run_once()

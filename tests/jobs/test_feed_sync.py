@@ -205,3 +205,13 @@ def test_the_scheduler_runs_the_feed_sync_every_minute(engine, clock, fake_slack
         assert job is not None and job.trigger.interval == timedelta(minutes=1)
     finally:
         jobs.stop()
+
+
+def test_a_stopped_syncer_takes_up_no_more_feeds(engine, clock, publisher, make_syncer):
+    publisher.files["/a.ics"] = calendar(MACRON)
+    subscribe(engine, clock, f"{publisher.url}/a.ics", "Feed A")
+    syncer = make_syncer()
+    syncer.stop()
+
+    assert syncer.run_once().results == []
+    assert publisher.requests == [] and feed_row(engine, 1).claimed_by is None
