@@ -125,8 +125,10 @@ def _run(_args, settings: Settings) -> int:
 
     from handlers.context import AppContext, system_clock
     from jobs.agenda import DailyAgenda
+    from jobs.feeds import FeedSyncer
     from jobs.reminders import ReminderDeliverer, replica_name
     from jobs.scheduler import Jobs
+    from services.subscriptions import SyncOptions
     from tripdesk.server import asgi_app, serve
     from tripdesk.slack_app import create_app, delivery_client, web_client
 
@@ -146,8 +148,16 @@ def _run(_args, settings: Settings) -> int:
         team_id=team_id,
         replica=replica,
     )
-    jobs = Jobs(deliverer=deliverer, agenda=agenda, settings=settings)
+    feeds = FeedSyncer(
+        engine=ctx.engine,
+        client=delivery_client(settings),
+        clock=system_clock,
+        options=SyncOptions.of(settings),
+        replica=replica,
+    )
+    jobs = Jobs(deliverer=deliverer, agenda=agenda, settings=settings, feeds=feeds)
     ctx = replace(ctx, on_schedule_change=jobs.wake)
+    feeds.on_change = jobs.wake
     app = create_app(ctx)
     if not settings.editors:
         # Allowed, for a small desk trying TripDesk out; said at every start so that it is a choice.

@@ -79,6 +79,8 @@ def change_line(change: ChangeRecord, title: str) -> str:
     if change.field == "origin":
         done = "added it to the schedule" if change.action == "created" else "changed it"
         what = f"{done} from {escaped(change.new or '', 200)}"
+    elif change.action == "removed":  # gone from its subscribed feed, so cancelled
+        what = f"cancelled it: removed from {escaped(change.imported_from or 'its calendar feed', 200)}"
     elif change.action == "coverage":
         what = f"coverage: {_users(change.old)} → {_users(change.new)}"
     elif change.action == "changed" and change.field:

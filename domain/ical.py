@@ -34,6 +34,7 @@ import itertools
 from calendar import isleap, monthrange
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -85,6 +86,19 @@ class ParsedCalendar:
     # Where recurring events were expanded: occurrences outside it are not in `drafts`.
     horizon_start: datetime | None = None
     horizon_end: datetime | None = None
+    # UIDs of events (or whole series) the file has but that could not be read: a feed still
+    # lists them, so they were not removed from it.
+    unread: set[str] = field(default_factory=set)
+
+    def lists(self, uid: str) -> bool:
+        """Whether the calendar still has the event with this stored UID, read or not."""
+        if uid in self.unread or uid.rpartition("/")[0] in self.unread:
+            return True
+        return uid in self._read
+
+    @cached_property
+    def _read(self) -> frozenset[str]:
+        return frozenset(draft.uid for draft in self.drafts)
 
 
 # Set here on events whose times X-WR-TIMEZONE placed: the zone that came from the calendar.
@@ -162,11 +176,14 @@ class _Reader:
                 self._flag(Problem(self.names[id(component)], _NO_UID))
             groups.setdefault(_text(component, "UID"), []).append(component)
         for uid, components in groups.items():
+            drafts, skipped = len(self.parsed.drafts), len(self.parsed.skipped)
             if any(component.get(name) is not None for component in components for name in _RECURRENCE):
                 self._series(uid, components)
             else:
                 for component in components:
                     self._single(component, uid)
+            if len(self.parsed.drafts) == drafts and len(self.parsed.skipped) > skipped:
+                self.parsed.unread.add(_storable_uid(uid))
 
     def _standard(self, calendar: icalendar.Component) -> icalendar.Component:
         """Floating times read in the calendar's X-WR-TIMEZONE, as Google means them."""

@@ -16,6 +16,7 @@ from apscheduler.triggers.cron import CronTrigger
 from domain.zones import earlier
 from infra.config import Settings
 from jobs.agenda import DailyAgenda
+from jobs.feeds import FeedSyncer
 from jobs.reminders import ReminderDeliverer
 from storage.db import session
 from storage.replays import forget_before
@@ -35,8 +36,16 @@ def agenda_trigger(settings: Settings) -> CronTrigger:
 
 
 class Jobs:
-    def __init__(self, *, deliverer: ReminderDeliverer, agenda: DailyAgenda, settings: Settings):
+    def __init__(
+        self,
+        *,
+        deliverer: ReminderDeliverer,
+        agenda: DailyAgenda,
+        settings: Settings,
+        feeds: FeedSyncer | None = None,
+    ):
         self.deliverer, self.agenda, self.settings = deliverer, agenda, settings
+        self.feeds = feeds
         # A late job still runs (APScheduler's default grace is one second, which silently drops
         # a reminder whose wake-up came a little late); overlapping runs collapse into one.
         self.scheduler = BackgroundScheduler(
@@ -50,6 +59,9 @@ class Jobs:
         )
         self.scheduler.add_job(self.agenda.post, agenda_trigger(self.settings), id="daily-agenda")
         self.scheduler.add_job(self.forget_handled_requests, "interval", minutes=10, id="forget-handled-requests")
+        if self.feeds is not None:
+            # Each minute every replica looks for feeds whose TRIPDESK_FEED_SYNC_MINUTES have passed.
+            self.scheduler.add_job(self.feeds.run_once, "interval", minutes=1, id="feed-sync")
         self.scheduler.start()
 
     def wake(self) -> None:
@@ -61,6 +73,8 @@ class Jobs:
     def stop(self) -> None:
         self.scheduler.shutdown(wait=False)
         self.deliverer.stop()
+        if self.feeds is not None:
+            self.feeds.stop()
 
     def _sweep(self) -> None:
         self.deliverer.run_once()

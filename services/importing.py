@@ -3,17 +3,19 @@ events that can be read, with a report of the ones skipped or flagged (`domain.i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from domain.ical import CalendarError, Problem, parse_calendar
 from services.fetching import FetchFailed, fetch
 from storage.db import session
 from storage.editing import record_many
-from storage.events import ChangedMeanwhile, upsert_drafts
+from storage.events import ChangedMeanwhile, Removal, cancel_missing, upsert_drafts
 from storage.reminders import sync_many
 
 # A feed anyone may have put up: far larger than any real calendar, and a whole minute.
@@ -25,6 +27,12 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 ATTEMPTS = 3
 # Skipped and flagged events listed after the summary; the rest are counted.
 LISTED = 20
+# The history's action for an event cancelled because its feed no longer has it.
+REMOVED = "removed"
+
+
+def _nothing() -> None:
+    pass
 
 
 class ImportFailed(Exception):
@@ -38,9 +46,15 @@ class ImportReport:
     unchanged: int
     # Events where the feed changed something an editor had changed too: the editor's value stayed.
     kept: int = 0
+    # Events of a subscribed feed that it no longer has, cancelled (see `import_calendar`).
+    cancelled: int = 0
     # Events the calendar has that were not imported, and imported ones with something made up or cut.
     skipped: tuple[Problem, ...] = field(default=())
     flagged: tuple[Problem, ...] = field(default=())
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.cancelled)
 
     def summary(self, source: str) -> str:
         total = self.created + self.updated + self.unchanged
@@ -50,6 +64,8 @@ class ImportReport:
         )
         if self.kept:
             line += f"; kept editors' changes in {self.kept} event{'s' if self.kept != 1 else ''} the feed also changed"
+        if self.cancelled:
+            line += f"; cancelled {self.cancelled} no longer in the feed"
         if self.skipped:
             line += f"; skipped {len(self.skipped)} that could not be imported"
         if self.flagged:
@@ -102,11 +118,20 @@ def import_calendar(
     now: datetime,
     default_channel: str | None = None,
     source: str | None = None,
+    feed_id: int | None = None,
+    then: Callable[[Session, ImportReport], None] | None = None,
+    on_change: Callable[[], None] = _nothing,
 ) -> ImportReport:
     """Import `data` into the workspace in one transaction. An event takes only what the feed
     changed since its last import and no editor changed since (`domain.feed`); what it takes
     is recorded in its history as by `actor`, from `source` (the file or URL, credentials
-    redacted), and its reminders follow."""
+    redacted), and its reminders follow.
+
+    `feed_id`: the data is that subscribed feed's. Its events are marked as the feed's, and
+    those it no longer has are cancelled (`storage.events.cancel_missing`), recorded as
+    "removed from `source`". `then` runs in the same transaction with the report, for what must
+    be written with it; `on_change` after the commit, when the schedule changed.
+    """
     try:
         parsed = parse_calendar(data, fallback_tz, now=now)
     except CalendarError as error:
@@ -114,18 +139,47 @@ def import_calendar(
     for attempt in range(1, ATTEMPTS + 1):
         try:
             with session(engine) as db, db.begin():
-                counts = upsert_drafts(db, team_id=team_id, drafts=parsed.drafts, actor=actor, now=now)
+                counts = upsert_drafts(db, team_id=team_id, drafts=parsed.drafts, actor=actor, now=now, feed_id=feed_id)
                 record_many(db, entries=counts.history, actor=actor, now=now, imported_from=source)
-                sync_many(db, events=counts.touched, now=now, default_channel=default_channel)
+                removal = Removal()
+                if feed_id is not None and parsed.drafts:
+                    removal = cancel_missing(
+                        db,
+                        team_id=team_id,
+                        feed_id=feed_id,
+                        listed=parsed.lists,
+                        covers=(
+                            min(draft.starts_at for draft in parsed.drafts),
+                            max(draft.finishes_at for draft in parsed.drafts),
+                        ),
+                        after=now,
+                        actor=actor,
+                        now=now,
+                    )
+                    record_many(
+                        db,
+                        entries=[(event, REMOVED, (change,)) for event, change in removal.cancelled],
+                        actor=actor,
+                        now=now,
+                        imported_from=source,
+                    )
+                touched = [*counts.touched, *(event for event, _change in removal.cancelled)]
+                sync_many(db, events=touched, now=now, default_channel=default_channel)
+                report = ImportReport(
+                    created=counts.created,
+                    updated=counts.updated,
+                    unchanged=counts.unchanged,
+                    kept=counts.kept + removal.kept,
+                    cancelled=len(removal.cancelled),
+                    skipped=tuple(parsed.skipped),
+                    flagged=tuple(parsed.flagged),
+                )
+                if then is not None:
+                    then(db, report)
             break
         except ChangedMeanwhile:
             if attempt == ATTEMPTS:
                 raise ImportFailed("events kept changing in TripDesk during the import; try again") from None
-    return ImportReport(
-        created=counts.created,
-        updated=counts.updated,
-        unchanged=counts.unchanged,
-        kept=counts.kept,
-        skipped=tuple(parsed.skipped),
-        flagged=tuple(parsed.flagged),
-    )
+    if report.changed:
+        on_change()
+    return report

@@ -3,7 +3,7 @@ scoped to one workspace by `team_id`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,6 +17,7 @@ from domain.drafts import MAX_SPAN, EventDraft, TripRef
 from domain.feed import changes, draft_values, dumps, event_values, loads, merge, values_draft
 from domain.search import prefix_upper_bound, terms
 from domain.snapshot import FieldChange
+from domain.vocabulary import Status
 from domain.zones import earlier
 from storage.models import Coverage, Event, EventTerm, Participant, Trip, saved_id, table_of
 
@@ -113,12 +114,19 @@ def similar_terms(session: Session, *, team_id: str, word: str) -> list[str]:
 
 
 def upsert_drafts(
-    session: Session, *, team_id: str, drafts: Sequence[EventDraft], actor: str, now: datetime
+    session: Session,
+    *,
+    team_id: str,
+    drafts: Sequence[EventDraft],
+    actor: str,
+    now: datetime,
+    feed_id: int | None = None,
 ) -> UpsertCounts:
     """Create or update events by UID, taking from each draft only what the feed changed since
     its last import and no editor changed in TripDesk (`domain.feed.merge`). An event that
     takes a change gets a new version, so that a form opened before sees it changed; unchanged
-    events are left alone, timestamps included.
+    events are left alone, timestamps included. `feed_id`: the subscribed feed the drafts come
+    from, which every one of their events then belongs to.
 
     Commits nothing: the caller's transaction makes the whole batch all or nothing.
     """
@@ -138,6 +146,7 @@ def upsert_drafts(
                 created_by=actor,
                 created_at=now,
                 feed_values=dumps(said),
+                feed_id=feed_id,
                 **schedule_fields(draft, trip_id),
             )
             event.updated_by, event.updated_at = actor, now
@@ -150,6 +159,8 @@ def upsert_drafts(
         kept += bool(outcome.kept)
         if event.feed_values != (said_text := dumps(said)):
             event.feed_values = said_text
+        if feed_id is not None and event.feed_id != feed_id:
+            event.feed_id = feed_id
         if not outcome.taken:
             unchanged += 1
             continue
@@ -188,6 +199,68 @@ def upsert_drafts(
             *((event, "changed", found) for event, _draft, found in updated),
         ),
     )
+
+
+@dataclass(frozen=True)
+class Removal:
+    # Events cancelled because their feed no longer has them, with the status change of each.
+    cancelled: tuple[tuple[Event, FieldChange], ...] = ()
+    # Events gone from the feed whose status an editor had changed: the editor's value stayed.
+    kept: int = 0
+
+
+def cancel_missing(
+    session: Session,
+    *,
+    team_id: str,
+    feed_id: int,
+    listed: Callable[[str], bool],
+    covers: tuple[datetime, datetime],
+    after: datetime,
+    actor: str,
+    now: datetime,
+) -> Removal:
+    """Cancel the events of feed `feed_id` that it no longer has (`listed` says no for their UID),
+    starting after `after` and within `covers` (the first and last instants of the feed's
+    events): a past event, or one outside what the feed now spans, is never cancelled by its
+    absence. Never deleted: the event stays, cancelled, for those who planned around it.
+
+    The absence counts as the feed saying "cancelled", under the import rule: an event whose
+    status an editor changed keeps it; the others take it, with a new version. Each event's
+    record of what the feed says becomes "cancelled", so that a later sync that finds the
+    event again takes the feed's status back. Commits nothing.
+    """
+    first, last = covers
+    rows = session.exec(
+        select(Event).where(
+            col(Event.team_id) == team_id,
+            col(Event.feed_id) == feed_id,
+            col(Event.deleted_at).is_(None),
+            col(Event.starts_at) > after,
+            col(Event.starts_at) >= first,
+            col(Event.starts_at) <= last,
+        )
+    )
+    cancelled: list[tuple[Event, FieldChange]] = []
+    kept = 0
+    for event in rows.unique():
+        if listed(event.uid):
+            continue
+        local = event_values(event)
+        last_said = loads(event.feed_values)
+        said = {**local, **(last_said or {}), "status": Status.CANCELLED.value}
+        outcome = merge(local=local, last=last_said, new=said)
+        if event.feed_values != (said_text := dumps(said)):
+            event.feed_values = said_text
+        if "status" in outcome.taken:
+            event.status = Status.CANCELLED
+            event.updated_by, event.updated_at = actor, now
+            (change,) = changes(local, outcome.values, ["status"])
+            cancelled.append((event, change))
+        kept += bool(outcome.kept)
+    session.flush()
+    _new_versions(session, [event for event, _change in cancelled])
+    return Removal(tuple(cancelled), kept)
 
 
 def _new_versions(session: Session, events: list[Event]) -> None:

@@ -1,9 +1,11 @@
-"""A calendar host on 127.0.0.1 for the fetching tests, with the ways a host can misbehave:
-dripping a byte at a time, a small gzip body that inflates enormously, redirects. Optionally
-over TLS, with a certificate made for the occasion."""
+"""A calendar host on 127.0.0.1 for the fetching and feed tests, with the ways a host can
+misbehave: dripping a byte at a time, hanging without a word, a small gzip body that inflates
+enormously, redirects, error statuses. It answers conditional requests as publishers do (ETag
+and Last-Modified, 304). Optionally over TLS, with a certificate made for the occasion."""
 
 from __future__ import annotations
 
+import hashlib
 import ssl
 import subprocess
 import threading
@@ -44,7 +46,14 @@ class FeedServer:
         self.gzipped: dict[str, bytes] = {}  # path -> body sent as is, with Content-Encoding: gzip
         self.redirects: dict[str, str] = {}  # path -> Location of a 302
         self.drips: set[str] = set()  # paths answered a byte every half second
-        self.etag = '"v1"'  # of every file; a matching If-None-Match gets a 304
+        # The ETag of every file; None: each file's own, from its body, so that it changes with
+        # the body; "": none. A matching If-None-Match gets a 304.
+        self.etag: str | None = '"v1"'
+        self.delays: dict[str, float] = {}  # path -> seconds to think before answering
+        self.gates: dict[str, threading.Event] = {}  # path -> answered once the test sets it
+        self.last_modified: dict[str, str] = {}  # path -> Last-Modified; an equal If-Modified-Since gets a 304
+        self.statuses: dict[str, int] = {}  # path -> an error status, answered with a short body
+        self.hangs: set[str] = set()  # paths answered with nothing at all until the client gives up
         self.requests: list[tuple[str, dict[str, str]]] = []
         self._stopping = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -76,8 +85,17 @@ class FeedServer:
             def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
                 path = self.path
                 feed.requests.append((path, dict(self.headers)))
+                if path in feed.delays:
+                    feed._stopping.wait(feed.delays[path])
+                if path in feed.gates:
+                    feed.gates[path].wait(DRIP_FOR_SECONDS)
                 if path in feed.redirects:
                     self._head(302, {"Location": feed.redirects[path], "Content-Length": "0"})
+                elif path in feed.statuses:
+                    self._head(feed.statuses[path], {"Content-Type": "text/plain", "Content-Length": "5"})
+                    self.wfile.write(b"oops\n")
+                elif path in feed.hangs:
+                    feed._stopping.wait(DRIP_FOR_SECONDS)
                 elif path in feed.drips:
                     self._drip()
                 elif path in feed.gzipped:
@@ -85,13 +103,19 @@ class FeedServer:
                     self._head(200, {"Content-Encoding": "gzip", "Content-Length": str(len(body))})
                     self.wfile.write(body)
                 elif path in feed.files:
-                    if self.headers.get("If-None-Match") == feed.etag:
-                        self._head(304, {"ETag": feed.etag})
-                        return
                     body = feed.files[path]
-                    self._head(
-                        200, {"Content-Type": "text/calendar", "ETag": feed.etag, "Content-Length": str(len(body))}
-                    )
+                    etag = f'"{hashlib.sha256(body).hexdigest()[:16]}"' if feed.etag is None else feed.etag
+                    validators = {"ETag": etag} if etag else {}
+                    if path in feed.last_modified:
+                        validators["Last-Modified"] = feed.last_modified[path]
+                    asked = self.headers.get("If-None-Match")
+                    since = self.headers.get("If-Modified-Since")
+                    if (asked is not None and asked == validators.get("ETag")) or (
+                        asked is None and since is not None and since == validators.get("Last-Modified")
+                    ):
+                        self._head(304, validators)
+                        return
+                    self._head(200, {"Content-Type": "text/calendar", **validators, "Content-Length": str(len(body))})
                     self.wfile.write(body)
                 else:
                     self._head(404, {"Content-Length": "0"})
@@ -114,3 +138,7 @@ class FeedServer:
                     time.sleep(0.5)
 
         return Handler
+
+    def asked(self, path: str) -> list[dict[str, str]]:
+        """The headers of each request for `path`, in order."""
+        return [headers for asked, headers in self.requests if asked == path]
