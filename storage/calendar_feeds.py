@@ -1,0 +1,189 @@
+"""The live feed's secret address, and what the feed reads: a workspace's events and a cheap
+stamp that changes whenever any of them does."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
+
+from domain.vocabulary import Kind, Precision, Status
+from storage.events import matching_words
+from storage.models import CalendarFeed, Event, Participant, Trip, table_of
+
+
+@dataclass(frozen=True)
+class ScheduleStamp:
+    """Changes with every change to a workspace's events: an event added (count), changed
+    (its updated_at and version), deleted (deleted events stay as rows and their version is
+    bumped) or a trip added. Equal stamps mean the same feed."""
+
+    events: int
+    versions: int
+    latest: datetime | None
+    trips: int
+
+    @property
+    def key(self) -> str:
+        latest = self.latest.isoformat() if self.latest is not None else "-"
+        return f"{self.events}:{self.versions}:{latest}:{self.trips}"
+
+
+def get_feed(session: Session, *, team_id: str) -> CalendarFeed | None:
+    return session.get(CalendarFeed, team_id)
+
+
+def feed_by_selector(session: Session, *, selector: str) -> CalendarFeed | None:
+    return session.exec(select(CalendarFeed).where(col(CalendarFeed.selector) == selector)).first()
+
+
+def create_feed(
+    session: Session, *, team_id: str, selector: str, verifier: str, desk: str, actor: str, now: datetime
+) -> CalendarFeed:
+    """The workspace's feed: this one, or the one another request created first."""
+    values = {
+        "team_id": team_id,
+        "selector": selector,
+        "verifier": verifier,
+        "desk": desk,
+        "created_by": actor,
+        "created_at": now,
+    }
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(CalendarFeed).values(**values).on_conflict_do_nothing(index_elements=["team_id"]))
+    feed = get_feed(session, team_id=team_id)
+    assert feed is not None, "the feed was just inserted, or another insert won"
+    return feed
+
+
+def replace_secret(
+    session: Session, *, team_id: str, selector: str, verifier: str, desk: str, actor: str, now: datetime
+) -> CalendarFeed:
+    """A new secret for the workspace's feed (made if it had none): the old one stops working."""
+    changed = session.exec(
+        update(CalendarFeed)
+        .where(col(CalendarFeed.team_id) == team_id)
+        .values(selector=selector, verifier=verifier, desk=desk, created_by=actor, created_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount == 0:
+        return create_feed(
+            session, team_id=team_id, selector=selector, verifier=verifier, desk=desk, actor=actor, now=now
+        )
+    session.expire_all()
+    feed = get_feed(session, team_id=team_id)
+    assert feed is not None
+    return feed
+
+
+def schedule_stamp(session: Session, *, team_id: str) -> ScheduleStamp:
+    """One aggregate over the workspace's events (deleted included) and one count of its trips."""
+    events, versions, latest = session.exec(
+        select(func.count(), func.coalesce(func.sum(Event.version), 0), func.max(Event.updated_at)).where(
+            col(Event.team_id) == team_id
+        )
+    ).one()
+    trips = session.exec(select(func.count()).select_from(Trip).where(col(Trip.team_id) == team_id)).one()
+    return ScheduleStamp(events=int(events), versions=int(versions), latest=latest, trips=int(trips))
+
+
+@dataclass(frozen=True)
+class FeedPerson:
+    name: str
+
+
+@dataclass(frozen=True)
+class FeedTrip:
+    id: int | None
+    principal: str
+    name: str
+
+
+@dataclass(frozen=True)
+class FeedEvent:
+    """An event as the feed reads it, from plain columns: loading 10,000 ORM rows with their
+    relationships costs seconds, these a fraction of one."""
+
+    uid: str
+    title: str
+    kind: Kind
+    status: Status
+    precision: Precision
+    starts_at: datetime
+    ends_at: datetime | None
+    tz: str
+    venue: str
+    city: str
+    country: str
+    source_url: str | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    trip: FeedTrip | None
+    participants: tuple[FeedPerson, ...]
+    deleted_at: datetime | None = None
+
+
+_FEED_COLUMNS = (
+    "uid",
+    "title",
+    "kind",
+    "status",
+    "precision",
+    "starts_at",
+    "ends_at",
+    "tz",
+    "venue",
+    "city",
+    "country",
+    "source_url",
+    "version",
+    "created_at",
+    "updated_at",
+)
+
+
+def feed_events(session: Session, *, team_id: str, words: Sequence[str] = ()) -> list[FeedEvent]:
+    """Every event on the workspace's schedule (matching every word of a query, as `/trip`
+    searches it), deleted ones left out, in start order."""
+    conditions = [
+        col(Event.team_id) == team_id,
+        col(Event.deleted_at).is_(None),
+        *matching_words(team_id=team_id, words=words),
+    ]
+    events = table_of(Event).c
+    rows = session.execute(
+        sa_select(events.id, events.trip_id, *(events[name] for name in _FEED_COLUMNS))
+        .where(*conditions)
+        .order_by(events.starts_at, events.id)
+    ).all()
+    people: dict[int, list[FeedPerson]] = defaultdict(list)
+    named = (
+        sa_select(col(Participant.event_id), col(Participant.name))
+        .join(Event, col(Event.id) == col(Participant.event_id))
+        .where(*conditions)
+        .order_by(col(Participant.event_id), col(Participant.position))
+    )
+    for event_id, name in session.execute(named):
+        people[event_id].append(FeedPerson(name))
+    trips = {
+        trip_id: FeedTrip(trip_id, principal, name)
+        for trip_id, principal, name in session.execute(
+            sa_select(col(Trip.id), col(Trip.principal), col(Trip.name)).where(col(Trip.team_id) == team_id)
+        )
+    }
+    return [
+        FeedEvent(
+            **{name: row[2 + n] for n, name in enumerate(_FEED_COLUMNS)},
+            trip=trips.get(row.trip_id) if row.trip_id is not None else None,
+            participants=tuple(people.get(row.id, ())),
+        )
+        for row in rows
+    ]
