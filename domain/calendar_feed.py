@@ -153,7 +153,7 @@ def render_feed(
     calendar.add("METHOD", "PUBLISH")
     calendar.add("X-WR-CALNAME", title.name)
     calendar.add("X-WR-CALDESC", title.description)
-    calendar.add("X-PUBLISHED-TTL", icalendar.vDuration.from_ical(REFRESH_INTERVAL))
+    calendar.add("X-PUBLISHED-TTL", REFRESH_INTERVAL)
     calendar.add("REFRESH-INTERVAL", icalendar.vDuration.from_ical(REFRESH_INTERVAL), parameters={"VALUE": "DURATION"})
     head = calendar.to_ical()
     assert head.endswith(_END)
@@ -170,6 +170,7 @@ def event_key(event: FeedEventRecord) -> tuple[str, int, datetime]:
 def event_lines(event: FeedEventRecord) -> bytes:
     """One VEVENT, its content lines folded and ended with CRLF."""
     uid = feed_uid(event.uid)
+    summary_text = summary(event)
     start, end = span(event)
     lines = [
         b"BEGIN:VEVENT",
@@ -179,7 +180,7 @@ def event_lines(event: FeedEventRecord) -> bytes:
         _line("LAST-MODIFIED", _instant(event.updated_at)),
         # The version starts at 1 and is bumped by every change: time, place and status included.
         _line("SEQUENCE", icalendar.vInt(max(event.version - 1, 0)).to_ical()),
-        _line("SUMMARY", _text(summary(event))),
+        _line("SUMMARY", _text(summary_text)),
     ]
     if isinstance(start, datetime) and isinstance(end, datetime):
         lines += [_line("DTSTART", _instant(start)), _line("DTEND", _instant(end))]
@@ -198,18 +199,21 @@ def event_lines(event: FeedEventRecord) -> bytes:
     lines.append(_line("CATEGORIES", icalendar.vCategory([event.kind.label]).to_ical()))
     if event.source_url:
         lines.append(_line("URL", icalendar.vUri(event.source_url).to_ical()))
+    # What an import needs to give back the event as it is stored: the UID and title undecorated.
     if uid != event.uid:
-        lines.append(_line("X-TRIPDESK-UID", _text(event.uid)))
+        lines.append(_x("UID", event.uid))
+    if summary_text != event.title:
+        lines.append(_x("TITLE", event.title))
     lines += [
-        _line("X-TRIPDESK-TZ", _text(event.tz)),
-        _line("X-TRIPDESK-PRECISION", event.precision.value.upper().encode()),
-        _line("X-TRIPDESK-STATUS", event.status.value.upper().encode()),
+        _x("TZ", event.tz),
+        _x("PRECISION", event.precision.value.upper()),
+        _x("STATUS", event.status.value.upper()),
     ]
-    lines += [_line("X-TRIPDESK-PARTICIPANT", _text(participant.name)) for participant in event.participants]
+    lines += [_x("PARTICIPANT", participant.name) for participant in event.participants]
     if event.trip is not None:
         lines += [
-            _line("X-TRIPDESK-PRINCIPAL", _text(event.trip.principal)),
-            _line("X-TRIPDESK-TRIP", _text(event.trip.name)),
+            _x("PRINCIPAL", event.trip.principal),
+            _x("TRIP", event.trip.name),
         ]
     lines.append(b"END:VEVENT\r\n")
     return b"\r\n".join(lines)
@@ -274,6 +278,12 @@ def _text(value: str) -> bytes:
 
 def _line(name: str, value: bytes) -> bytes:
     return fold(name.encode() + b":" + value)
+
+
+def _x(name: str, value: str) -> bytes:
+    """A TripDesk property, typed TEXT: without the type, readers take an X- property's value
+    as it stands and keep the escapes ("Paris\\, April")."""
+    return _line(f"X-TRIPDESK-{name};VALUE=TEXT", _text(value))
 
 
 def fold(line: bytes) -> bytes:
