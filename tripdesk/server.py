@@ -149,8 +149,9 @@ def calendar_response(
             log.exception("calendar feed: the database is unavailable")
             return PlainTextResponse("Unavailable.\n", status_code=503, headers={"Retry-After": "60"})
         if state is None:
-            # The same answer for a wrong, malformed or rotated address: nothing says which.
-            return PlainTextResponse("Not found.\n", status_code=404)
+            # Starlette's own answer to an address it has no route for: a wrong, malformed or
+            # rotated secret looks like any other unknown address.
+            return PlainTextResponse("Not Found", status_code=404)
         validators = {
             "ETag": state.etag,
             "Last-Modified": format_datetime(state.last_modified.astimezone(UTC), usegmt=True),
