@@ -32,7 +32,7 @@ with a strict RFC 5545 parser.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -138,14 +138,14 @@ def feed_uid(uid: str) -> str:
     return uid if "@" in uid else f"{uid}@{UID_DOMAIN}"
 
 
-def render_feed(
-    events: Iterable[FeedEventRecord],
-    title: FeedTitle,
-    lines: Callable[[FeedEventRecord], bytes] | None = None,
-) -> bytes:
-    """The feed of `events` (deleted ones left out); `lines` writes one event (default
-    `event_lines`), so that a caller can keep the events that did not change as they were."""
-    write = lines or event_lines
+def render_feed(events: Iterable[FeedEventRecord], title: FeedTitle) -> bytes:
+    """The feed of `events`, deleted ones left out."""
+    return assemble_feed((event_lines(event) for event in events if event.deleted_at is None), title)
+
+
+def assemble_feed(written: Iterable[bytes], title: FeedTitle) -> bytes:
+    """The calendar around events already written by `event_lines`, so that a caller can keep
+    the events that did not change as they were written."""
     calendar = icalendar.Calendar()
     calendar.add("PRODID", PRODID)
     calendar.add("VERSION", "2.0")
@@ -157,29 +157,23 @@ def render_feed(
     calendar.add("REFRESH-INTERVAL", icalendar.vDuration.from_ical(REFRESH_INTERVAL), parameters={"VALUE": "DURATION"})
     head = calendar.to_ical()
     assert head.endswith(_END)
-    body = b"".join(write(event) for event in events if event.deleted_at is None)
-    return head[: -len(_END)] + body + _END
-
-
-def event_key(event: FeedEventRecord) -> tuple[str, int, datetime]:
-    """What an event's lines depend on: its version is bumped by every change to it, its trip
-    and participants included."""
-    return event.uid, event.version, event.updated_at
+    return head[: -len(_END)] + b"".join(written) + _END
 
 
 def event_lines(event: FeedEventRecord) -> bytes:
     """One VEVENT, its content lines folded and ended with CRLF."""
     uid = feed_uid(event.uid)
     summary_text = summary(event)
+    changed = _instant(event.updated_at)
     start, end = span(event)
     lines = [
         b"BEGIN:VEVENT",
         _line("UID", _text(uid)),
-        _line("DTSTAMP", _instant(event.updated_at)),
+        _line("DTSTAMP", changed),
         _line("CREATED", _instant(event.created_at)),
-        _line("LAST-MODIFIED", _instant(event.updated_at)),
+        _line("LAST-MODIFIED", changed),
         # The version starts at 1 and is bumped by every change: time, place and status included.
-        _line("SEQUENCE", icalendar.vInt(max(event.version - 1, 0)).to_ical()),
+        _line("SEQUENCE", _integer(max(event.version - 1, 0))),
         _line("SUMMARY", _text(summary_text)),
     ]
     if isinstance(start, datetime) and isinstance(end, datetime):
@@ -196,9 +190,9 @@ def event_lines(event: FeedEventRecord) -> bytes:
     if place := place_text(event):
         lines.append(_line("LOCATION", _text(place)))
     lines.append(_line("DESCRIPTION", _text(description(event))))
-    lines.append(_line("CATEGORIES", icalendar.vCategory([event.kind.label]).to_ical()))
+    lines.append(_line("CATEGORIES", _category(event.kind)))
     if event.source_url:
-        lines.append(_line("URL", icalendar.vUri(event.source_url).to_ical()))
+        lines.append(_line("URL", _uri(event.source_url)))
     # What an import needs to give back the event as it is stored: the UID and title undecorated.
     if uid != event.uid:
         lines.append(_x("UID", event.uid))
@@ -274,6 +268,21 @@ def _instant(moment: datetime) -> bytes:
 def _text(value: str) -> bytes:
     # Cached: zones, places, names and trips repeat from one event to the next.
     return icalendar.vText(value).to_ical()
+
+
+@lru_cache(maxsize=64)
+def _category(kind: Kind) -> bytes:
+    return icalendar.vCategory([kind.label]).to_ical()
+
+
+@lru_cache(maxsize=1024)
+def _uri(url: str) -> bytes:
+    return icalendar.vUri(url).to_ical()
+
+
+@lru_cache(maxsize=1024)
+def _integer(value: int) -> bytes:
+    return icalendar.vInt(value).to_ical()
 
 
 def _line(name: str, value: bytes) -> bytes:

@@ -19,19 +19,21 @@ import re
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
-from domain.calendar_feed import FeedEventRecord, FeedTitle, event_key, event_lines, render_feed
+from domain.calendar_feed import FeedTitle, assemble_feed, event_lines
 from domain.search import query_words
 from storage.calendar_feeds import (
     ScheduleStamp,
+    all_feeds,
     create_feed,
     feed_by_selector,
     feed_events,
+    feed_versions,
     get_feed,
     replace_secret,
     schedule_stamp,
@@ -72,15 +74,16 @@ class FeedState:
 
 
 class FeedCache:
-    """Rendered feeds by workspace, query and title, each with the stamp it was rendered at,
-    and each workspace's events as last written, by `event_key`: after one change, one event
-    is written again, not ten thousand."""
+    """Rendered feeds by workspace, query and title, each with the stamp it was rendered at;
+    and each event's lines as last written, by id with the version and time they were written
+    at: after one change, one event is read and written again, not ten thousand."""
 
     def __init__(self, size: int = CACHED_FEEDS):
         self._size = size
         self._feeds: OrderedDict[tuple[str, tuple[str, ...], str], tuple[str, bytes]] = OrderedDict()
-        self._events: OrderedDict[str, dict[tuple, bytes]] = OrderedDict()
+        self._events: OrderedDict[str, dict[int, tuple[tuple[int, datetime], bytes]]] = OrderedDict()
         self._lock = threading.Lock()
+        self.rendering = threading.Lock()
 
     def get(self, state: FeedState) -> bytes | None:
         key = (state.team_id, state.words, state.title.name)
@@ -99,29 +102,16 @@ class FeedCache:
             while len(self._feeds) > self._size:
                 self._feeds.popitem(last=False)
 
-    def render(self, state: FeedState, events: Sequence[FeedEventRecord]) -> bytes:
+    def written(self, team_id: str) -> dict[int, tuple[tuple[int, datetime], bytes]]:
         with self._lock:
-            written = self._events.get(state.team_id, {})
-        kept: dict[tuple, bytes] = {}
+            return self._events.get(team_id, {})
 
-        def lines(event: FeedEventRecord) -> bytes:
-            key = event_key(event)
-            found = written.get(key)
-            if found is None:
-                found = event_lines(event)
-            kept[key] = found
-            return found
-
-        body = render_feed(events, state.title, lines)
-        if not state.words:
-            # The whole schedule's events replace the last ones, so that old versions go; a
-            # query's feed only reads them.
-            with self._lock:
-                self._events[state.team_id] = kept
-                self._events.move_to_end(state.team_id)
-                while len(self._events) > self._size:
-                    self._events.popitem(last=False)
-        return body
+    def keep_written(self, team_id: str, written: dict[int, tuple[tuple[int, datetime], bytes]]) -> None:
+        with self._lock:
+            self._events[team_id] = written
+            self._events.move_to_end(team_id)
+            while len(self._events) > self._size:
+                self._events.popitem(last=False)
 
 
 def _new_secret() -> tuple[str, str]:
@@ -163,23 +153,66 @@ def open_feed(engine: Engine, *, token: str, query: str = "") -> FeedState | Non
         feed = feed_by_selector(db, selector=selector)
         if feed is None or not hmac.compare_digest(feed.verifier.encode(), verifier.encode()):
             return None
-        stamp = schedule_stamp(db, team_id=feed.team_id)
-        return FeedState(
-            team_id=feed.team_id,
-            title=FeedTitle(desk=feed.desk, query=query),
-            words=tuple(query_words(query)),
-            stamp=stamp,
-            created_at=feed.created_at,
-        )
+        return _state(db, feed, query)
+
+
+def _state(db: Session, feed: CalendarFeed, query: str) -> FeedState:
+    return FeedState(
+        team_id=feed.team_id,
+        title=FeedTitle(desk=feed.desk, query=query),
+        words=tuple(query_words(query)),
+        stamp=schedule_stamp(db, team_id=feed.team_id),
+        created_at=feed.created_at,
+    )
+
+
+def warm_feeds(engine: Engine, cache: FeedCache) -> int:
+    """Render every workspace's whole feed into `cache` (at start, on a thread of its own), so
+    that the first calendar to ask after a restart does not wait for 10,000 events to be
+    written. Returns how many were rendered."""
+    with session(engine) as db:
+        states = [_state(db, feed, "") for feed in all_feeds(db)]
+    for state in states:
+        feed_body(engine, cache, state)
+    return len(states)
 
 
 def feed_body(engine: Engine, cache: FeedCache, state: FeedState) -> bytes:
-    """The feed's iCalendar bytes: from the cache while the schedule is as `state` found it."""
+    """The feed's iCalendar bytes: from the cache while the schedule is as `state` found it;
+    else the events' lines written last time for those unchanged, and the others read and
+    written now."""
     cached = cache.get(state)
     if cached is not None:
         return cached
+    # One render at a time: a request that comes while the same feed is being rendered (at
+    # start, or by a calendar that asked a moment before) waits for it rather than doing it again.
+    with cache.rendering:
+        cached = cache.get(state)
+        if cached is not None:
+            return cached
+        return _render(engine, cache, state)
+
+
+def _render(engine: Engine, cache: FeedCache, state: FeedState) -> bytes:
+    written = cache.written(state.team_id)
     with session(engine) as db:
-        events = feed_events(db, team_id=state.team_id, words=state.words)
-    body = cache.render(state, events)
+        versions = feed_versions(db, team_id=state.team_id, words=state.words)
+        stale = [event_id for event_id, *key in versions if written.get(event_id, (None,))[0] != tuple(key)]
+        fresh = feed_events(db, team_id=state.team_id, ids=stale)
+    now_written = {}
+    for event_id, version, updated_at in versions:
+        event = fresh.get(event_id)
+        if event is not None:
+            now_written[event_id] = ((version, updated_at), event_lines(event))
+        elif event_id in written:
+            now_written[event_id] = written[event_id]
+        # else: deleted between the two queries; the next request's stamp differs anyway.
+    body = assemble_feed((lines for _key, lines in now_written.values()), state.title)
+    if not state.words:
+        # The whole schedule's lines replace the last ones, so that old versions go; a query's
+        # feed only adds to them.
+        cache.keep_written(state.team_id, now_written)
+    else:
+        cache.keep_written(state.team_id, {**written, **now_written})
     cache.put(state, body)
     return body

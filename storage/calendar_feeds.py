@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, update
+from sqlalchemy import ColumnElement, func, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -38,6 +38,10 @@ class ScheduleStamp:
 
 def get_feed(session: Session, *, team_id: str) -> CalendarFeed | None:
     return session.get(CalendarFeed, team_id)
+
+
+def all_feeds(session: Session) -> list[CalendarFeed]:
+    return list(session.exec(select(CalendarFeed)))
 
 
 def feed_by_selector(session: Session, *, selector: str) -> CalendarFeed | None:
@@ -111,6 +115,7 @@ class FeedEvent:
     """An event as the feed reads it, from plain columns: loading 10,000 ORM rows with their
     relationships costs seconds, these a fraction of one."""
 
+    id: int
     uid: str
     title: str
     kind: Kind
@@ -131,6 +136,7 @@ class FeedEvent:
     deleted_at: datetime | None = None
 
 
+_IN_CHUNK = 500
 _FEED_COLUMNS = (
     "uid",
     "title",
@@ -150,40 +156,67 @@ _FEED_COLUMNS = (
 )
 
 
-def feed_events(session: Session, *, team_id: str, words: Sequence[str] = ()) -> list[FeedEvent]:
-    """Every event on the workspace's schedule (matching every word of a query, as `/trip`
-    searches it), deleted ones left out, in start order."""
-    conditions = [
+def feed_versions(session: Session, *, team_id: str, words: Sequence[str] = ()) -> list[tuple[int, int, datetime]]:
+    """Each event of the feed as (id, version, updated_at), in the feed's order (start, then
+    id), deleted ones left out, matching every word of a query as `/trip` searches it: what
+    says whether the lines written for an event last time still hold."""
+    rows = session.execute(
+        sa_select(col(Event.id), col(Event.version), col(Event.updated_at))
+        .where(*_feed_conditions(team_id, words))
+        .order_by(col(Event.starts_at), col(Event.id))
+    )
+    return [(event_id, version, updated_at) for event_id, version, updated_at in rows]
+
+
+def feed_events(session: Session, *, team_id: str, ids: Sequence[int]) -> dict[int, FeedEvent]:
+    """The events `ids` of the workspace, by id, read from plain columns: loading 10,000 ORM
+    rows with their relationships costs seconds, these a fraction of one."""
+    found: dict[int, FeedEvent] = {}
+    for start in range(0, len(ids), _IN_CHUNK):
+        chunk = ids[start : start + _IN_CHUNK]
+        found.update(_load(session, team_id=team_id, ids=chunk))
+    return found
+
+
+def _feed_conditions(team_id: str, words: Sequence[str]) -> list[ColumnElement[bool]]:
+    return [
         col(Event.team_id) == team_id,
         col(Event.deleted_at).is_(None),
         *matching_words(team_id=team_id, words=words),
     ]
+
+
+def _load(session: Session, *, team_id: str, ids: Sequence[int]) -> dict[int, FeedEvent]:
     events = table_of(Event).c
+    conditions = [events.team_id == team_id, events.id.in_(ids)]
     rows = session.execute(
-        sa_select(events.id, events.trip_id, *(events[name] for name in _FEED_COLUMNS))
-        .where(*conditions)
-        .order_by(events.starts_at, events.id)
+        sa_select(events.id, events.trip_id, *(events[name] for name in _FEED_COLUMNS)).where(*conditions)
     ).all()
     people: dict[int, list[FeedPerson]] = defaultdict(list)
     named = (
         sa_select(col(Participant.event_id), col(Participant.name))
-        .join(Event, col(Event.id) == col(Participant.event_id))
-        .where(*conditions)
+        .where(col(Participant.event_id).in_(ids))
         .order_by(col(Participant.event_id), col(Participant.position))
     )
     for event_id, name in session.execute(named):
         people[event_id].append(FeedPerson(name))
-    trips = {
-        trip_id: FeedTrip(trip_id, principal, name)
-        for trip_id, principal, name in session.execute(
-            sa_select(col(Trip.id), col(Trip.principal), col(Trip.name)).where(col(Trip.team_id) == team_id)
-        )
-    }
-    return [
-        FeedEvent(
+    trip_ids = {row.trip_id for row in rows if row.trip_id is not None}
+    trips = (
+        {
+            trip_id: FeedTrip(trip_id, principal, name)
+            for trip_id, principal, name in session.execute(
+                sa_select(col(Trip.id), col(Trip.principal), col(Trip.name)).where(col(Trip.id).in_(trip_ids))
+            )
+        }
+        if trip_ids
+        else {}
+    )
+    return {
+        row.id: FeedEvent(
+            id=row.id,
             **{name: row[2 + n] for n, name in enumerate(_FEED_COLUMNS)},
             trip=trips.get(row.trip_id) if row.trip_id is not None else None,
             participants=tuple(people.get(row.id, ())),
         )
         for row in rows
-    ]
+    }

@@ -12,6 +12,7 @@ loop that serves every other request.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping
 from contextlib import asynccontextmanager
@@ -33,7 +34,7 @@ from starlette.routing import Route
 from domain.commands import MAX_QUERY_LENGTH
 from domain.search import query_words
 from infra.logs import request_scope
-from services.calendar_feed import FeedCache, feed_body, open_feed
+from services.calendar_feed import FeedCache, feed_body, open_feed, warm_feeds
 from storage.db import ping
 from tripdesk.slack_request import SlackRequest
 
@@ -123,6 +124,7 @@ def asgi_app(
 
     @asynccontextmanager
     async def lifespan(_app: Starlette):
+        threading.Thread(target=_warm, args=(engine, feeds), name="calendar-feeds", daemon=True).start()
         yield
         if on_shutdown is not None:
             await run_in_threadpool(on_shutdown)
@@ -174,6 +176,17 @@ def calendar_response(
         )
         # Starlette leaves the body out of a HEAD answer and keeps its Content-Length.
         return Response(body, media_type="text/calendar; charset=utf-8", headers=validators)
+
+
+def _warm(engine: Engine, feeds: FeedCache) -> None:
+    started = time.perf_counter()
+    try:
+        count = warm_feeds(engine, feeds)
+    except SQLAlchemyError:
+        # Not fatal: each feed is rendered on its first request instead.
+        log.exception("calendar feeds could not be rendered at start")
+        return
+    log.info("calendar feeds rendered at start count=%s ms=%.0f", count, (time.perf_counter() - started) * 1000)
 
 
 def _not_modified(headers: Mapping[str, str], etag: str, last_modified: datetime) -> bool:
