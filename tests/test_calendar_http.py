@@ -265,3 +265,20 @@ def test_the_address_from_trip_feed_works_and_rotation_by_an_editor_ends_it(feed
     assert "stopped working" in rotated["text"]
     assert feed_desk.http.get(path).status_code == 404
     assert feed_desk.http.get(new_url.removeprefix(PUBLIC)).status_code == 200
+
+
+def test_gzip_for_clients_that_accept_it_and_plain_for_the_others(feed_desk, engine, clock, sample):
+    path = f"/calendar/{token(engine, clock)}.ics"
+    plain = feed_desk.http.get(path, headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    assert plain.headers["content-length"] == str(len(plain.content))
+    zipped = feed_desk.http.get(path, headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert int(zipped.headers["content-length"]) < len(plain.content) / 3
+    assert zipped.content == plain.content  # httpx decompresses
+    assert "Accept-Encoding" in zipped.headers["vary"]
+    assert zipped.headers["etag"] != plain.headers["etag"]
+    refused = feed_desk.http.get(path, headers={"Accept-Encoding": "gzip;q=0"})
+    assert "content-encoding" not in refused.headers
+    for etag in (plain.headers["etag"], zipped.headers["etag"]):
+        assert feed_desk.http.get(path, headers={"If-None-Match": etag}).status_code == 304

@@ -34,7 +34,7 @@ from starlette.routing import Route
 from domain.commands import MAX_QUERY_LENGTH
 from domain.search import query_words
 from infra.logs import request_scope
-from services.calendar_feed import FeedCache, feed_body, open_feed, warm_feeds
+from services.calendar_feed import FeedCache, feed_body, feed_gzipped, open_feed, warm_feeds
 from storage.db import ping
 from tripdesk.slack_request import SlackRequest
 
@@ -154,17 +154,19 @@ def calendar_response(
             # Starlette's own answer to an address it has no route for: a wrong, malformed or
             # rotated secret looks like any other unknown address.
             return PlainTextResponse("Not Found", status_code=404)
+        gzipped = _accepts_gzip(headers.get("accept-encoding", ""))
         validators = {
-            "ETag": state.etag,
+            "ETag": state.gzip_etag if gzipped else state.etag,
             "Last-Modified": format_datetime(state.last_modified.astimezone(UTC), usegmt=True),
             # Private: the address is the secret, so no shared cache may keep the schedule.
             "Cache-Control": "private, max-age=300",
+            "Vary": "Accept-Encoding",
         }
-        if _not_modified(headers, state.etag, state.last_modified):
+        if _not_modified(headers, (state.etag, state.gzip_etag), state.last_modified):
             log.info("calendar feed team=%s status=304 ms=%.0f", state.team_id, (time.perf_counter() - started) * 1000)
             return Response(status_code=304, headers=validators)
         try:
-            body = feed_body(engine, feeds, state)
+            body = feed_gzipped(engine, feeds, state) if gzipped else feed_body(engine, feeds, state)
         except SQLAlchemyError:
             log.exception("calendar feed: the database is unavailable")
             return PlainTextResponse("Unavailable.\n", status_code=503, headers={"Retry-After": "60"})
@@ -175,6 +177,8 @@ def calendar_response(
             (time.perf_counter() - started) * 1000,
         )
         # Starlette leaves the body out of a HEAD answer and keeps its Content-Length.
+        if gzipped:
+            validators["Content-Encoding"] = "gzip"
         return Response(body, media_type="text/calendar; charset=utf-8", headers=validators)
 
 
@@ -189,11 +193,21 @@ def _warm(engine: Engine, feeds: FeedCache) -> None:
     log.info("calendar feeds rendered at start count=%s ms=%.0f", count, (time.perf_counter() - started) * 1000)
 
 
-def _not_modified(headers: Mapping[str, str], etag: str, last_modified: datetime) -> bool:
-    """RFC 9110: If-None-Match decides when it is sent; else If-Modified-Since, to the second."""
+def _accepts_gzip(accepted: str) -> bool:
+    for coding in accepted.lower().split(","):
+        name, _, parameters = coding.strip().partition(";")
+        if name.strip() in ("gzip", "x-gzip", "*"):
+            quality = parameters.strip().removeprefix("q=").strip()
+            return not parameters.strip().startswith("q=") or quality not in ("0", "0.0", "0.00", "0.000")
+    return False
+
+
+def _not_modified(headers: Mapping[str, str], etags: tuple[str, ...], last_modified: datetime) -> bool:
+    """RFC 9110: If-None-Match decides when it is sent (weakly: either encoding's tag will do);
+    else If-Modified-Since, to the second."""
     if (wanted := headers.get("if-none-match")) is not None:
         tags = [tag.strip().removeprefix("W/") for tag in wanted.split(",")]
-        return "*" in tags or etag in tags
+        return "*" in tags or any(etag in tags for etag in etags)
     if (since := headers.get("if-modified-since")) is not None:
         try:
             when = parsedate_to_datetime(since)
