@@ -1,7 +1,7 @@
 """The live calendar feed of a large schedule: rendering it in process, and serving it from the
 bot's HTTP server (first request, cached requests, conditional requests, after one change).
 
-python -m bench.feed [--events 10000]   (SQLite, on its own)
+python -m bench.feed [--events 10000] [--postgres URL]   (on its own; SQLite by default)
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from sqlalchemy import Engine, update
 from bench.data import TEAM, generate
 from bench.processes import start_bot
 from services.calendar_feed import FeedCache, feed_body, feed_token, open_feed
-from storage.migrate import upgrade
 from storage.models import Event, table_of
 from tripdesk.local_slack import LocalSlack
 
@@ -96,19 +95,20 @@ def _touch_one(engine: Engine) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.feed")
     parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--postgres", help="admin URL of a PostgreSQL server to run on instead of SQLite")
     args = parser.parse_args()
-    from storage.db import make_engine
+    from bench.__main__ import _fresh_database
 
     work = Path(tempfile.mkdtemp(prefix="tripdesk-feed-"))
-    url = f"sqlite:///{work}/feed.db"
-    engine = make_engine(url)
-    upgrade(engine)
+    kind = "postgresql" if args.postgres else "sqlite"
+    url, engine, drop = _fresh_database(kind, args.postgres, work)
     slack = LocalSlack(team_id=TEAM).start()
     try:
-        print(feed(engine, url, events=args.events, api_url=slack.base_url, log_dir=work))
+        print({"database": kind, **feed(engine, url, events=args.events, api_url=slack.base_url, log_dir=work)})
     finally:
         slack.stop()
         engine.dispose()
+        drop()
     return 0
 
 
