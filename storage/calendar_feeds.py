@@ -116,6 +116,8 @@ class FeedEvent:
     relationships costs seconds, these a fraction of one."""
 
     id: int
+    trip: FeedTrip | None
+    participants: tuple[FeedPerson, ...]
     uid: str
     title: str
     kind: Kind
@@ -131,12 +133,11 @@ class FeedEvent:
     version: int
     created_at: datetime
     updated_at: datetime
-    trip: FeedTrip | None
-    participants: tuple[FeedPerson, ...]
     deleted_at: datetime | None = None
 
 
 _IN_CHUNK = 500
+# FeedEvent's fields after its id, trip and participants, in order.
 _FEED_COLUMNS = (
     "uid",
     "title",
@@ -212,11 +213,9 @@ def _load(session: Session, *, team_id: str, ids: Sequence[int]) -> dict[int, Fe
         else {}
     )
     return {
-        row.id: FeedEvent(
-            id=row.id,
-            **{name: row[2 + n] for n, name in enumerate(_FEED_COLUMNS)},
-            trip=trips.get(row.trip_id) if row.trip_id is not None else None,
-            participants=tuple(people.get(row.id, ())),
+        # Positional: the columns are selected in the order of FeedEvent's fields.
+        row[0]: FeedEvent(
+            row[0], trips.get(row[1]) if row[1] is not None else None, tuple(people.get(row[0], ())), *row[2:]
         )
         for row in rows
     }
