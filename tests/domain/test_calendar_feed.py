@@ -8,12 +8,15 @@ from datetime import UTC, date, datetime
 
 import icalendar
 import pytest
+from hypothesis import given
 from ical.calendar_stream import IcsCalendarStream
 
 from domain.calendar_feed import FeedTitle, feed_path, fold, render_feed
 from domain.ical import parse_calendar
+from domain.timetext import venue_time_text
 from domain.vocabulary import Kind, Precision, Status
-from domain.zones import zone
+from domain.zones import add_days, start_of_day, zone
+from tests.domain.test_daylight_saving import EXAMPLES, durations, instants
 
 
 @dataclass(frozen=True)
@@ -283,3 +286,25 @@ def test_the_feed_imports_back_with_tripdesks_own_importer():
 def test_a_querys_address_carries_it_encoded():
     assert feed_path("abc") == "/calendar/abc.ics"
     assert feed_path("abc", " Séjourné & co ") == "/calendar/abc.ics?q=S%C3%A9journ%C3%A9%20%26%20co"
+
+
+@EXAMPLES
+@given(instants(), durations)
+def test_times_survive_the_feed_around_every_offset_change(where, duration):
+    """Over the daylight-saving matrix: the instants parse back exactly, the description gives
+    the venue's wall time with each end's own offset, and a day-precision event falls on the
+    venue's date."""
+    name, start = where
+    end = start + duration
+    event = Event(starts_at=start, ends_at=end, tz=name)
+    _, [timed] = parsed(event)
+    assert (timed.decoded("DTSTART"), timed.decoded("DTEND")) == (start, end)
+    venue = venue_time_text(starts_at=start, ends_at=end, precision=Precision.EXACT, tz=name)
+    assert timed["DESCRIPTION"].splitlines()[0] == f"Venue time: {venue} ({name})"
+    assert timed["X-TRIPDESK-TZ"] == name
+
+    local_day = start.astimezone(zone(name)).date()
+    day_event = Event(precision=Precision.DAY, starts_at=start_of_day(local_day, name), ends_at=None, tz=name)
+    _, [all_day] = parsed(day_event)
+    assert all_day.decoded("DTSTART") == local_day
+    assert all_day.decoded("DTEND") == add_days(local_day, 1)
