@@ -176,9 +176,9 @@ def calendar_response(
             len(body),
             (time.perf_counter() - started) * 1000,
         )
-        # Starlette leaves the body out of a HEAD answer and keeps its Content-Length.
         if gzipped:
             validators["Content-Encoding"] = "gzip"
+        # For HEAD, uvicorn sends these headers (Content-Length included) without the body.
         return Response(body, media_type="text/calendar; charset=utf-8", headers=validators)
 
 
