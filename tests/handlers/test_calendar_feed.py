@@ -8,8 +8,10 @@ from dataclasses import replace
 import pytest
 
 from handlers.context import AppContext
+from services.calendar_feed import feed_token
 from tests.support.block_kit_limits import message_problems
 from tests.support.bot_server import BotServer
+from tests.support.schedule import TEAM
 from tripdesk.server import asgi_app
 from tripdesk.slack_app import create_app
 
@@ -86,3 +88,13 @@ def test_only_editors_rotate(feed_desk):
     assert address(reply(feed_desk, "feed")) == new
     assert feed_desk.http.get(before.removeprefix(PUBLIC)).status_code == 404
     assert feed_desk.http.get(new.removeprefix(PUBLIC)).status_code == 200
+
+
+def test_rotating_without_a_public_address_still_ends_the_old_one(unaddressed_desk, engine, clock):
+    old = feed_token(engine, team_id=TEAM, actor="U0EDITOR", desk="newsroom", now=clock())
+    rotated = reply(unaddressed_desk, "feed rotate", user_id="U0EDITOR")
+    assert "stopped working" in rotated["text"] and "TRIPDESK_PUBLIC_URL" in rotated["text"]
+    assert "/calendar/" not in rotated["text"]
+    assert unaddressed_desk.http.get(f"/calendar/{old}.ics").status_code == 404
+    new = feed_token(engine, team_id=TEAM, actor="U0EDITOR", desk="newsroom", now=clock())
+    assert unaddressed_desk.http.get(f"/calendar/{new}.ics").status_code == 200
