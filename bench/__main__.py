@@ -22,6 +22,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bench.data import TEAM, generate
+from bench.feed import feed
 from bench.latency import concurrent, sequential, summary
 from bench.processes import ROOT, start_bot, start_floor
 from bench.reminders import burst, timeliness
@@ -51,6 +52,7 @@ def main() -> int:
         "burst": [],
         "timeliness": [],
         "import": {},
+        "feed": [],
     }
 
     results["import"] = _import(work, 1_000 if quick else 10_000)
@@ -84,6 +86,17 @@ def main() -> int:
                 drop()
             results["latency"].append(row)
             print(f"latency {kind} {size}: {row}", file=sys.stderr)
+    for kind, admin_url in databases.items():
+        url, engine, drop = _fresh_database(kind, admin_url, work)
+        results["feed"].append(
+            {
+                "database": kind,
+                **feed(engine, url, events=1_000 if quick else 10_000, api_url=slack.base_url, log_dir=work),
+            }
+        )
+        engine.dispose()
+        drop()
+        print(f"feed: {results['feed'][-1]}", file=sys.stderr)
     floor.stop()
     slack.stop()
 
@@ -231,6 +244,14 @@ def _print(results: dict) -> None:
         print(
             f"{row['database']:<11} {row['sample']} due within {row['spread_s']} s among {row['pending']} pending:"
             f" delivered {row['delivered']}, lateness {_spread(late)}"
+        )
+    print("\nCalendar feed (ms; first request right after start waits for the start-up render)")
+    for row in results["feed"]:
+        print(
+            f"{row['database']:<11} {row['events']} events, {row['bytes']} bytes ({row['gzip_bytes']} gzipped):"
+            f" render {row['render_ms']} (CPU {row['render_cpu_ms']}), first request {row['first_request_ms']},"
+            f" cached p50 {row['cached_p50_ms']}, 304 p50 {row['not_modified_p50_ms']},"
+            f" after one change {row['after_one_change_ms']}"
         )
     imp = results["import"]
     print(f"\nImport of a {imp['events']}-event .ics: {imp['seconds']} s, peak RSS {imp['peak_rss_mb']} MB")

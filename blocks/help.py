@@ -14,6 +14,10 @@ USAGE = [
     ("/trip draft", "paste a story and add the events it mentions (or a message's ⋯ menu: Draft events from story)"),
     ("/trip history macron", "who changed what, newest first"),
     ("/trip reminders macron", "the reminders of an event and how they went"),
+    (
+        "/trip feed",
+        "the schedule as a calendar to subscribe to in Google Calendar or Outlook; `/trip feed blinken` for one query",
+    ),
 ]
 
 

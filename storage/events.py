@@ -73,13 +73,7 @@ def find_events(
         conditions.append(col(Event.deleted_at).is_(None))
     if covered_by is not None:
         conditions.append(col(Event.id).in_(select(Coverage.event_id).where(Coverage.user_id == covered_by)))
-    for word in words:
-        matching = select(EventTerm.event_id).where(
-            col(EventTerm.team_id) == team_id,
-            col(EventTerm.term) >= word,
-            col(EventTerm.term) < prefix_upper_bound(word),
-        )
-        conditions.append(col(Event.id).in_(matching))
+    conditions += matching_words(team_id=team_id, words=words)
     if not_over_at is not None:
         conditions += [col(Event.finishes_at) > not_over_at, col(Event.starts_at) > earlier(not_over_at, MAX_SPAN)]
     if over_by is not None:
@@ -94,6 +88,19 @@ def find_events(
     order = (starts_at.desc(), event_id.desc()) if newest_first else (starts_at.asc(), event_id.asc())
     rows = session.exec(select(Event).where(*conditions).order_by(*order).limit(limit).offset(offset))
     return Page(events=list(rows.unique()), total=total)
+
+
+def matching_words(*, team_id: str, words: Sequence[str]) -> list[ColumnElement[bool]]:
+    """The conditions of a search: every word is the start of one of the event's terms."""
+    conditions: list[ColumnElement[bool]] = []
+    for word in words:
+        matching = select(EventTerm.event_id).where(
+            col(EventTerm.team_id) == team_id,
+            col(EventTerm.term) >= word,
+            col(EventTerm.term) < prefix_upper_bound(word),
+        )
+        conditions.append(col(Event.id).in_(matching))
+    return conditions
 
 
 def similar_terms(session: Session, *, team_id: str, word: str) -> list[str]:

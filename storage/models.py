@@ -307,13 +307,21 @@ class StoryDraftSet(SQLModel, table=True):
 
 
 class CalendarFeed(SQLModel, table=True):
-    """The secret address of a workspace's live iCalendar feed. Rotating replaces the secret:
-    the old address then answers 404 like any unknown one."""
+    """The secret address of a workspace's live iCalendar feed: `<selector><verifier>.ics`.
+
+    The selector finds the row (an indexed lookup whose timing says nothing about the secret);
+    the verifier is then compared in constant time. The verifier is kept as it is, not hashed,
+    because `/trip feed` shows the address again to whoever asks. Rotating replaces both: the
+    old address then answers 404 like any unknown one.
+    """
 
     __tablename__ = "calendar_feeds"
 
     team_id: str = Field(primary_key=True, max_length=TEAM_ID_MAX)
-    secret: str = Field(max_length=64, unique=True)
+    selector: str = Field(max_length=16, unique=True)
+    verifier: str = Field(max_length=64)
+    # The workspace's name as Slack gave it with the command (its domain): the calendar's name.
+    desk: str = Field(default="", max_length=NAME_MAX)
     created_by: str = Field(max_length=USER_ID_MAX)
     created_at: datetime = Field(sa_column=_instant())
 

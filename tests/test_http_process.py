@@ -16,12 +16,13 @@ import httpx
 import pytest
 from sqlmodel import select
 
+from services.calendar_feed import feed_token
 from storage.db import session
 from storage.models import Event, Reminder
 from tests.support.bot_process import bot_env, free_port, import_file, start_bot, stop_bots
 from tests.support.raw_http import send_and_read_status
 from tests.support.samples import ROOT, SAMPLE
-from tests.support.schedule import add_event
+from tests.support.schedule import TEAM, add_event
 from tests.support.slack_requests import SIGNING_SECRET, command_body, sign
 from tests.support.waiting import wait_until
 
@@ -281,3 +282,23 @@ def test_unsigned_floods_do_not_hold_up_signed_requests(process):
     assert {status for (kind, status) in outcomes if kind == "nested"} == {401}
     # None: the server answered 413 and closed the connection while the body was still being sent.
     assert {status for (kind, status) in outcomes if kind == "large"} <= {413, None}
+
+
+def test_the_calendar_feed_is_rendered_at_start_and_served(tmp_path, database_url, engine, fake_slack):
+    env = {**bot_env(tmp_path, database_url, fake_slack), "TRIPDESK_PUBLIC_URL": "https://tripdesk.example.org"}
+    import_file(SAMPLE, env, tmp_path)
+    token = feed_token(engine, team_id=TEAM, actor="U0EDITOR", desk="newsroom", now=wall_clock())
+    bot, base = start_bot(env, tmp_path)
+    try:
+        wait_until(lambda: "calendar feeds rendered at start count=1" in open(bot.log_path).read(), timeout=15)
+        response = httpx.get(f"{base}/calendar/{token}.ics")
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "text/calendar; charset=utf-8"
+        assert response.text.count("BEGIN:VEVENT") == 8
+        assert (
+            httpx.get(f"{base}/calendar/{token}.ics", headers={"If-None-Match": response.headers["etag"]}).status_code
+            == 304
+        )
+        assert token not in open(bot.log_path).read()
+    finally:
+        stop_bots(bot)

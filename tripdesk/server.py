@@ -1,4 +1,4 @@
-"""HTTP mode: Slack's requests and the health check, served by uvicorn.
+"""HTTP mode: Slack's requests, the health check and the live calendar feed, served by uvicorn.
 
 Bolt's App is synchronous; each request is dispatched on a worker thread so that a slow query
 never holds up the event loop and requests are served concurrently.
@@ -12,22 +12,29 @@ loop that serves every other request.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
 
 import uvicorn
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.starlette.handler import to_starlette_response
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from domain.commands import MAX_QUERY_LENGTH
+from domain.search import query_words
 from infra.logs import request_scope
+from services.calendar_feed import FeedCache, feed_body, feed_gzipped, open_feed, warm_feeds
 from storage.db import ping
 from tripdesk.slack_request import SlackRequest
 
@@ -58,7 +65,7 @@ def asgi_app(
     on_shutdown: Callable[[], None] | None = None,
     signing_secret: str | None = None,
 ) -> Starlette:
-    """The web app; without `bolt` (Socket Mode) it serves only the health check.
+    """The web app; without `bolt` (Socket Mode) it serves the health check and the calendar feed.
 
     `signing_secret` defaults to the one `bolt` was built with. `on_shutdown` runs when the
     server stops (SIGTERM included), before the process exits: uvicorn re-raises the signal once
@@ -69,7 +76,18 @@ def asgi_app(
         healthy = await run_in_threadpool(ping, engine)
         return JSONResponse({"database": "ok" if healthy else "unavailable"}, status_code=200 if healthy else 503)
 
-    routes = [Route("/healthz", healthz, methods=["GET"])]
+    feeds = FeedCache()
+
+    async def calendar(request: Request) -> Response:
+        return await run_in_threadpool(
+            calendar_response, engine, feeds, request.path_params["token"], request.query_params, request.headers
+        )
+
+    routes = [
+        Route("/healthz", healthz, methods=["GET"]),
+        # Served in both modes: calendar clients fetch it from the internet, not through Slack.
+        Route("/calendar/{token}.ics", calendar, methods=["GET", "HEAD"]),
+    ]
     if bolt is not None:
         # Bolt keeps the secret it verifies with to itself; the server must verify first.
         verifier = SignatureVerifier(signing_secret or bolt._signing_secret)
@@ -106,11 +124,99 @@ def asgi_app(
 
     @asynccontextmanager
     async def lifespan(_app: Starlette):
+        threading.Thread(target=_warm, args=(engine, feeds), name="calendar-feeds", daemon=True).start()
         yield
         if on_shutdown is not None:
             await run_in_threadpool(on_shutdown)
 
     return Starlette(routes=routes, lifespan=lifespan)
+
+
+def calendar_response(
+    engine: Engine, feeds: FeedCache, token: str, query: Mapping[str, str], headers: Mapping[str, str]
+) -> Response:
+    """The live calendar feed, on a worker thread: the stamp query, and a render when the
+    schedule changed, must not hold up the event loop.
+
+    No content negotiation (Google's fetcher sends no Accept header): always text/calendar.
+    """
+    q = query.get("q", "")
+    if len(q) > MAX_QUERY_LENGTH or (q.strip() and not query_words(q)):
+        return PlainTextResponse("Bad query.\n", status_code=400)
+    with request_scope():
+        started = time.perf_counter()
+        try:
+            state = open_feed(engine, token=token, query=q)
+        except SQLAlchemyError:
+            log.exception("calendar feed: the database is unavailable")
+            return PlainTextResponse("Unavailable.\n", status_code=503, headers={"Retry-After": "60"})
+        if state is None:
+            # Starlette's own answer to an address it has no route for: a wrong, malformed or
+            # rotated secret looks like any other unknown address.
+            return PlainTextResponse("Not Found", status_code=404)
+        gzipped = _accepts_gzip(headers.get("accept-encoding", ""))
+        validators = {
+            "ETag": state.gzip_etag if gzipped else state.etag,
+            "Last-Modified": format_datetime(state.last_modified.astimezone(UTC), usegmt=True),
+            # Private: the address is the secret, so no shared cache may keep the schedule.
+            "Cache-Control": "private, max-age=300",
+            "Vary": "Accept-Encoding",
+        }
+        if _not_modified(headers, (state.etag, state.gzip_etag), state.last_modified):
+            log.info("calendar feed team=%s status=304 ms=%.0f", state.team_id, (time.perf_counter() - started) * 1000)
+            return Response(status_code=304, headers=validators)
+        try:
+            body = feed_gzipped(engine, feeds, state) if gzipped else feed_body(engine, feeds, state)
+        except SQLAlchemyError:
+            log.exception("calendar feed: the database is unavailable")
+            return PlainTextResponse("Unavailable.\n", status_code=503, headers={"Retry-After": "60"})
+        log.info(
+            "calendar feed team=%s status=200 bytes=%s ms=%.0f",
+            state.team_id,
+            len(body),
+            (time.perf_counter() - started) * 1000,
+        )
+        if gzipped:
+            validators["Content-Encoding"] = "gzip"
+        # For HEAD, uvicorn sends these headers (Content-Length included) without the body.
+        return Response(body, media_type="text/calendar; charset=utf-8", headers=validators)
+
+
+def _warm(engine: Engine, feeds: FeedCache) -> None:
+    started = time.perf_counter()
+    try:
+        count = warm_feeds(engine, feeds)
+    except SQLAlchemyError:
+        # Not fatal: each feed is rendered on its first request instead.
+        log.exception("calendar feeds could not be rendered at start")
+        return
+    log.info("calendar feeds rendered at start count=%s ms=%.0f", count, (time.perf_counter() - started) * 1000)
+
+
+def _accepts_gzip(accepted: str) -> bool:
+    for coding in accepted.lower().split(","):
+        name, _, parameters = coding.strip().partition(";")
+        if name.strip() in ("gzip", "x-gzip", "*"):
+            quality = parameters.strip().removeprefix("q=").strip()
+            return not parameters.strip().startswith("q=") or quality not in ("0", "0.0", "0.00", "0.000")
+    return False
+
+
+def _not_modified(headers: Mapping[str, str], etags: tuple[str, ...], last_modified: datetime) -> bool:
+    """RFC 9110: If-None-Match decides when it is sent (weakly: either encoding's tag will do);
+    else If-Modified-Since, to the second."""
+    if (wanted := headers.get("if-none-match")) is not None:
+        tags = [tag.strip().removeprefix("W/") for tag in wanted.split(",")]
+        return "*" in tags or any(etag in tags for etag in etags)
+    if (since := headers.get("if-modified-since")) is not None:
+        try:
+            when = parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
+        if when.tzinfo is None:
+            return False
+        return last_modified.replace(microsecond=0) <= when
+    return False
 
 
 def _is_number(text: str) -> bool:

@@ -23,7 +23,9 @@ def upgrade() -> None:
     op.create_table(
         "calendar_feeds",
         sa.Column("team_id", sa.String(32), primary_key=True),
-        sa.Column("secret", sa.String(64), nullable=False, unique=True),
+        sa.Column("selector", sa.String(16), nullable=False, unique=True),
+        sa.Column("verifier", sa.String(64), nullable=False),
+        sa.Column("desk", sa.String(200), nullable=False),
         sa.Column("created_by", sa.String(32), nullable=False),
         _instant("created_at"),
     )

@@ -1,0 +1,116 @@
+"""The live calendar feed of a large schedule: rendering it in process, and serving it from the
+bot's HTTP server (first request, cached requests, conditional requests, after one change).
+
+python -m bench.feed [--events 10000] [--postgres URL]   (on its own; SQLite by default)
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+from sqlalchemy import Engine, update
+
+from bench.data import TEAM, generate
+from bench.processes import start_bot
+from services.calendar_feed import FeedCache, feed_body, feed_token, open_feed
+from storage.models import Event, table_of
+from tripdesk.local_slack import LocalSlack
+
+
+def feed(engine: Engine, url: str, *, events: int, api_url: str, log_dir: Path, repeats: int = 50) -> dict:
+    """`engine` and `url` name one fresh, migrated database; `events` are generated into it."""
+    generate(engine, events=events)
+    token = feed_token(engine, team_id=TEAM, actor="U0BENCH", desk="bench", now=datetime.now(UTC))
+    in_process = _render_in_process(engine, token)
+    bot = start_bot(database_url=url, api_url=api_url, log_dir=log_dir, TRIPDESK_PUBLIC_URL="https://bench.example")
+    try:
+        # httpx asks for gzip, as Google's and Outlook's fetchers do.
+        with httpx.Client(base_url=bot.base, timeout=60) as http:
+            path = f"/calendar/{token}.ics"
+            first_ms, first = _timed(http, path)
+            cached = [_timed(http, path)[0] for _ in range(repeats)]
+            plain = {"Accept-Encoding": "identity"}
+            cached_plain = [_timed(http, path, plain)[0] for _ in range(repeats)]
+            headers = {"If-None-Match": first.headers["etag"]}
+            conditional = [_timed(http, path, headers)[0] for _ in range(repeats)]
+            _touch_one(engine)
+            changed_ms, changed = _timed(http, path)
+            assert changed.headers["etag"] != first.headers["etag"], "a change must change the ETag"
+    finally:
+        bot.stop()
+    return {
+        "events": events,
+        "bytes": len(first.content),
+        "gzip_bytes": int(first.headers["content-length"]),
+        **in_process,
+        "first_request_ms": round(first_ms, 1),
+        "cached_p50_ms": round(statistics.median(cached), 1),
+        "cached_max_ms": round(max(cached), 1),
+        "cached_uncompressed_p50_ms": round(statistics.median(cached_plain), 1),
+        "not_modified_p50_ms": round(statistics.median(conditional), 1),
+        "after_one_change_ms": round(changed_ms, 1),
+    }
+
+
+def _render_in_process(engine: Engine, token: str) -> dict:
+    """Loading and writing the whole feed with nothing cached, and the stamp query alone."""
+    started = time.perf_counter()
+    state = open_feed(engine, token=token)
+    stamp_ms = (time.perf_counter() - started) * 1000
+    assert state is not None
+    started, cpu = time.perf_counter(), time.process_time()
+    feed_body(engine, FeedCache(), state)
+    return {
+        "stamp_query_ms": round(stamp_ms, 1),
+        "render_ms": round((time.perf_counter() - started) * 1000, 1),
+        "render_cpu_ms": round((time.process_time() - cpu) * 1000, 1),
+    }
+
+
+def _timed(http: httpx.Client, path: str, headers: dict[str, str] | None = None) -> tuple[float, httpx.Response]:
+    started = time.perf_counter()
+    response = http.get(path, headers=headers)
+    elapsed = (time.perf_counter() - started) * 1000
+    assert response.status_code in (200, 304), response.status_code
+    return elapsed, response
+
+
+def _touch_one(engine: Engine) -> None:
+    events = table_of(Event)
+    with engine.begin() as connection:
+        connection.execute(
+            update(events)
+            .where(events.c.id == 1)
+            .values(version=events.c.version + 1, updated_at=datetime.now(UTC), title="Changed for the benchmark")
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.feed")
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--postgres", help="admin URL of a PostgreSQL server to run on instead of SQLite")
+    args = parser.parse_args()
+    from bench.__main__ import _fresh_database
+
+    work = Path(tempfile.mkdtemp(prefix="tripdesk-feed-"))
+    kind = "postgresql" if args.postgres else "sqlite"
+    url, engine, drop = _fresh_database(kind, args.postgres, work)
+    slack = LocalSlack(team_id=TEAM).start()
+    try:
+        print({"database": kind, **feed(engine, url, events=args.events, api_url=slack.base_url, log_dir=work)})
+    finally:
+        slack.stop()
+        engine.dispose()
+        drop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
