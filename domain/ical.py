@@ -25,6 +25,8 @@ and the rest goes on. Mapping:
 - STATUS TENTATIVE/CONFIRMED/CANCELLED (none: tentative); `X-TRIPDESK-STATUS:POSTPONED`.
 - CATEGORIES give the kind (Summit, Bilateral meeting, Press conference…).
 - ATTENDEE CN are the participants; `X-TRIPDESK-PRINCIPAL` and `X-TRIPDESK-TRIP` name the trip.
+- TripDesk's own feed round-trips: `X-TRIPDESK-UID`, `-TITLE` and `-PARTICIPANT` are read over
+  UID, SUMMARY and ATTENDEE, and its composed DESCRIPTION is not taken as notes.
 """
 
 from __future__ import annotations
@@ -171,6 +173,9 @@ class _Reader:
         groups: dict[str, list[icalendar.Component]] = {}
         for index, component in enumerate(calendar.walk("VEVENT"), start=1):
             self.names[id(component)] = _name(component, index)
+            if own := _text(component, "X-TRIPDESK-UID"):
+                # TripDesk's own feed: the event's UID as TripDesk keeps it, before "@tripdesk".
+                component["UID"] = own
             if not _text(component, "UID"):
                 component["UID"] = _derived_uid(component)
                 self._flag(Problem(self.names[id(component)], _NO_UID))
@@ -475,7 +480,13 @@ def _short(text: str) -> str:
 def _draft(component: icalendar.Event, fallback_tz: str, uid: str, notes: list[str]) -> EventDraft:
     venue, city, country = _location(_text(component, "LOCATION"))
     participants = _attendees(component)
-    title = _text(component, "SUMMARY")
+    # TripDesk's own feed: the title without "Cancelled:" or "date TBC", the participants
+    # (not written as ATTENDEEs, which calendar clients would show as guests).
+    own_title = _text(component, "X-TRIPDESK-TITLE")
+    for name in _texts(component, "X-TRIPDESK-PARTICIPANT"):
+        if name not in participants:
+            participants.append(name)
+    title = own_title or _text(component, "SUMMARY")
     if not title:
         title = _untitled(venue, city, participants)
         notes.append(f"it has no SUMMARY; it was named {title!r}")
@@ -534,7 +545,9 @@ def _draft(component: icalendar.Event, fallback_tz: str, uid: str, notes: list[s
         participants=tuple(clip(name, "participant") for name in participants),
         trip=_trip(component),
         source_url=url if url and is_web_url(url) else None,
-        notes=clip(_text(component, "DESCRIPTION"), "notes"),
+        # TripDesk's own feed (it always writes X-TRIPDESK-TZ) composes its DESCRIPTION from
+        # the other fields: not notes.
+        notes="" if _text(component, "X-TRIPDESK-TZ") else clip(_text(component, "DESCRIPTION"), "notes"),
     )
 
 
@@ -624,6 +637,12 @@ def _kind(component: icalendar.Event) -> Kind:
         if kind is not None:
             return kind
     return Kind.OTHER
+
+
+def _texts(component: icalendar.Component, name: str) -> list[str]:
+    value = component.get(name)
+    values = value if isinstance(value, list) else [value] if value is not None else []
+    return [str(one).strip() for one in values if str(one).strip()]
 
 
 def _attendees(component: icalendar.Event) -> list[str]:

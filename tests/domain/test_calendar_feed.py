@@ -268,9 +268,13 @@ def test_the_feed_imports_back_with_tripdesks_own_importer():
     ]
     events[1] = replace(events[1], ends_at=datetime(2024, 8, 17, tzinfo=paris).astimezone(UTC))
     events[2] = replace(events[2], ends_at=None)
-    drafts = {draft.uid: draft for draft in parse_calendar(render_feed(events, TITLE), "UTC").drafts}
+    events.append(Event(uid="no-address", title="Cancelled talks", status=Status.CANCELLED))
+    now = datetime(2024, 4, 1, tzinfo=UTC)
+    drafts = {draft.uid: draft for draft in parse_calendar(render_feed(events, TITLE), "UTC", now=now).drafts}
     for event in events:
         draft = drafts[event.uid]
+        assert (draft.title, draft.tz, draft.notes) == (event.title, event.tz, "")
+        assert list(draft.participants) == [p.name for p in event.participants]
         assert (draft.kind, draft.precision) == (event.kind, event.precision)
         assert draft.starts_at == event.starts_at
         assert (draft.venue, draft.city, draft.country) == (event.venue, event.city, event.country)
@@ -279,6 +283,7 @@ def test_the_feed_imports_back_with_tripdesks_own_importer():
     assert drafts["blinken-sejourne-2024-04-02@state.example"].ends_at == events[0].ends_at
     assert drafts["day@x"].ends_at == events[1].ends_at
     assert drafts["postponed@x"].status is Status.POSTPONED
+    assert drafts["no-address"].status is Status.CANCELLED
     assert drafts["day@x"].title == events[1].title
     assert drafts["blinken-sejourne-2024-04-02@state.example"].status is Status.CONFIRMED
 
