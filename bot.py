@@ -125,6 +125,7 @@ def _run(_args, settings: Settings) -> int:
 
     from handlers.context import AppContext, system_clock
     from jobs.agenda import DailyAgenda
+    from jobs.home import HomeRefresher
     from jobs.reminders import ReminderDeliverer, replica_name
     from jobs.scheduler import Jobs
     from tripdesk.server import asgi_app, serve
@@ -146,7 +147,15 @@ def _run(_args, settings: Settings) -> int:
         team_id=team_id,
         replica=replica,
     )
-    jobs = Jobs(deliverer=deliverer, agenda=agenda, settings=settings)
+    home = HomeRefresher(
+        engine=ctx.engine,
+        client=delivery_client(settings),
+        clock=system_clock,
+        newsroom_tz=settings.newsroom_tz,
+        team_id=team_id,
+        editors=ctx.editors,
+    )
+    jobs = Jobs(deliverer=deliverer, agenda=agenda, settings=settings, home=home)
     ctx = replace(ctx, on_schedule_change=jobs.wake)
     app = create_app(ctx)
     if not settings.editors:
