@@ -100,6 +100,19 @@ def test_a_burst_of_changes_is_one_round(refresher, engine, clock, fake_slack):
     assert refresher.note_change() is True
 
 
+def test_a_change_during_a_round_asks_for_another(refresher, engine, clock, fake_slack):
+    opened(engine, clock, "U0ALICE")
+    asked_meanwhile = []
+    fake_slack.on_call = lambda call: asked_meanwhile.append(refresher.note_change())
+    refresher.note_change()
+    refresher.run_pending()
+    fake_slack.on_call = None
+    # The round had already read the schedule: the change made while it published needs another.
+    assert asked_meanwhile == [True]
+    assert refresher.run_pending() is not None
+    assert len(published(fake_slack)["U0ALICE"]) == 2
+
+
 def test_the_scheduler_queues_one_round_for_a_burst(refresher, settings, engine, clock, fake_slack, deliverer):
     agenda = DailyAgenda(
         engine=engine,
