@@ -24,7 +24,7 @@ from blocks.text import (
     source,
 )
 from blocks.when import reader_time_token
-from domain.home import GAP_HORIZON, Dashboard, FeedHealth, FollowNext, Part
+from domain.home import GAP_HORIZON, KEY_KINDS, Dashboard, FeedHealth, FollowNext, Part
 from domain.records import EventRecord
 from domain.snapshot import event_time_text
 from domain.timetext import day_text, local_day
@@ -137,7 +137,8 @@ def _gaps(gaps: Part) -> list[dict]:
     hours = int(GAP_HORIZON.total_seconds() // 3600)
     blocks = [_header(f"Coverage gaps: key events in the next {hours} hours")]
     if not gaps.events:
-        return blocks + [_section(f"Every summit and ministerial of the next {hours} hours has someone covering it.")]
+        kinds = ", ".join(sorted(kind.label.lower() for kind in KEY_KINDS))
+        return blocks + [_section(f"Every key event ({kinds}) of the next {hours} hours has someone covering it.")]
     lines = [f":rotating_light: {_event_line(event)}" for event in gaps.events[:GAP_LINES]]
     intro = "No one covers these yet: press *I'll cover* under the event in `/trip`."
     return blocks + _lines(intro, lines, gaps.total, WEEK_COMMAND, capped=_capped(gaps))
