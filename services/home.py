@@ -11,8 +11,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
-from sqlmodel import Session
 
+from blocks.home import FEED_LINES, FOLLOW_LINES, GAP_LINES, MINE_LINES, WEEK_LINES
 from domain.home import (
     GAP_HORIZON,
     KEY_KINDS,
@@ -23,19 +23,27 @@ from domain.home import (
     FollowNext,
     Part,
 )
-from domain.records import EventRecord
 from domain.search import query_words
 from domain.zones import add_days, later, start_of_day
 from storage.db import session
 from storage.events import COUNT_CAP, find_events
-from storage.home import follows_of, record_viewer, subscriptions_by_health, uncovered_events, viewers_since
+from storage.home import (
+    first_matches,
+    follows_of,
+    record_viewer,
+    subscriptions_by_health,
+    uncovered_events,
+    viewers_since,
+)
 
-# Rows read for each part: more than the tab shows of any of them (blocks/home.py fits them).
-WEEK_ROWS = 60
-MINE_ROWS = 15
-GAP_ROWS = 15
-FOLLOW_ROWS = 15
-FEED_ROWS = 15
+# Rows read for each part: as many as the tab shows at most (it may show fewer, when long
+# lines fill a section first). A follow's next event costs a search of its own, so no more
+# follows are read than can be shown.
+WEEK_ROWS = WEEK_LINES
+MINE_ROWS = MINE_LINES
+GAP_ROWS = GAP_LINES
+FOLLOW_ROWS = FOLLOW_LINES
+FEED_ROWS = FEED_LINES
 
 
 def open_home(
@@ -73,9 +81,13 @@ def build_dashboard(
             limit=GAP_ROWS,
         )
         follows = follows_of(db, team_id=team_id, user_id=user_id, limit=FOLLOW_ROWS)
+        # Matched as `/trip <query>` matches: every word of the query as a prefix of a word of the event.
+        firsts = first_matches(
+            db, team_id=team_id, queries=[query_words(follow.query) for follow in follows.follows], not_over_at=now
+        )
         nexts = [
-            FollowNext(query=follow.query, next_event=_next_match(db, team_id=team_id, query=follow.query, now=now))
-            for follow in follows.follows
+            FollowNext(query=follow.query, next_event=first)
+            for follow, first in zip(follows.follows, firsts, strict=True)
         ]
         feeds: list[FeedHealth] | None = None
         feeds_total = 0
@@ -105,15 +117,6 @@ def build_dashboard(
         feeds_total=feeds_total,
         editor=editor,
     )
-
-
-def _next_match(db: Session, *, team_id: str, query: str, now: datetime) -> EventRecord | None:
-    """The first upcoming event `/trip <query>` would list."""
-    words = query_words(query)
-    if not words:
-        return None
-    found = find_events(db, team_id=team_id, words=words, not_over_at=now, limit=1)
-    return found.events[0] if found.events else None
 
 
 def recent_viewers(engine: Engine, *, team_id: str, since: datetime) -> list[str]:

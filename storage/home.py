@@ -4,7 +4,7 @@ only `record_viewer` writes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,10 +14,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from domain.drafts import MAX_SPAN
+from domain.search import prefix_upper_bound
 from domain.vocabulary import Kind, Status
 from domain.zones import earlier
 from storage.events import COUNT_CAP, Page
-from storage.models import Coverage, Event, FeedSubscription, Follow, HomeViewer, table_of
+from storage.models import Coverage, Event, EventTerm, FeedSubscription, Follow, HomeViewer, table_of
 
 
 def uncovered_events(
@@ -49,6 +50,46 @@ def uncovered_events(
         select(Event).where(*conditions).order_by(col(Event.starts_at), col(Event.id)).limit(limit)
     ).unique()
     return Page(events=list(rows), total=total)
+
+
+def first_matches(
+    session: Session, *, team_id: str, queries: Sequence[Sequence[str]], not_over_at: datetime
+) -> list[Event | None]:
+    """For each query's words, the first event `find_events` would list for them as upcoming at
+    `not_over_at` (None: nothing). Without find_events' count and with one load of the events
+    found, so that fifty follows cost fifty index lookups and one fetch."""
+    first_ids: list[int | None] = []
+    for words in queries:
+        if not words:
+            first_ids.append(None)
+            continue
+        conditions = [
+            col(Event.team_id) == team_id,
+            col(Event.deleted_at).is_(None),
+            col(Event.finishes_at) > not_over_at,
+            col(Event.starts_at) > earlier(not_over_at, MAX_SPAN),
+            *(
+                col(Event.id).in_(
+                    select(EventTerm.event_id).where(
+                        col(EventTerm.team_id) == team_id,
+                        col(EventTerm.term) >= word,
+                        col(EventTerm.term) < prefix_upper_bound(word),
+                    )
+                )
+                for word in words
+            ),
+        ]
+        found = session.exec(
+            select(Event.id).where(*conditions).order_by(col(Event.starts_at), col(Event.id)).limit(1)
+        ).first()
+        first_ids.append(found)
+    wanted = {event_id for event_id in first_ids if event_id is not None}
+    events = (
+        {event.id: event for event in session.exec(select(Event).where(col(Event.id).in_(wanted))).unique()}
+        if wanted
+        else {}
+    )
+    return [events.get(event_id) if event_id is not None else None for event_id in first_ids]
 
 
 @dataclass(frozen=True)
