@@ -126,6 +126,7 @@ def _run(_args, settings: Settings) -> int:
     from handlers.context import AppContext, system_clock
     from jobs.agenda import DailyAgenda
     from jobs.feeds import FeedSyncer
+    from jobs.home import HomeRefresher
     from jobs.reminders import ReminderDeliverer, replica_name
     from jobs.scheduler import Jobs
     from services.subscriptions import SyncOptions
@@ -155,7 +156,15 @@ def _run(_args, settings: Settings) -> int:
         options=SyncOptions.of(settings),
         replica=replica,
     )
-    jobs = Jobs(deliverer=deliverer, agenda=agenda, settings=settings, feeds=feeds)
+    home = HomeRefresher(
+        engine=ctx.engine,
+        client=delivery_client(settings),
+        clock=system_clock,
+        newsroom_tz=settings.newsroom_tz,
+        team_id=team_id,
+        editors=ctx.editors,
+    )
+    jobs = Jobs(deliverer=deliverer, agenda=agenda, settings=settings, feeds=feeds, home=home)
     ctx = replace(ctx, on_schedule_change=jobs.wake)
     feeds.on_change = jobs.wake
     app = create_app(ctx)

@@ -13,16 +13,18 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from domain.zones import earlier
+from domain.zones import earlier, later
 from infra.config import Settings
 from jobs.agenda import DailyAgenda
 from jobs.feeds import FeedSyncer
+from jobs.home import HomeRefresher
 from jobs.reminders import ReminderDeliverer
 from storage.db import session
 from storage.replays import forget_before
 
 log = logging.getLogger(__name__)
 WAKE_JOB = "reminders-wake"
+HOME_JOB = "home-refresh"
 # Slack's signatures expire after five minutes and it stops retrying an event within the hour;
 # after that a request key can no longer come back.
 HANDLED_KEPT = timedelta(hours=2)
@@ -43,9 +45,10 @@ class Jobs:
         agenda: DailyAgenda,
         settings: Settings,
         feeds: FeedSyncer | None = None,
+        home: HomeRefresher | None = None,
     ):
         self.deliverer, self.agenda, self.settings = deliverer, agenda, settings
-        self.feeds = feeds
+        self.feeds, self.home = feeds, home
         # A late job still runs (APScheduler's default grace is one second, which silently drops
         # a reminder whose wake-up came a little late); overlapping runs collapse into one.
         self.scheduler = BackgroundScheduler(
@@ -69,12 +72,23 @@ class Jobs:
         self.scheduler.add_job(
             self.deliverer.run_once, "date", run_date=datetime.now(UTC), id=WAKE_JOB, replace_existing=True
         )
+        self._refresh_home_tabs()
+
+    def _refresh_home_tabs(self) -> None:
+        """One round of Home tab refreshes a little after the first of a burst of changes. Two
+        instances allowed: a round asked for while one runs must wait for it, not be dropped."""
+        if self.home is None or not self.home.note_change():
+            return
+        run_date = later(datetime.now(UTC), timedelta(seconds=self.home.delay))
+        self.scheduler.add_job(self.home.run_pending, "date", run_date=run_date, id=HOME_JOB, max_instances=2)
 
     def stop(self) -> None:
         self.scheduler.shutdown(wait=False)
         self.deliverer.stop()
         if self.feeds is not None:
             self.feeds.stop()
+        if self.home is not None:
+            self.home.stop()
 
     def _sweep(self) -> None:
         self.deliverer.run_once()

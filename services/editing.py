@@ -291,10 +291,12 @@ def change_coverage(
     now: datetime,
     users: list[str] | None = None,
     add: str | None = None,
+    on_change: ScheduleChanged = _nothing,
 ) -> EditOutcome:
     """Set who covers the event (`users`), or add one person (`add`, for "I'll cover").
 
-    Reminders do not depend on who covers an event: nothing to announce.
+    Reminders do not depend on who covers an event, but the Home tab does (its coverage gaps,
+    what each user covers): `on_change` is called when the coverage changed.
     """
     with session(engine) as db, db.begin():
         event = get_event(db, team_id=team_id, event_id=event_id)
@@ -310,7 +312,9 @@ def change_coverage(
         )
         if changes:
             record(db, event=event, actor=actor, now=now, action="coverage", changes=changes)
-        return EditOutcome(event, "coverage", changes, added=added, removed=removed)
+    if changes:
+        on_change()
+    return EditOutcome(event, "coverage", changes, added=added, removed=removed)
 
 
 def load_event(engine: Engine, *, team_id: str, event_id: int) -> Event | None:

@@ -6,8 +6,9 @@ from slack_bolt import App
 
 from blocks.drafts import REVIEW_ACTION, UPDATE_ACTION
 from blocks.event_card import ASSIGN_ACTION, COVER_ACTION, MENU_ACTION, OPEN_ACTION
+from blocks.home import ADD_ACTION, DRAFT_ACTION
 from blocks.listing import MORE_ACTION, SHARE_ACTION, SUGGEST_ACTION_PREFIX
-from handlers.actions import drafts, event_menu, listing
+from handlers.actions import drafts, event_menu, home, listing
 
 
 def register(app: App) -> None:
@@ -20,3 +21,5 @@ def register(app: App) -> None:
     app.action(OPEN_ACTION)(event_menu.open_event)
     app.action(REVIEW_ACTION)(drafts.review)
     app.action(UPDATE_ACTION)(drafts.update)
+    app.action(ADD_ACTION)(home.add_event)
+    app.action(DRAFT_ACTION)(home.draft_story)

@@ -87,7 +87,13 @@ def cover(ack: Ack, action: dict, body: dict, context: BoltContext, client: WebC
         if event_id is None:
             raise StaleEdit
         outcome = change_coverage(
-            ctx.engine, team_id=team_id(context), actor=user_id, event_id=event_id, add=user_id, now=ctx.clock()
+            ctx.engine,
+            team_id=team_id(context),
+            actor=user_id,
+            event_id=event_id,
+            add=user_id,
+            now=ctx.clock(),
+            on_change=ctx.schedule_changed,
         )
     except StaleEdit:
         tell(respond, notice_message(GONE), replace_original=False)

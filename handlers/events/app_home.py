@@ -1,4 +1,4 @@
-"""The Home tab shows the desk's week each time someone opens it."""
+"""The Home tab: each user's dashboard, published each time they open it."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from blocks.home import home_view
-from domain.listing import ListingRequest, Mode
 from handlers.context import desk, team_id
+from handlers.guard import may_edit
 from infra.slack_failures import SLACK_FAILURES, slack_error
-from services.itinerary import build_listing
+from services.home import open_home
 
 log = logging.getLogger(__name__)
 
@@ -19,15 +19,16 @@ log = logging.getLogger(__name__)
 def publish_home(event: dict, client: WebClient, context: BoltContext) -> None:
     if event.get("tab") != "home":
         return
-    ctx = desk(context)
-    week = build_listing(
+    ctx, user_id = desk(context), event["user"]
+    dashboard = open_home(
         ctx.engine,
         team_id=team_id(context),
-        request=ListingRequest(Mode.WEEK),
+        user_id=user_id,
         now=ctx.clock(),
         newsroom_tz=ctx.settings.newsroom_tz,
+        editor=may_edit(context, client, user_id),
     )
     try:
-        client.views_publish(user_id=event["user"], view=home_view(week, newsroom_tz=ctx.settings.newsroom_tz))
+        client.views_publish(user_id=user_id, view=home_view(dashboard, newsroom_tz=ctx.settings.newsroom_tz))
     except SLACK_FAILURES as error:
-        log.error("views.publish failed user=%s error=%s", event["user"], slack_error(error))
+        log.error("views.publish failed user=%s error=%s", user_id, slack_error(error))

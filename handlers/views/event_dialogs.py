@@ -84,7 +84,13 @@ def assign_coverage(ack: Ack, body: dict, view: dict, context: BoltContext, clie
         if event_id is None:
             raise StaleEdit
         outcome = change_coverage(
-            ctx.engine, team_id=team_id(context), actor=user_id, event_id=event_id, users=users, now=ctx.clock()
+            ctx.engine,
+            team_id=team_id(context),
+            actor=user_id,
+            event_id=event_id,
+            users=users,
+            now=ctx.clock(),
+            on_change=ctx.schedule_changed,
         )
     except StaleEdit:
         ack(response_action="errors", errors={ASSIGN_FIELD: GONE})

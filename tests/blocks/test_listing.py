@@ -14,7 +14,7 @@ from domain.zones import zone
 from services.itinerary import PAGE_SIZE
 from storage.models import Trip
 from tests.support.block_kit_limits import message_problems, view_problems
-from tests.support.event_rows import START, event, listing
+from tests.support.event_rows import START, dashboard, event, listing
 
 PARIS = zone("Europe/Paris")
 
@@ -84,6 +84,6 @@ def test_help_and_home_within_limits():
         40,
         days=(START.date(), START.date() + timedelta(days=6)),
     )
-    view = home_view(week, newsroom_tz=PARIS)
+    view = home_view(dashboard(week.events, total=week.total, mine=week.events), newsroom_tz=PARIS)
     assert view_problems(view) == []
     assert message_problems(listing_message(week, newsroom_tz=PARIS)) == []

@@ -36,7 +36,7 @@ from domain.zones import zone
 from services.itinerary import PAGE_SIZE
 from storage.models import Coverage, EventChange, Reminder, Trip
 from tests.support.block_kit_limits import message_problems, view_problems
-from tests.support.event_rows import event, listing
+from tests.support.event_rows import dashboard, event, listing
 from tests.support.long_content import broken_markup, long_text, mrkdwn_texts, web_urls
 
 PARIS = zone("Europe/Paris")
@@ -130,7 +130,8 @@ def test_listing_pages_and_the_home_tab_fit(big, query):
         ListingRequest(Mode.WEEK), ListingOutcome.AGENDA, page, 10_000, days=(date(2024, 4, 1), date(2024, 4, 7))
     )
     assert_message_fits(listing_message(week, newsroom_tz=PARIS))
-    assert_view_fits(home_view(week, newsroom_tz=PARIS))
+    board = dashboard(page, total=10_000, mine=page, gaps=page, follows=[(query, page[0]), (query, None)])
+    assert_view_fits(home_view(board, newsroom_tz=PARIS))
 
 
 def long_changes(before, after, n: int) -> list[EventChange]:

@@ -1,0 +1,88 @@
+"""The Home tab as the desk's dashboard: what it is made of, and the rules that decide what goes
+in it (which events are key, how far ahead a coverage gap is looked for).
+
+The service gathers a `Dashboard` for one user; blocks/home.py lays it out. Each part carries
+the total found beside the rows it holds, so that the tab can say "and 12 more" when only some
+of them fit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from domain.records import EventRecord
+from domain.vocabulary import Kind, Status
+
+# The events a desk must not miss: when one is under way or close and no one covers it, the
+# Home tab says so to everyone.
+KEY_KINDS = frozenset({Kind.SUMMIT, Kind.MINISTERIAL})
+# How far ahead a key event without anyone covering it counts as a gap.
+GAP_HORIZON = timedelta(hours=48)
+# The days of the schedule the tab lists: today and the six after it, on the newsroom's calendar.
+WEEK_DAYS = 7
+
+
+def is_key(kind: Kind) -> bool:
+    return kind in KEY_KINDS
+
+
+def needs_coverage(event: EventRecord) -> bool:
+    """A key event still expected to happen (neither cancelled nor postponed) that nobody covers."""
+    return is_key(event.kind) and event.status.live and not event.coverage
+
+
+# What the query for gaps asks of the status: the same rule as `needs_coverage`.
+LIVE_STATUSES = tuple(status for status in Status if status.live)
+
+
+@dataclass(frozen=True)
+class Part:
+    """Some of the events of one part of the tab, in start order, and how many there are in
+    all (`total` may stop counting at `count_cap`)."""
+
+    events: Sequence[EventRecord]
+    total: int
+    count_cap: int | None = None
+
+
+@dataclass(frozen=True)
+class FollowNext:
+    """One of the user's follows and the next event it matches (None: nothing upcoming)."""
+
+    query: str
+    next_event: EventRecord | None
+
+
+@dataclass(frozen=True)
+class FeedHealth:
+    """How a subscribed calendar is doing, for the editors."""
+
+    name: str
+    url: str
+    last_success_at: datetime | None
+    last_error: str | None
+    failing_since: datetime | None
+
+    @property
+    def failing(self) -> bool:
+        return self.failing_since is not None or self.last_error is not None
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    user_id: str
+    now: datetime
+    # The newsroom's days the week covers, first and last.
+    days: tuple[date, date]
+    week: Part
+    mine: Part
+    gaps: Part
+    follows: Sequence[FollowNext]
+    follows_total: int
+    # The subscribed feeds, for an editor; None for anyone else (the part is not shown).
+    feeds: Sequence[FeedHealth] | None
+    feeds_total: int
+    # Whether the user may change the schedule: the Add event button is for them.
+    editor: bool
