@@ -125,6 +125,7 @@ def _run(_args, settings: Settings) -> int:
 
     from handlers.context import AppContext, system_clock
     from jobs.agenda import DailyAgenda
+    from jobs.follows import FollowNotifier
     from jobs.reminders import ReminderDeliverer, replica_name
     from jobs.scheduler import Jobs
     from tripdesk.server import asgi_app, serve
@@ -146,7 +147,14 @@ def _run(_args, settings: Settings) -> int:
         team_id=team_id,
         replica=replica,
     )
-    jobs = Jobs(deliverer=deliverer, agenda=agenda, settings=settings)
+    notifier = FollowNotifier(
+        engine=ctx.engine,
+        client=delivery_client(settings),
+        clock=system_clock,
+        newsroom_tz=settings.newsroom_tz.key,
+        replica=replica,
+    )
+    jobs = Jobs(deliverer=deliverer, agenda=agenda, settings=settings, notifier=notifier)
     ctx = replace(ctx, on_schedule_change=jobs.wake)
     app = create_app(ctx)
     if not settings.editors:

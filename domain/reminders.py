@@ -3,6 +3,7 @@ be useful."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from domain.vocabulary import Kind, Precision
@@ -59,16 +60,20 @@ def why_no_reminders(event) -> str | None:
     return None
 
 
-def planned(event, *, default_channel: str | None) -> dict[tuple[int, str], datetime]:
-    """(lead minutes, channel) → due time, for every reminder the event should have."""
-    channel = event.channel_id or default_channel
-    if channel is None or why_no_reminders(event):
+def planned(
+    event, *, default_channel: str | None, personal: Iterable[tuple[str, int]] = ()
+) -> dict[tuple[int, str], datetime]:
+    """(lead minutes, channel) → due time, for every reminder the event should have: the
+    channel's, and one in a DM for each (user id, lead minutes) of `personal`, its followers."""
+    if why_no_reminders(event):
         return {}
-    leads = effective_lead_times(event.kind, stored_lead_times(event.lead_times))
+    channel = event.channel_id or default_channel
+    leads = effective_lead_times(event.kind, stored_lead_times(event.lead_times)) if channel else ()
+    wanted = [(lead, channel) for lead in leads if channel] + [(lead, user) for user, lead in personal]
     if event.precision is Precision.DAY:
         # With only the day known, "an hour before" has no meaning; a day or a week still does.
-        leads = tuple(m for m in leads if m >= 1440)
-    return {(lead, channel): earlier(event.starts_at, timedelta(minutes=lead)) for lead in leads}
+        wanted = [(lead, where) for lead, where in wanted if lead >= 1440]
+    return {(lead, where): earlier(event.starts_at, timedelta(minutes=lead)) for lead, where in wanted}
 
 
 def lateness_limit(lead_minutes: int) -> timedelta:

@@ -16,12 +16,14 @@ from apscheduler.triggers.cron import CronTrigger
 from domain.zones import earlier
 from infra.config import Settings
 from jobs.agenda import DailyAgenda
+from jobs.follows import FollowNotifier
 from jobs.reminders import ReminderDeliverer
 from storage.db import session
 from storage.replays import forget_before
 
 log = logging.getLogger(__name__)
 WAKE_JOB = "reminders-wake"
+FOLLOWS_WAKE_JOB = "follows-wake"
 # Slack's signatures expire after five minutes and it stops retrying an event within the hour;
 # after that a request key can no longer come back.
 HANDLED_KEPT = timedelta(hours=2)
@@ -35,8 +37,16 @@ def agenda_trigger(settings: Settings) -> CronTrigger:
 
 
 class Jobs:
-    def __init__(self, *, deliverer: ReminderDeliverer, agenda: DailyAgenda, settings: Settings):
+    def __init__(
+        self,
+        *,
+        deliverer: ReminderDeliverer,
+        agenda: DailyAgenda,
+        settings: Settings,
+        notifier: FollowNotifier | None = None,
+    ):
         self.deliverer, self.agenda, self.settings = deliverer, agenda, settings
+        self.notifier = notifier
         # A late job still runs (APScheduler's default grace is one second, which silently drops
         # a reminder whose wake-up came a little late); overlapping runs collapse into one.
         self.scheduler = BackgroundScheduler(
@@ -57,13 +67,23 @@ class Jobs:
         self.scheduler.add_job(
             self.deliverer.run_once, "date", run_date=datetime.now(UTC), id=WAKE_JOB, replace_existing=True
         )
+        if self.notifier is not None:
+            # A change may owe its followers DMs, written with it.
+            self.scheduler.add_job(
+                self.notifier.run_once, "date", run_date=datetime.now(UTC), id=FOLLOWS_WAKE_JOB, replace_existing=True
+            )
 
     def stop(self) -> None:
         self.scheduler.shutdown(wait=False)
         self.deliverer.stop()
+        if self.notifier is not None:
+            self.notifier.stop()
 
     def _sweep(self) -> None:
         self.deliverer.run_once()
+        if self.notifier is not None:
+            # Notices waiting on a retry, or left claimed by a replica that died.
+            self.notifier.run_once()
         self.agenda.post_if_due(self.settings.digest_time)
 
     def forget_handled_requests(self) -> int:
