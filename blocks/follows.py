@@ -96,14 +96,13 @@ def following_message(views: Sequence[FollowView]) -> dict:
         )
         for view in views
     ]
-    count = f"{len(views)} follow{'s' if len(views) != 1 else ''}"
-    blocks: list[dict] = [{"type": "header", "text": plain(f"You follow: {count}", 150)}]
+    blocks: list[dict] = [{"type": "header", "text": plain(f"Your follows ({len(views)})", 150)}]
     for start in range(0, len(lines), LINES_PER_SECTION):
         blocks.append({"type": "section", "text": mrkdwn("\n".join(lines[start : start + LINES_PER_SECTION]))})
     hint = "`/trip unfollow <query>` stops one; `/trip follow <query> 2h` changes its lead time."
     blocks.append({"type": "context", "elements": [mrkdwn(hint)]})
     names = ", ".join(view.query for view in views)
-    return {"text": fallback(f"You follow {count}: {names}"), "blocks": blocks}
+    return {"text": fallback(f"Your follows ({len(views)}): {names}"), "blocks": blocks}
 
 
 def notice_dm(event: EventRecord, *, action: str, summary: str, query: str, reader_tz: str) -> dict:
