@@ -99,7 +99,7 @@ def following_message(views: Sequence[FollowView]) -> dict:
     blocks: list[dict] = [{"type": "header", "text": plain(f"Your follows ({len(views)})", 150)}]
     for start in range(0, len(lines), LINES_PER_SECTION):
         blocks.append({"type": "section", "text": mrkdwn("\n".join(lines[start : start + LINES_PER_SECTION]))})
-    hint = "`/trip unfollow <query>` stops one; `/trip follow <query> 2h` changes its lead time."
+    hint = escape("`/trip unfollow <query>` stops one; `/trip follow <query> 2h` changes its lead time.")
     blocks.append({"type": "context", "elements": [mrkdwn(hint)]})
     names = ", ".join(view.query for view in views)
     return {"text": fallback(f"Your follows ({len(views)}): {names}"), "blocks": blocks}

@@ -43,7 +43,7 @@ def answer(ack: Ack, command: dict, context: BoltContext, client: WebClient, ask
             except TooManyFollows as refused:
                 reply = notice_message(
                     f"You already follow {refused.cap} things, the most one person may. "
-                    "`/trip following` lists them; `/trip unfollow <query>` makes room."
+                    "`/trip following` lists them; `/trip unfollow &lt;query&gt;` makes room."
                 )
             else:
                 view = FollowView(done.follow.query, done.follow.lead_minutes, done.upcoming, done.next_event)
