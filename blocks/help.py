@@ -14,6 +14,7 @@ USAGE = [
     ("/trip draft", "paste a story and add the events it mentions (or a message's ⋯ menu: Draft events from story)"),
     ("/trip history macron", "who changed what, newest first"),
     ("/trip reminders macron", "the reminders of an event and how they went"),
+    ("/trip follow blinken 2h", "a DM when his events are added, moved or cancelled, and a reminder 2 hours before"),
 ]
 
 
