@@ -302,19 +302,19 @@ class ReminderDeliverer:
                 if wait is not None:
                     log.info("rate limited channel=%s retry_after=%s reminder=%s", channel, wait, reminder_id)
                     self.pacer.back_off(channel, wait)
-                    with session(self.engine) as db, db.begin():
-                        extend(
-                            db,
-                            reminder_id=reminder_id,
-                            replica=self.replica,
-                            lease_until=later(self.clock(), self.lease + timedelta(seconds=wait)),
-                        )
+                    retrying(
+                        partial(self._extend, reminder_id, later(self.clock(), self.lease + timedelta(seconds=wait)))
+                    )
                     continue
                 return self._refused(reminder, event, error)
             finally:
                 self._posting.discard(reminder_id)
             log.info("reminder sent reminder=%s event=%s channel=%s late=%s", reminder_id, event.id, channel, late)
             return self._sent(reminder_id, ts=response.get("ts"), late=late)
+
+    def _extend(self, reminder_id: int, lease_until: datetime) -> None:
+        with session(self.engine) as db, db.begin():
+            extend(db, reminder_id=reminder_id, replica=self.replica, lease_until=lease_until)
 
     def _refused(self, reminder: Reminder, event: Event, error: Exception) -> str:
         """What to do with a reminder whose post failed for another reason than the rate limit."""
