@@ -10,7 +10,7 @@ from blocks.event_card import OPEN_ACTION, people_text
 from blocks.listing import count_text
 from blocks.text import FALLBACK_TEXT, SECTION_TEXT, cut, escape, escaped, fallback, mrkdwn, plain, shorten
 from blocks.when import reader_time_token
-from domain.follows import ADDED, CANCELLED, CHANGED, DELETED, POSTPONED, lead_text
+from domain.follows import ADDED, CANCELLED, CHANGED, DELETED, MORE, POSTPONED, lead_text
 from domain.records import EventRecord
 from domain.snapshot import event_time_text, place_text
 from domain.timetext import reader_time_text
@@ -105,9 +105,27 @@ def following_message(views: Sequence[FollowView]) -> dict:
     return {"text": fallback(f"Your follows ({len(views)}): {names}"), "blocks": blocks}
 
 
+def _unfollow_hint(query: str) -> dict:
+    about = f"You follow *{escaped(query, QUERY_CHARS)}*" if query else "You follow this event"
+    hint = f"{about}. `/trip unfollow {escape(shorten(query, QUERY_CHARS))}` stops these."
+    return {"type": "context", "elements": [mrkdwn(hint)]}
+
+
+def _more_dm(*, summary: str, query: str) -> dict:
+    """The last DM of a change that touched more followed events than are worth a DM each."""
+    search = f"/trip {shorten(query, QUERY_CHARS)}"
+    text = f":bell: *{escaped(summary, 500)}.* `{escape(search)}` lists them."
+    return {
+        "text": fallback(f"{summary}. {search} lists them."),
+        "blocks": [{"type": "section", "text": mrkdwn(text)}, _unfollow_hint(query)],
+    }
+
+
 def notice_dm(event: EventRecord, *, action: str, summary: str, query: str, reader_tz: str) -> dict:
     """The DM a follower gets about one change: the event at the venue and on the reader's own
     clock (Slack's <!date> token in the blocks, their zone spelled out in the plain text)."""
+    if action == MORE:
+        return _more_dm(summary=summary, query=query)
     emoji, headline = _HEADLINES.get(action, _HEADLINES[CHANGED])
     when = event_time_text(event)
     place = place_text(event)
@@ -125,7 +143,6 @@ def notice_dm(event: EventRecord, *, action: str, summary: str, query: str, read
         lines.append(f":busts_in_silhouette: {people_text(event, 500)}")
     if summary:
         lines.append(escaped(summary, 1000))
-    about = f"You follow *{escaped(query, QUERY_CHARS)}*" if query else "You follow this event"
     plain_text = f"{headline}: {event.title} — {when}"
     if place:
         plain_text += f" — {place}"
@@ -141,13 +158,4 @@ def notice_dm(event: EventRecord, *, action: str, summary: str, query: str, read
             "text": plain("Open event"),
             "value": str(event.id),
         }
-    return {
-        "text": fallback(plain_text),
-        "blocks": [
-            section,
-            {
-                "type": "context",
-                "elements": [mrkdwn(f"{about}. `/trip unfollow {escape(shorten(query, QUERY_CHARS))}` stops these.")],
-            },
-        ],
-    }
+    return {"text": fallback(plain_text), "blocks": [section, _unfollow_hint(query)]}

@@ -22,6 +22,11 @@ MAX_FOLLOWS = 50
 NOTIFIED_FIELDS = ("when", "place", "status")
 # What a notice says happened, as FollowNotice.action keeps it.
 ADDED, CHANGED, CANCELLED, POSTPONED, DELETED = "added", "changed", "cancelled", "postponed", "deleted"
+# One DM standing for the rest of a change that touched many followed events at once.
+MORE = "more"
+# DMs one change (an import of a whole calendar) may owe one follower; past it, the last says
+# how many more there were.
+MAX_NOTICES_PER_CHANGE = 10
 
 
 def follow_key(query: str) -> str:
@@ -72,6 +77,10 @@ def notice_for(action: str, changes: Collection[FieldChange]) -> Notice | None:
     if status is not None and status.lower() == Status.POSTPONED.value:
         return Notice(POSTPONED, summary)
     return Notice(CHANGED, summary)
+
+
+def more_summary(count: int) -> str:
+    return f"{count} more events you follow were added or changed at the same time"
 
 
 def _line(change: FieldChange) -> str:

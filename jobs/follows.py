@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from blocks.follows import notice_dm
-from domain.follows import DELETED
+from domain.follows import DELETED, MORE
 from domain.vocabulary import ReminderStatus
 from domain.zones import earlier, later
 from infra.slack_failures import (
@@ -136,7 +136,7 @@ class FollowNotifier:
             tz = follower_zone(db, team_id=notice.team_id, user_id=notice.user_id) if notice else None
         if notice is None or event is None:
             raise LookupError(f"claimed follow notice {notice_id} or its event is no longer in the database")
-        if event.deleted_at is not None and notice.action != DELETED:
+        if event.deleted_at is not None and notice.action not in (DELETED, MORE):
             # Its deletion has a notice of its own: a change to an event gone since says nothing.
             return self._finish(notice_id, ReminderStatus.SKIPPED, last_error="event deleted since")
         if notice.may_have_posted:

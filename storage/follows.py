@@ -18,7 +18,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from domain.follows import key_words, matches, notice_for
+from domain.follows import MAX_NOTICES_PER_CHANGE, MORE, key_words, matches, more_summary, notice_for
 from domain.snapshot import FieldChange
 from domain.vocabulary import ReminderStatus
 from storage.models import Event, EventTerm, Follow, FollowNotice, saved_id
@@ -150,11 +150,13 @@ def notify_followers(
         return 0
     following = followers(session, events=[event for event, _action, _summary in told])
     rows: dict[tuple[str, int, int], dict[str, Any]] = {}
+    starts: dict[tuple[str, int, int], datetime] = {}
     for event, action, summary in told:
         for follow in following.get(saved_id(event), []):
             key = (follow.user_id, saved_id(event), event.version)
             if follow.user_id == actor or key in rows:
                 continue
+            starts[key] = event.starts_at
             rows[key] = {
                 "team_id": event.team_id,
                 "user_id": follow.user_id,
@@ -168,6 +170,7 @@ def notify_followers(
                 "attempts": 0,
                 "may_have_posted": False,
             }
+    rows = _at_most_per_user(rows, starts)
     if rows:
         dialect_insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         values = list(rows.values())
@@ -178,6 +181,27 @@ def notify_followers(
                 .on_conflict_do_nothing(index_elements=["user_id", "event_id", "version"])
             )
     return len(rows)
+
+
+def _at_most_per_user(
+    rows: dict[tuple[str, int, int], dict[str, Any]], starts: dict[tuple[str, int, int], datetime]
+) -> dict[tuple[str, int, int], dict[str, Any]]:
+    """One change that owes a follower more than MAX_NOTICES_PER_CHANGE DMs (an import, a feed's
+    first sync) sends the soonest events one by one and the rest as one "and 240 more"."""
+    by_user: dict[str, list[tuple[str, int, int]]] = {}
+    for key in rows:
+        by_user.setdefault(key[0], []).append(key)
+    kept: dict[tuple[str, int, int], dict[str, Any]] = {}
+    for keys in by_user.values():
+        keys.sort(key=lambda key: (starts[key], key[1]))
+        if len(keys) <= MAX_NOTICES_PER_CHANGE:
+            kept.update((key, rows[key]) for key in keys)
+            continue
+        shown = MAX_NOTICES_PER_CHANGE - 1
+        kept.update((key, rows[key]) for key in keys[:shown])
+        rest = keys[shown]
+        kept[rest] = {**rows[rest], "action": MORE, "summary": more_summary(len(keys) - shown)}
+    return kept
 
 
 def _due(now: datetime) -> ColumnElement[bool]:

@@ -15,7 +15,7 @@ from tests.support.event_rows import event
 from tests.support.long_content import long_text
 
 queries = long_text(MAX_QUERY_LENGTH)
-actions = st.sampled_from(["added", "changed", "cancelled", "postponed", "deleted"])
+actions = st.sampled_from(["added", "changed", "cancelled", "postponed", "deleted", "more"])
 
 
 @LONG

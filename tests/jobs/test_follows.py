@@ -123,6 +123,43 @@ def test_an_import_tells_followers_of_what_it_adds_and_moves(engine, clock, fake
     assert notifier_for(engine, fake_slack, clock).run_once().sent == 4
 
 
+def calendar(count: int) -> bytes:
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Ministry//EN"]
+    for n in range(count):
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:ukraine-{n}@ministry.example",
+            "DTSTAMP:20240101T000000Z",
+            f"SUMMARY:Ukraine talks, round {n + 1}",
+            f"DTSTART;TZID=Europe/Paris:202405{n + 1:02d}T100000",
+            "DURATION:PT1H",
+            "END:VEVENT",
+        ]
+    return ("\r\n".join([*lines, "END:VCALENDAR"]) + "\r\n").encode()
+
+
+def test_a_change_of_many_followed_events_sends_ten_dms_not_one_each(engine, clock, fake_slack):
+    follow_as(engine, clock, "U0ANNA", "ukraine")
+    follow_as(engine, clock, "U0BEN", "ukraine talks")
+    load_ics(engine, calendar(25), now=clock())
+    for user in ("U0ANNA", "U0BEN"):
+        found = [n for n in notices(engine) if n.user_id == user]
+        assert [n.action for n in found] == ["added"] * 9 + ["more"]
+        assert found[-1].summary == "16 more events you follow were added or changed at the same time"
+    notifier_for(engine, fake_slack, clock).run_once()
+    sent = dms(fake_slack, "U0ANNA")
+    assert len(sent) == 10
+    # The soonest events one by one, in order, then the rest in one.
+    assert [dm["text"].split(" — ")[0] for dm in sent[:2]] == [
+        "New on the schedule: Ukraine talks, round 1",
+        "New on the schedule: Ukraine talks, round 2",
+    ]
+    assert sent[-1]["text"] == (
+        "16 more events you follow were added or changed at the same time. /trip ukraine lists them."
+    )
+    assert "You follow *ukraine talks*" in dms(fake_slack, "U0BEN")[-1]["blocks"][1]["elements"][0]["text"]
+
+
 def test_slack_failures_are_retried_and_a_dm_that_went_out_is_not_sent_twice(engine, clock, fake_slack, caplog):
     caplog.set_level(logging.INFO, logger="jobs.follows")
     follow_as(engine, clock, "U0ANNA", "macron")
