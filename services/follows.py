@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from domain.follows import MAX_FOLLOWS, follow_key, key_words
@@ -44,8 +45,8 @@ class TooManyFollows(Exception):
 @dataclass(frozen=True)
 class Followed:
     follow: Follow
-    # The follow as it was, when the user already followed this query (a new lead time).
-    before: Follow | None
+    # The lead time it had when the user already followed this query; None for a new follow.
+    lead_before: int | None
     # Matching events still to come (counted up to storage.events.COUNT_CAP), and the next one.
     upcoming: int
     next_event: Event | None
@@ -72,25 +73,31 @@ def follow(
     if not key:
         raise NothingToFollow
     tz = tz if tz and _is_zone(tz) else fallback_tz
-    with session(engine) as db, db.begin():
+    for attempt in range(2):
         try:
-            saved, before = save_follow(
-                db,
-                team_id=team_id,
-                user_id=user_id,
-                query=query.strip(),
-                key=key,
-                lead_minutes=lead_minutes,
-                tz=tz,
-                now=now,
-                cap=MAX_FOLLOWS,
-            )
+            with session(engine) as db, db.begin():
+                saved, lead_before = save_follow(
+                    db,
+                    team_id=team_id,
+                    user_id=user_id,
+                    query=query.strip(),
+                    key=key,
+                    lead_minutes=lead_minutes,
+                    tz=tz,
+                    now=now,
+                    cap=MAX_FOLLOWS,
+                )
+                _replan(db, team_id=team_id, key=key, now=now, default_channel=default_channel)
+                upcoming, next_event = _upcoming(db, team_id=team_id, key=key, now=now)
+            break
         except _TooMany:
             raise TooManyFollows(MAX_FOLLOWS) from None
-        _replan(db, team_id=team_id, key=key, now=now, default_channel=default_channel)
-        upcoming, next_event = _upcoming(db, team_id=team_id, key=key, now=now)
+        except IntegrityError:
+            # The same follow, sent twice at once (a double click): the second finds the first.
+            if attempt == 1:
+                raise
     on_change()
-    return Followed(saved, before, upcoming, next_event)
+    return Followed(saved, lead_before, upcoming, next_event)
 
 
 def unfollow(

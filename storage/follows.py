@@ -42,15 +42,15 @@ def save_follow(
     tz: str,
     now: datetime,
     cap: int,
-) -> tuple[Follow, Follow | None]:
+) -> tuple[Follow, int | None]:
     """Follow `key`, or change the lead time and zone of the follow of it; the follow and, if
-    it existed, a copy of it as it was. TooManyFollows past `cap` follows."""
+    it existed, its lead time before. TooManyFollows past `cap` follows."""
     found = _follow(session, team_id=team_id, user_id=user_id, key=key)
     if found is not None:
-        before = Follow.model_validate(found.model_dump())
+        lead_before = found.lead_minutes
         found.query, found.lead_minutes, found.tz = query, lead_minutes, tz
         session.flush()
-        return found, before
+        return found, lead_before
     if len(follows_of(session, team_id=team_id, user_id=user_id)) >= cap:
         raise TooManyFollows
     follow = Follow(

@@ -47,7 +47,7 @@ def answer(ack: Ack, command: dict, context: BoltContext, client: WebClient, ask
                 )
             else:
                 view = FollowView(done.follow.query, done.follow.lead_minutes, done.upcoming, done.next_event)
-                reply = followed_message(view, lead_before=done.before.lead_minutes if done.before else None)
+                reply = followed_message(view, lead_before=done.lead_before)
         case Unfollow(query):
             removed = unfollow(
                 ctx.engine,
