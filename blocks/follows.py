@@ -10,8 +10,9 @@ from blocks.event_card import OPEN_ACTION, people_text
 from blocks.listing import count_text
 from blocks.text import FALLBACK_TEXT, SECTION_TEXT, cut, escape, escaped, fallback, mrkdwn, plain, shorten
 from blocks.when import reader_time_token
-from domain.follows import ADDED, CANCELLED, CHANGED, DELETED, MORE, POSTPONED, lead_text
+from domain.follows import ADDED, CANCELLED, CHANGED, DELETED, MORE, POSTPONED
 from domain.records import EventRecord
+from domain.reminders import lead_text
 from domain.snapshot import event_time_text, place_text
 from domain.timetext import reader_time_text
 from domain.vocabulary import Precision

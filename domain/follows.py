@@ -89,12 +89,3 @@ def _line(change: FieldChange) -> str:
     if old and new:
         return f"{label}: {compact_change(old, new)}"
     return f"{label}: {new or 'none'}" if new else f"{label}: {old} → none"
-
-
-def lead_text(minutes: int) -> str:
-    """ "1 hour", "2 days", "90 minutes"."""
-    for size, unit in ((1440, "day"), (60, "hour"), (1, "minute")):
-        if minutes % size == 0:
-            count = minutes // size
-            return f"{count} {unit}{'s' if count != 1 else ''}"
-    return f"{minutes} minutes"

@@ -29,7 +29,16 @@ ALREADY_PAST = "already past when the event was scheduled"
 
 
 def lead_time_label(minutes: int) -> str:
-    return LEAD_TIMES.get(minutes, f"{minutes} minutes")
+    return LEAD_TIMES.get(minutes) or lead_text(minutes)
+
+
+def lead_text(minutes: int) -> str:
+    """Any lead time in words ("2 hours", "90 minutes"), a follower's included."""
+    for size, unit in ((1440, "day"), (60, "hour"), (1, "minute")):
+        if minutes % size == 0:
+            count = minutes // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{minutes} minutes"
 
 
 def effective_lead_times(kind: Kind, lead_times: tuple[int, ...] | None) -> tuple[int, ...]:
@@ -74,6 +83,12 @@ def planned(
         # With only the day known, "an hour before" has no meaning; a day or a week still does.
         wanted = [(lead, where) for lead, where in wanted if lead >= 1440]
     return {(lead, where): earlier(event.starts_at, timedelta(minutes=lead)) for lead, where in wanted}
+
+
+def is_personal(channel: str) -> bool:
+    """Whether a reminder goes to a user (a follower's DM, see domain/follows.py) rather than a
+    channel: Slack's user ids start with U or W, channel ids with C, G or D."""
+    return channel[:1] in ("U", "W")
 
 
 def lateness_limit(lead_minutes: int) -> timedelta:

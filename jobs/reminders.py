@@ -26,7 +26,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from blocks.reminder import reminder_message, undeliverable_message
-from domain.reminders import ON_TIME, lateness_limit, lead_phrase, remaining_phrase, why_no_reminders
+from domain.reminders import ON_TIME, is_personal, lateness_limit, lead_phrase, remaining_phrase, why_no_reminders
 from domain.vocabulary import ReminderStatus
 from domain.zones import earlier, later
 from infra.slack_failures import (
@@ -439,11 +439,6 @@ class ReminderDeliverer:
             )
         except SLACK_FAILURES as error:
             log.error("could not tell the creator user=%s event=%s: %s", event.created_by, event.id, error)
-
-
-def is_personal(channel: str) -> bool:
-    """Whether a reminder goes to a user (a follower's DM) rather than a channel."""
-    return channel[:1] in ("U", "W")
 
 
 def dm_channel(client: WebClient, channel: str) -> str:

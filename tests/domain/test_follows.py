@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from domain.follows import follow_key, key_words, lead_text, matches, notice_for
+from domain.follows import follow_key, key_words, matches, notice_for
+from domain.reminders import lead_text
 from domain.search import terms
 from domain.snapshot import FieldChange
 

@@ -190,3 +190,13 @@ def test_a_record_of_a_past_event_tells_nobody(bot, fake_slack, engine, clock):
     assert notifier_for(engine, fake_slack, clock).run_once().sent == 0
     with session(engine) as db:
         assert list(db.exec(select(FollowNotice))) == []
+
+
+def test_reminders_show_a_follower_their_own_personal_reminders_and_nobody_elses(bot, engine, clock):
+    load_ics(engine, SAMPLE.read_bytes(), now=clock())
+    reply(bot.command("follow macron 2h", user_id="U0ALICE"))
+    mine = json.dumps(reply(bot.command("reminders macron", user_id="U0ALICE")))
+    assert "2 hours before, <!date^" in mine and "in your DM" in mine
+    theirs = json.dumps(reply(bot.command("reminders macron", user_id="U0BOB")))
+    assert "2 hours before" not in theirs and "U0ALICE" not in theirs and "your DM" not in theirs
+    assert "in <#C0FOREIGN>" in theirs
