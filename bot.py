@@ -126,6 +126,7 @@ def _run(_args, settings: Settings) -> int:
     from handlers.context import AppContext, system_clock
     from jobs.agenda import DailyAgenda
     from jobs.feeds import FeedSyncer
+    from jobs.follows import FollowNotifier
     from jobs.home import HomeRefresher
     from jobs.reminders import ReminderDeliverer, replica_name
     from jobs.scheduler import Jobs
@@ -164,7 +165,14 @@ def _run(_args, settings: Settings) -> int:
         team_id=team_id,
         editors=ctx.editors,
     )
-    jobs = Jobs(deliverer=deliverer, agenda=agenda, settings=settings, feeds=feeds, home=home)
+    notifier = FollowNotifier(
+        engine=ctx.engine,
+        client=delivery_client(settings),
+        clock=system_clock,
+        newsroom_tz=settings.newsroom_tz.key,
+        replica=replica,
+    )
+    jobs = Jobs(deliverer=deliverer, agenda=agenda, settings=settings, feeds=feeds, home=home, notifier=notifier)
     ctx = replace(ctx, on_schedule_change=jobs.wake)
     feeds.on_change = jobs.wake
     app = create_app(ctx)

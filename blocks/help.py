@@ -18,6 +18,7 @@ USAGE = [
         "/trip feed",
         "the schedule as a calendar to subscribe to in Google Calendar or Outlook; `/trip feed blinken` for one query",
     ),
+    ("/trip follow blinken 2h", "a DM when his events are added, moved or cancelled, and a reminder 2 hours before"),
 ]
 
 

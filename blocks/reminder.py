@@ -7,6 +7,7 @@ from blocks.text import SECTION_TEXT, escaped, fallback, mrkdwn, plain
 from blocks.when import reader_time_token
 from domain.records import EventRecord
 from domain.snapshot import event_time_text
+from domain.timetext import reader_time_text
 from domain.vocabulary import Precision
 
 # The shares of the reminder's 3,000 characters for the headline's title, place and time; the
@@ -14,11 +15,18 @@ from domain.vocabulary import Precision
 HEADLINE_CHARS = {"title": 500, "place": 300, "when": 200}
 
 
-def reminder_message(event: EventRecord, *, phrase: str, late: bool) -> dict:
-    """ "In 1 hour: Blinken meets President Macron — Élysée Palace, Paris — 10:00 CEST"."""
+def reminder_message(event: EventRecord, *, phrase: str, late: bool, reader_tz: str | None = None) -> dict:
+    """ "In 1 hour: Blinken meets President Macron — Élysée Palace, Paris — 10:00 CEST".
+
+    `reader_tz`: a personal reminder's, in a DM; its plain text also gives the start on the
+    follower's clock, which a notification cannot show with Slack's <!date> token.
+    """
     place = ", ".join(part for part in (event.venue, event.city) if part)
     parts = {"title": event.title, "place": place, "when": event_time_text(event)}
     headline = " — ".join(part for part in parts.values() if part)
+    yours = reader_time_text(starts_at=event.starts_at, precision=event.precision, tz=reader_tz) if reader_tz else None
+    if yours:
+        headline += f" ({yours} your time)"
     shown = " — ".join(escaped(part, HEADLINE_CHARS[name]) for name, part in parts.items() if part)
     late_note = " (late: TripDesk was offline or Slack was unavailable at the due time)" if late else ""
     lines = [f":alarm_clock: *{escaped(phrase, 100)}:* {shown}{late_note}"]

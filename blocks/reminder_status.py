@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from blocks.text import HEADER_TEXT, escaped, fallback, mrkdwn, plain, shorten
 from blocks.when import reader_time_token
 from domain.records import EventRecord, ReminderRecord
-from domain.reminders import lead_time_label, why_no_reminders
+from domain.reminders import is_personal, lead_time_label, why_no_reminders
 from domain.snapshot import event_time_text
 from domain.vocabulary import ReminderStatus
 
@@ -62,7 +62,8 @@ def _row(reminder: ReminderRecord) -> str:
         detail = f": {uncertain}{escaped(reminder.last_error, ERROR_CHARS)}"
     attempts = f" · {reminder.attempts} attempts" if reminder.attempts > 1 else ""
     lead = "at the start" if reminder.lead_minutes == 0 else f"{lead_time_label(reminder.lead_minutes)} before"
-    return f"• {lead}, {reader_time_token(reminder.due_at)} in <#{reminder.channel_id}> · {state}{detail}{attempts}"
+    where = "your DM" if is_personal(reminder.channel_id) else f"<#{reminder.channel_id}>"
+    return f"• {lead}, {reader_time_token(reminder.due_at)} in {where} · {state}{detail}{attempts}"
 
 
 def _none_reason(event: EventRecord) -> str:

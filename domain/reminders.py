@@ -3,6 +3,7 @@ be useful."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from domain.vocabulary import Kind, Precision
@@ -28,7 +29,16 @@ ALREADY_PAST = "already past when the event was scheduled"
 
 
 def lead_time_label(minutes: int) -> str:
-    return LEAD_TIMES.get(minutes, f"{minutes} minutes")
+    return LEAD_TIMES.get(minutes) or lead_text(minutes)
+
+
+def lead_text(minutes: int) -> str:
+    """Any lead time in words ("2 hours", "90 minutes"), a follower's included."""
+    for size, unit in ((1440, "day"), (60, "hour"), (1, "minute")):
+        if minutes % size == 0:
+            count = minutes // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{minutes} minutes"
 
 
 def effective_lead_times(kind: Kind, lead_times: tuple[int, ...] | None) -> tuple[int, ...]:
@@ -59,16 +69,26 @@ def why_no_reminders(event) -> str | None:
     return None
 
 
-def planned(event, *, default_channel: str | None) -> dict[tuple[int, str], datetime]:
-    """(lead minutes, channel) → due time, for every reminder the event should have."""
-    channel = event.channel_id or default_channel
-    if channel is None or why_no_reminders(event):
+def planned(
+    event, *, default_channel: str | None, personal: Iterable[tuple[str, int]] = ()
+) -> dict[tuple[int, str], datetime]:
+    """(lead minutes, channel) → due time, for every reminder the event should have: the
+    channel's, and one in a DM for each (user id, lead minutes) of `personal`, its followers."""
+    if why_no_reminders(event):
         return {}
-    leads = effective_lead_times(event.kind, stored_lead_times(event.lead_times))
+    channel = event.channel_id or default_channel
+    leads = effective_lead_times(event.kind, stored_lead_times(event.lead_times)) if channel else ()
+    wanted = [(lead, channel) for lead in leads if channel] + [(lead, user) for user, lead in personal]
     if event.precision is Precision.DAY:
         # With only the day known, "an hour before" has no meaning; a day or a week still does.
-        leads = tuple(m for m in leads if m >= 1440)
-    return {(lead, channel): earlier(event.starts_at, timedelta(minutes=lead)) for lead in leads}
+        wanted = [(lead, where) for lead, where in wanted if lead >= 1440]
+    return {(lead, where): earlier(event.starts_at, timedelta(minutes=lead)) for lead, where in wanted}
+
+
+def is_personal(channel: str) -> bool:
+    """Whether a reminder goes to a user (a follower's DM, see domain/follows.py) rather than a
+    channel: Slack's user ids start with U or W, channel ids with C, G or D."""
+    return channel[:1] in ("U", "W")
 
 
 def lateness_limit(lead_minutes: int) -> timedelta:

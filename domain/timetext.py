@@ -51,3 +51,13 @@ def _day_range(first: date, last: date) -> str:
 
 def local_day(instant: datetime, tz: str) -> date:
     return instant.astimezone(zone(tz)).date()
+
+
+def reader_time_text(*, starts_at: datetime, precision: Precision, tz: str) -> str | None:
+    """The start on a reader's clock in zone `tz` ("Tue 2 Apr 2024, 04:00 EDT"), for plain text
+    that cannot carry Slack's <!date> token; None when only the day or month is known, since a
+    day is the venue's day."""
+    if precision is not Precision.EXACT:
+        return None
+    start = starts_at.astimezone(zone(tz))
+    return f"{day_text(start.date())}, {start:%H:%M} {start:%Z}"

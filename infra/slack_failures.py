@@ -18,6 +18,12 @@ _AUTH_FAILURES = frozenset(
 )
 # The bot cannot post in the channel, and trying again will not change that.
 _CHANNEL_UNREACHABLE = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
+# A direct message cannot reach the user, and trying again will not change that: they left, were
+# deactivated, cannot be seen by the bot, or are a bot themselves (or the channel a DM goes to
+# is gone).
+_USER_UNREACHABLE = frozenset(
+    {"user_not_found", "user_disabled", "user_not_visible", "cannot_dm_bot", "channel_not_found", "is_archived"}
+)
 # Slack's own trouble, or its rate limit: the same call may succeed later.
 _TRANSIENT = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"})
 # Slack documents these as "some aspect of the operation may have succeeded".
@@ -45,6 +51,11 @@ def is_auth_failure(code: str | None) -> bool:
 
 def is_channel_unreachable(code: str | None) -> bool:
     return code in _CHANNEL_UNREACHABLE
+
+
+def is_user_unreachable(code: str | None) -> bool:
+    """For a DM: the user cannot be written to any more."""
+    return code in _USER_UNREACHABLE
 
 
 def retry_after(error: Exception) -> float | None:

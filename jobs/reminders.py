@@ -26,7 +26,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from blocks.reminder import reminder_message, undeliverable_message
-from domain.reminders import ON_TIME, lateness_limit, lead_phrase, remaining_phrase, why_no_reminders
+from domain.reminders import ON_TIME, is_personal, lateness_limit, lead_phrase, remaining_phrase, why_no_reminders
 from domain.vocabulary import ReminderStatus
 from domain.zones import earlier, later
 from infra.slack_failures import (
@@ -34,11 +34,13 @@ from infra.slack_failures import (
     is_auth_failure,
     is_channel_unreachable,
     is_transient,
+    is_user_unreachable,
     may_have_succeeded,
     retry_after,
     slack_error,
 )
 from storage.db import is_unavailable, session
+from storage.follows import follower_zone
 from storage.models import Event, Reminder, saved_id
 from storage.reminders import (
     claim_next,
@@ -214,7 +216,7 @@ class ReminderDeliverer:
     def _drain(self, channel: str, report: Report) -> None:
         while not self._stop.is_set() and self.paused is None:
             now = self.clock()
-            reminder_id = _retrying(partial(self._claim, channel, now))
+            reminder_id = retrying(partial(self._claim, channel, now))
             if reminder_id is None:
                 return
             try:
@@ -251,9 +253,15 @@ class ReminderDeliverer:
 
         late = now - reminder.due_at > ON_TIME
         phrase = remaining_phrase(event.starts_at, now) if late else lead_phrase(reminder.lead_minutes)
-        message = reminder_message(event, phrase=phrase, late=late)
+        reader_tz = self._follower_zone(reminder) if is_personal(reminder.channel_id) else None
+        message = reminder_message(event, phrase=phrase, late=late, reader_tz=reader_tz)
+        # A personal reminder goes to the follower's DM, where the event has no thread.
         thread_ts = event.thread_ts if event.thread_ts and reminder.channel_id == event.channel_id else None
         return self._post(reminder, event, message, thread_ts, late)
+
+    def _follower_zone(self, reminder: Reminder) -> str | None:
+        with session(self.engine) as db:
+            return follower_zone(db, team_id=reminder.team_id, user_id=reminder.channel_id)
 
     def _skip_reason(self, reminder: Reminder, event: Event, now: datetime) -> str | None:
         reason = why_no_reminders(event)
@@ -294,13 +302,9 @@ class ReminderDeliverer:
                 if wait is not None:
                     log.info("rate limited channel=%s retry_after=%s reminder=%s", channel, wait, reminder_id)
                     self.pacer.back_off(channel, wait)
-                    with session(self.engine) as db, db.begin():
-                        extend(
-                            db,
-                            reminder_id=reminder_id,
-                            replica=self.replica,
-                            lease_until=later(self.clock(), self.lease + timedelta(seconds=wait)),
-                        )
+                    retrying(
+                        partial(self._extend, reminder_id, later(self.clock(), self.lease + timedelta(seconds=wait)))
+                    )
                     continue
                 return self._refused(reminder, event, error)
             finally:
@@ -308,11 +312,25 @@ class ReminderDeliverer:
             log.info("reminder sent reminder=%s event=%s channel=%s late=%s", reminder_id, event.id, channel, late)
             return self._sent(reminder_id, ts=response.get("ts"), late=late)
 
+    def _extend(self, reminder_id: int, lease_until: datetime) -> None:
+        with session(self.engine) as db, db.begin():
+            extend(db, reminder_id=reminder_id, replica=self.replica, lease_until=lease_until)
+
     def _refused(self, reminder: Reminder, event: Event, error: Exception) -> str:
         """What to do with a reminder whose post failed for another reason than the rate limit."""
         reminder_id, channel, code = saved_id(reminder), reminder.channel_id, slack_error(error)
         if isinstance(error, OSError):  # the network: refused, reset, timed out
             return self._retry_later(reminder, f"network: {code}", may_have_posted=may_have_succeeded(error))
+        if is_personal(channel) and is_user_unreachable(code):
+            # The follower left or cannot be written to: nobody to tell but the log.
+            log.warning(
+                "personal reminder given up: the user cannot get DMs reminder=%s event=%s user=%s error=%s",
+                reminder_id,
+                event.id,
+                channel,
+                code,
+            )
+            return self._finish(reminder_id, ReminderStatus.FAILED, last_error=code, may_have_posted=False)
         if is_channel_unreachable(code):
             log.error(
                 "reminder undeliverable reminder=%s event=%s channel=%s error=%s", reminder_id, event.id, channel, code
@@ -357,11 +375,14 @@ class ReminderDeliverer:
                 )
             else:
                 response = self.client.conversations_history(
-                    channel=reminder.channel_id, oldest=oldest, include_all_metadata=True, limit=200
+                    channel=dm_channel(self.client, reminder.channel_id),
+                    oldest=oldest,
+                    include_all_metadata=True,
+                    limit=200,
                 )
         except SlackApiError as error:
             code = slack_error(error)
-            if code == "missing_scope" or is_channel_unreachable(code):
+            if code == "missing_scope" or is_channel_unreachable(code) or is_user_unreachable(code):
                 log.warning("cannot look for an earlier post reminder=%s error=%s: posting", reminder.id, code)
                 return None
             raise
@@ -406,7 +427,7 @@ class ReminderDeliverer:
                 if not finish(db, reminder_id=reminder_id, replica=self.replica, status=status, **fields):
                     log.error("reminder %s was taken over by another replica before it finished here", reminder_id)
 
-        _retrying(record)
+        retrying(record)
         return status.value
 
     def _tell_creator(self, event: Event, channel: str, code: str) -> None:
@@ -420,7 +441,16 @@ class ReminderDeliverer:
             log.error("could not tell the creator user=%s event=%s: %s", event.created_by, event.id, error)
 
 
-def _retrying(work: Callable[[], T], attempts: int = 8) -> T:
+def dm_channel(client: WebClient, channel: str) -> str:
+    """The channel to read for messages posted to `channel`: a post to a user id lands in the
+    bot's DM with them, whose own id (D…) conversations.history needs."""
+    if not is_personal(channel):
+        return channel
+    response = client.conversations_open(users=channel)
+    return str((response.get("channel") or {}).get("id") or channel)
+
+
+def retrying(work: Callable[[], T], attempts: int = 8) -> T:
     """Run a short database transaction again when it collides with another replica's: SQLite
     answers "database is locked" when a concurrent writer moved its snapshot on, without
     waiting; PostgreSQL may report a deadlock between two claims."""

@@ -17,6 +17,7 @@ from domain.zones import earlier, later
 from infra.config import Settings
 from jobs.agenda import DailyAgenda
 from jobs.feeds import FeedSyncer
+from jobs.follows import FollowNotifier
 from jobs.home import HomeRefresher
 from jobs.reminders import ReminderDeliverer
 from storage.db import session
@@ -25,6 +26,7 @@ from storage.replays import forget_before
 log = logging.getLogger(__name__)
 WAKE_JOB = "reminders-wake"
 HOME_JOB = "home-refresh"
+FOLLOWS_WAKE_JOB = "follows-wake"
 # Slack's signatures expire after five minutes and it stops retrying an event within the hour;
 # after that a request key can no longer come back.
 HANDLED_KEPT = timedelta(hours=2)
@@ -46,9 +48,10 @@ class Jobs:
         settings: Settings,
         feeds: FeedSyncer | None = None,
         home: HomeRefresher | None = None,
+        notifier: FollowNotifier | None = None,
     ):
         self.deliverer, self.agenda, self.settings = deliverer, agenda, settings
-        self.feeds, self.home = feeds, home
+        self.feeds, self.home, self.notifier = feeds, home, notifier
         # A late job still runs (APScheduler's default grace is one second, which silently drops
         # a reminder whose wake-up came a little late); overlapping runs collapse into one.
         self.scheduler = BackgroundScheduler(
@@ -72,6 +75,11 @@ class Jobs:
         self.scheduler.add_job(
             self.deliverer.run_once, "date", run_date=datetime.now(UTC), id=WAKE_JOB, replace_existing=True
         )
+        if self.notifier is not None:
+            # A change may owe its followers DMs, written with it.
+            self.scheduler.add_job(
+                self.notifier.run_once, "date", run_date=datetime.now(UTC), id=FOLLOWS_WAKE_JOB, replace_existing=True
+            )
         self._refresh_home_tabs()
 
     def _refresh_home_tabs(self) -> None:
@@ -89,9 +97,14 @@ class Jobs:
             self.feeds.stop()
         if self.home is not None:
             self.home.stop()
+        if self.notifier is not None:
+            self.notifier.stop()
 
     def _sweep(self) -> None:
         self.deliverer.run_once()
+        if self.notifier is not None:
+            # Notices waiting on a retry, or left claimed by a replica that died.
+            self.notifier.run_once()
         self.agenda.post_if_due(self.settings.digest_time)
 
     def forget_handled_requests(self) -> int:

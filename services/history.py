@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
+from domain.reminders import is_personal
 from domain.search import query_words
 from domain.snapshot import PRIVATE_FIELDS
 from storage.db import session
@@ -39,10 +40,11 @@ def event_history(
 
 
 def event_reminders(
-    engine: Engine, *, team_id: str, query: str, editor: bool
+    engine: Engine, *, team_id: str, query: str, editor: bool, user_id: str | None = None
 ) -> tuple[int, list[tuple[Event, list[Reminder]]]]:
     """How many events match, and the reminders of the most recent of them (of deleted events
-    too, for editors)."""
+    too, for editors). Of the personal reminders of followers, only `user_id`'s own: who follows
+    what is theirs to know."""
     with session(engine) as db:
         matching = find_events(
             db, team_id=team_id, words=query_words(query), include_deleted=editor, newest_first=True, limit=MAX_EVENTS
@@ -50,7 +52,8 @@ def event_reminders(
         rows = reminders_of(db, event_ids=_ids(matching.events))
     by_event: dict[int | None, tuple[Event, list[Reminder]]] = {e.id: (e, []) for e in reversed(matching.events)}
     for reminder in rows:
-        by_event[reminder.event_id][1].append(reminder)
+        if not is_personal(reminder.channel_id) or reminder.channel_id == user_id:
+            by_event[reminder.event_id][1].append(reminder)
     return matching.total, list(by_event.values())
 
 

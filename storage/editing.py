@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from domain.drafts import EventDraft
 from domain.snapshot import FieldChange
 from storage.events import index_terms, schedule_fields, set_participants, trip_id_for
+from storage.follows import notify_followers
 from storage.models import Coverage, Event, EventChange, Trip, saved_id
 
 TRIP_CHOICES = 90
@@ -157,6 +158,8 @@ def set_coverage(
 def record(
     session: Session, *, event: Event, actor: str, now: datetime, action: str, changes: Sequence[FieldChange] = ()
 ) -> None:
+    """Write a line of the event's history, and the DMs its followers are owed for it, in the
+    caller's transaction: every change of the schedule comes through here or `record_many`."""
     rows = changes or [FieldChange(field=None, old=None, new=None)]
     session.add_all(
         EventChange(
@@ -172,6 +175,7 @@ def record(
         for c in rows
     )
     session.flush()
+    notify_followers(session, entries=[(event, action, changes)], actor=actor, now=now)
 
 
 def record_many(
@@ -201,6 +205,7 @@ def record_many(
     ]
     for start in range(0, len(rows), 5000):
         session.execute(insert(EventChange), rows[start : start + 5000])
+    notify_followers(session, entries=entries, actor=actor, now=now)
 
 
 def history(

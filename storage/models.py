@@ -393,6 +393,8 @@ class FollowNotice(SQLModel, table=True):
     event_id: int = Field(sa_column=Column(Integer, ForeignKey("events.id", ondelete="CASCADE"), nullable=False))
     # The event's version the notice is about: one change, one DM, whatever retries happen.
     version: int
+    # The follow that matched, as the follower typed it, to say why they are told.
+    query: str = Field(default="", max_length=TITLE_MAX)
     # added, changed, cancelled
     action: str = Field(max_length=16)
     # What changed, one line per field, already phrased ("When: 2 April 10:00 → 11:00").
@@ -400,6 +402,10 @@ class FollowNotice(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_instant())
     status: ReminderStatus = Field(sa_column=Column(StrEnumType(ReminderStatus, 16), nullable=False))
     attempts: int = 0
+    # After a failure: not before this moment (the backoff, or what Slack's Retry-After asked).
+    next_attempt_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    # As for a reminder: the last attempt may have posted the DM, so the next one looks first.
+    may_have_posted: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     claimed_until: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
     claimed_by: str | None = Field(default=None, max_length=64)
     sent_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))

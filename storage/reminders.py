@@ -18,13 +18,15 @@ from sqlmodel import Session, col, select
 
 from domain.reminders import ALREADY_PAST, planned, why_no_reminders
 from domain.vocabulary import ReminderStatus
+from storage.follows import followers
 from storage.models import Event, Reminder, saved_id
 
 _IN_CHUNK = 500
 
 
 def sync_reminders(session: Session, *, event: Event, now: datetime, default_channel: str | None) -> None:
-    """Rewrite the event's pending reminders to match it, in the caller's transaction."""
+    """Rewrite the event's pending reminders to match it and its followers, in the caller's
+    transaction."""
     sync_many(session, events=[event], now=now, default_channel=default_channel)
 
 
@@ -36,13 +38,29 @@ def sync_many(session: Session, *, events: Sequence[Event], now: datetime, defau
         chunk = ids[start : start + _IN_CHUNK]
         for row in session.exec(select(Reminder).where(col(Reminder.event_id).in_(chunk))):
             existing.setdefault(row.event_id, []).append(row)
+    following = followers(session, events=events)
     for event in events:
-        _sync(session, event=event, rows=existing.get(saved_id(event), []), now=now, default_channel=default_channel)
+        _sync(
+            session,
+            event=event,
+            rows=existing.get(saved_id(event), []),
+            now=now,
+            default_channel=default_channel,
+            personal=[(follow.user_id, follow.lead_minutes) for follow in following.get(saved_id(event), [])],
+        )
     session.flush()
 
 
-def _sync(session: Session, *, event: Event, rows: list[Reminder], now: datetime, default_channel: str | None) -> None:
-    wanted = planned(event, default_channel=default_channel)
+def _sync(
+    session: Session,
+    *,
+    event: Event,
+    rows: list[Reminder],
+    now: datetime,
+    default_channel: str | None,
+    personal: list[tuple[str, int]],
+) -> None:
+    wanted = planned(event, default_channel=default_channel, personal=personal)
     by_key = {(r.lead_minutes, r.channel_id): r for r in rows}
     reason = why_no_reminders(event) or "no longer asked for"
     for key, row in by_key.items():

@@ -160,6 +160,10 @@ class LocalSlack:
                     },
                 }
             )
+        if method == "conversations.open":
+            # A bot's DM with a user: posts to the user's id land in it.
+            user = str(payload.get("users", "")).split(",")[0]
+            return Answer({"ok": True, "channel": {"id": dm_id(user)}})
         if method == "conversations.join":
             return Answer({"ok": True, "channel": {"id": payload.get("channel")}})
         return Answer({"ok": False, "error": "unknown_method"})
@@ -169,7 +173,8 @@ class LocalSlack:
         clock of its own, so `oldest` is not applied."""
         channel, thread = query.get("channel"), query.get("ts")
         messages = []
-        for call in reversed(self.posts(channel)):
+        posts = [c for c in self.posts() if channel in (c.payload.get("channel"), dm_id(c.payload.get("channel", "")))]
+        for call in reversed(posts):
             in_thread = call.payload.get("thread_ts") is not None
             if (thread is None and in_thread) or (thread is not None and call.payload.get("thread_ts") != thread):
                 continue
@@ -196,6 +201,11 @@ class LocalSlack:
             for c in self.calls_to("chat.postMessage")
             if c.accepted and (channel is None or c.payload.get("channel") == channel)
         ]
+
+
+def dm_id(user_id: str) -> str:
+    """The id this stand-in gives the bot's DM with a user ("U0ALICE" → "D0ALICE")."""
+    return "D" + user_id[1:] if user_id[:1] in ("U", "W") else user_id
 
 
 class _Server(ThreadingHTTPServer):

@@ -91,6 +91,7 @@ def trip(ack: Ack, command: dict, context: BoltContext, client: WebClient) -> No
                 team_id=team_id(context),
                 query=query,
                 editor=may_edit(context, client, user_id),
+                user_id=user_id,
             )
             reply = reminders_message(query, matched, events)
     ack(response_type="ephemeral", **reply)

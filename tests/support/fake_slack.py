@@ -70,6 +70,8 @@ class DeskSlack(FakeSlack):
             "C0PUBLIC": {"name": "summits", "is_member": False, "is_private": False},
         }
         self.groups: dict[str, list[str]] = {}
+        # user id -> the time zone users.info gives; others answer Europe/Paris.
+        self.user_zones: dict[str, str] = {}
         # Socket Mode's endpoint, given out by apps.connections.open (tests/support/socket_mode_server).
         self.socket_mode = None
 
@@ -82,6 +84,10 @@ class DeskSlack(FakeSlack):
             if channel is None:
                 return Answer({"ok": False, "error": "channel_not_found"})
             return Answer({"ok": True, "channel": {"id": call.payload["channel"], "is_archived": False, **channel}})
+        user = call.payload.get("user")
+        if call.method == "users.info" and call.method not in self.failures and user in self.user_zones:
+            self._check(call)
+            return Answer({"ok": True, "user": {"id": user, "name": user.lower(), "tz": self.user_zones[user]}})
         if call.method == "usergroups.users.list" and call.method not in self.failures:
             group = call.payload.get("usergroup")
             if group not in self.groups:
