@@ -14,11 +14,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from domain.drafts import MAX_SPAN
-from domain.search import prefix_upper_bound
 from domain.vocabulary import Kind, Status
 from domain.zones import earlier
-from storage.events import COUNT_CAP, Page
-from storage.models import Coverage, Event, EventTerm, FeedSubscription, Follow, HomeViewer, table_of
+from storage.events import COUNT_CAP, Page, matching_words
+from storage.models import Coverage, Event, FeedSubscription, Follow, HomeViewer, table_of
 
 
 def uncovered_events(
@@ -68,16 +67,7 @@ def first_matches(
             col(Event.deleted_at).is_(None),
             col(Event.finishes_at) > not_over_at,
             col(Event.starts_at) > earlier(not_over_at, MAX_SPAN),
-            *(
-                col(Event.id).in_(
-                    select(EventTerm.event_id).where(
-                        col(EventTerm.team_id) == team_id,
-                        col(EventTerm.term) >= word,
-                        col(EventTerm.term) < prefix_upper_bound(word),
-                    )
-                )
-                for word in words
-            ),
+            *matching_words(team_id=team_id, words=words),
         ]
         found = session.exec(
             select(Event.id).where(*conditions).order_by(col(Event.starts_at), col(Event.id)).limit(1)
