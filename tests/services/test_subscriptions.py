@@ -14,6 +14,7 @@ from sqlmodel import select
 from domain.feed import feed_differences
 from domain.ical import Problem
 from domain.vocabulary import Status
+from domain.zones import zone
 from services.editing import set_status
 from services.importing import REMOVED, ImportReport
 from services.subscriptions import (
@@ -30,6 +31,7 @@ from storage.db import session
 from storage.models import Event, EventChange, FeedSubscription, Reminder
 from storage.subscriptions import claim
 from tests.support.calendars import Stop, calendar
+from tests.support.clock import at
 from tests.support.feed_server import FeedServer
 from tests.support.schedule import TEAM
 
@@ -474,3 +476,66 @@ def test_the_report_lists_what_the_parser_skipped_or_flagged():
         "5 skipped (event 'e0': it has no DTSTART · event 'e1': it has no DTSTART · event 'e2': it has no DTSTART"
         " · and 2 more); 1 flagged (event 'u1': no SUMMARY, named Untitled: Brussels)"
     )
+
+
+def _google_weekly_briefing(*, exdate: str | None = None) -> bytes:
+    """A Google Calendar export: X-WR-TIMEZONE with floating times, a weekly noon briefing
+    across the end of US daylight saving time (3 November 2024), one week moved to 14:00."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Google Inc//Google Calendar 70.9054//EN",
+        "X-WR-CALNAME:State Department briefings",
+        "X-WR-TIMEZONE:America/New_York",
+        "BEGIN:VEVENT",
+        "UID:briefing@google.test",
+        "SUMMARY:Department press briefing",
+        "DTSTART:20241024T120000",
+        "DTEND:20241024T130000",
+        "RRULE:FREQ=WEEKLY;COUNT=4",
+        *([f"EXDATE:{exdate}"] if exdate else []),
+        "LOCATION:State Department\\, Washington",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "UID:briefing@google.test",
+        "RECURRENCE-ID:20241107T120000",
+        "SUMMARY:Department press briefing (moved)",
+        "DTSTART:20241107T140000",
+        "DTEND:20241107T150000",
+        "LOCATION:State Department\\, Washington",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def test_a_weekly_briefing_from_google_stays_at_noon_new_york_time_across_the_change(engine, clock, publisher):
+    at(clock, datetime(2024, 10, 20, 12, 0, tzinfo=UTC))
+    publisher.files["/briefings.ics"] = _google_weekly_briefing()
+    feed = subscribe(engine, clock, f"{publisher.url}/briefings.ics")
+
+    first = sync(engine, clock, feed)
+    clock.advance(timedelta(minutes=15))
+    publisher.files["/briefings.ics"] = _google_weekly_briefing()  # the same feed, served again
+    sync(engine, clock, feed)
+
+    new_york = zone("America/New_York")
+    synced = sorted(events(engine).values(), key=lambda e: e.starts_at)
+    assert first.ok and len(synced) == 4  # one event per occurrence, none duplicated by the second sync
+    assert [e.tz for e in synced] == ["America/New_York"] * 4
+    assert [e.starts_at.astimezone(new_york).strftime("%d %b %H:%M") for e in synced] == [
+        "24 Oct 12:00",
+        "31 Oct 12:00",
+        "07 Nov 14:00",  # the override, not a fifth event
+        "14 Nov 12:00",
+    ]
+    # The same noon is 16:00 UTC before the change and 17:00 after it.
+    assert [e.starts_at.hour for e in synced] == [16, 16, 19, 17]
+
+    # The publisher drops one week: that occurrence is cancelled, the others stay.
+    publisher.files["/briefings.ics"] = _google_weekly_briefing(exdate="20241031T120000")
+    clock.advance(timedelta(minutes=15))
+    sync(engine, clock, feed)
+    statuses = {e.starts_at.astimezone(new_york).strftime("%d %b"): e.status for e in events(engine).values()}
+    assert statuses["31 Oct"] is Status.CANCELLED
+    assert [day for day, status in statuses.items() if status is Status.CANCELLED] == ["31 Oct"]
