@@ -76,6 +76,8 @@ class SyncOptions:
     deadline: float = FETCH_DEADLINE
     max_bytes: int = MAX_URL_BYTES
     lease: timedelta = LEASE
+    # Feeds on loopback and private addresses (TRIPDESK_FEEDS_PRIVATE): refused unless allowed.
+    private: bool = False
 
     @classmethod
     def of(cls, settings: Settings, **limits) -> SyncOptions:
@@ -83,6 +85,7 @@ class SyncOptions:
             fallback_tz=settings.newsroom_tz.key,
             default_channel=settings.default_channel,
             every=timedelta(minutes=settings.feed_sync_minutes),
+            private=settings.feeds_private,
             **limits,
         )
 
@@ -185,7 +188,13 @@ def sync_claimed(
     if row.last_modified:
         conditional["If-Modified-Since"] = row.last_modified
     try:
-        fetched = fetch(row.url, max_bytes=options.max_bytes, deadline=options.deadline, headers=conditional)
+        fetched = fetch(
+            row.url,
+            max_bytes=options.max_bytes,
+            deadline=options.deadline,
+            headers=conditional,
+            public_only=not options.private,
+        )
     except FetchFailed as error:
         return _failed(engine, row, replica=replica, now=clock(), options=options, reason=str(error))
     now = clock()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import logging
 import socket
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -46,6 +47,7 @@ OPTIONS = SyncOptions(
     every=timedelta(minutes=15),
     deadline=2.0,
     max_bytes=256 * 1024,
+    private=True,  # the publisher is on 127.0.0.1
 )
 
 
@@ -539,3 +541,20 @@ def test_a_weekly_briefing_from_google_stays_at_noon_new_york_time_across_the_ch
     statuses = {e.starts_at.astimezone(new_york).strftime("%d %b"): e.status for e in events(engine).values()}
     assert statuses["31 Oct"] is Status.CANCELLED
     assert [day for day, status in statuses.items() if status is Status.CANCELLED] == ["31 Oct"]
+
+
+def test_a_feed_on_a_private_address_is_refused_unless_allowed(engine, clock, publisher):
+    publisher.files["/ministry.ics"] = calendar(MACRON)
+    for host in ("127.0.0.1", "localhost"):
+        feed = subscribe(engine, clock, f"{publisher.url.replace('127.0.0.1', host)}/ministry.ics", name=host)
+        result = sync_now(
+            engine,
+            subscription_id=feed,
+            replica="replica-a",
+            clock=clock,
+            options=replace(OPTIONS, private=False),
+        )
+        assert result is not None and not result.ok
+        assert "private or local network address" in result.line
+    # Refused before connecting: the publisher was never asked.
+    assert publisher.requests == [] and events(engine) == {}
