@@ -128,8 +128,8 @@ def parse_calendar(data: bytes, fallback_tz: str, *, now: datetime, horizon_days
     `data` is not iCalendar at all."""
     try:
         calendars = icalendar.Calendar.from_ical(data, multiple=True)
-    except Exception as error:  # noqa: BLE001 - any failure of the parser means "not iCalendar"
-        raise CalendarError(f"not an iCalendar file: {_first_line(error)}") from None
+    except Exception:  # noqa: BLE001 - any failure of the parser means "not iCalendar"
+        raise CalendarError(f"not an iCalendar file: {_what_it_is(data)}") from None
     if not calendars:
         raise CalendarError("not an iCalendar file: no VCALENDAR found")
 
@@ -154,6 +154,19 @@ def parse_calendar(data: bytes, fallback_tz: str, *, now: datetime, horizon_days
         except Exception as error:  # noqa: BLE001 - a calendar nested too deep to walk, for one
             parsed.skipped.append(Problem("the calendar", f"could not be read: {_first_line(error)}"))
     return parsed
+
+
+def _what_it_is(data: bytes) -> str:
+    """What the data looks like, in words, never quoting it: a feed's address may lead to
+    anything (a login page, an internal service's answer), and the reason is shown in Slack."""
+    start = data.lstrip()[:1]
+    if not start:
+        return "it is empty"
+    if start == b"<":
+        return "it is a web page, not a calendar: look for the calendar's .ics or Subscribe link"
+    if start in (b"{", b"["):
+        return "it is JSON, not a calendar"
+    return "its content could not be read as a calendar"
 
 
 class _Reader:
