@@ -42,8 +42,9 @@ class Fetched:
 
 
 def shown_url(source: str) -> str:
-    """`source` fit to print or log: a URL's user and password and its query values masked (a
-    feed's key is often in either); anything else (a file's path) unchanged."""
+    """`source` fit to print or log: a URL's user and password, its query values and the path
+    segments that look like keys (16 characters or more with a digit: Google's
+    `private-<hex>`, Outlook's hex tokens) masked; anything else (a file's path) unchanged."""
     try:
         parts = urlsplit(source)
     except ValueError:
@@ -54,7 +55,12 @@ def shown_url(source: str) -> str:
     if "@" in netloc:
         netloc = MASK + "@" + netloc.rpartition("@")[2]
     query = "&".join(f"{name}={MASK}" for name, _ in parse_qsl(parts.query, keep_blank_values=True))
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    path = "/".join(MASK if _looks_like_key(segment) else segment for segment in parts.path.split("/"))
+    return urlunsplit((parts.scheme, netloc, path, query, parts.fragment))
+
+
+def _looks_like_key(segment: str) -> bool:
+    return len(segment) >= 16 and any(character.isdigit() for character in segment)
 
 
 def fetch(
