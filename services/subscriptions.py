@@ -336,7 +336,8 @@ def feed_report(report: ImportReport) -> str:
     if report.skipped:
         extras.append(f"{len(report.skipped)} skipped" + _reasons(report.skipped))
     if report.flagged:
-        extras.append(f"{len(report.flagged)} flagged" + _reasons(report.flagged))
+        count = len(report.flagged)
+        extras.append(f"{count} note{'s' if count != 1 else ''}" + _reasons(report.flagged))
     return "; ".join([line, *extras])
 
 

@@ -476,7 +476,7 @@ def test_the_report_lists_what_the_parser_skipped_or_flagged():
     assert feed_report(report) == (
         "3 events: 2 new, 0 updated, 1 unchanged; 1 cancelled (no longer in the feed); editors' changes kept in 1; "
         "5 skipped (event 'e0': it has no DTSTART · event 'e1': it has no DTSTART · event 'e2': it has no DTSTART"
-        " · and 2 more); 1 flagged (event 'u1': no SUMMARY, named Untitled: Brussels)"
+        " · and 2 more); 1 note (event 'u1': no SUMMARY, named Untitled: Brussels)"
     )
 
 
