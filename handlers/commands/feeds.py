@@ -66,7 +66,7 @@ def answer(ack: Ack, command: dict, context: BoltContext, client: WebClient, ask
                 options=options,
                 on_change=ctx.schedule_changed,
             )
-            _report(context, sync_results_message([(added.name, result)]))
+            _report(context, sync_results_message([(added.name, result)], added=added.number))
         case RemoveFeed(number):
             try:
                 name, events = remove_feed(ctx.engine, team_id=team, number=number)

@@ -197,3 +197,12 @@ def test_an_event_gone_from_the_feed_shows_as_removed_in_the_history(desk, fake_
     history = shown(command(desk, "history nato"))
     assert "by import of Ministry feed" in history and "cancelled it: removed from Ministry feed" in history
     assert "CANCELLED" in shown(command(desk, "nato"))
+
+
+def test_a_feed_whose_first_sync_fails_stays_and_the_editor_is_told_how_to_remove_it(desk, fake_slack, publisher):
+    publisher.statuses["/typo.ics"] = 404
+
+    _ack, report = command_then_report(desk, fake_slack, f"feeds add {publisher.url}/typo.ics")
+
+    assert "HTTP 404" in shown(report) and "`/trip feeds remove 1` if the address is wrong" in shown(report)
+    assert "1. " in shown(command(desk, "feeds"))
