@@ -98,9 +98,10 @@ def syncing_message(count: int) -> dict:
     return notice_message(f"Syncing {count} feed{'s' if count != 1 else ''}…")
 
 
-def sync_results_message(results: Sequence[tuple[str, SyncResult | None]]) -> dict:
+def sync_results_message(results: Sequence[tuple[str, SyncResult | None]], *, added: int | None = None) -> dict:
     """The outcome of each feed synced on request: (name, result), None when another replica
-    was already syncing it."""
+    was already syncing it. `added`: the number of the feed just added, whose first sync this
+    was: when it failed, the editor is told it stays on the list and how to remove it."""
     blocks: list[dict] = [{"type": "header", "text": plain("Calendar feeds synced")}]
     lines = []
     for name, result in results[: MESSAGE_BLOCKS - 2]:
@@ -110,6 +111,11 @@ def sync_results_message(results: Sequence[tuple[str, SyncResult | None]]) -> di
             line = f":white_check_mark: *{escaped(name, NAME_CHARS)}*: {escaped(result.line, LINE_CHARS)}"
         else:
             line = f":warning: *{escaped(name, NAME_CHARS)}*: {escaped(result.line, LINE_CHARS)}; nothing was changed."
+            if added is not None:
+                line += (
+                    " The feed stays on the list and is tried again at each sync;"
+                    f" `/trip feeds remove {added}` if the address is wrong."
+                )
         lines.append(line)
         blocks.append({"type": "section", "text": mrkdwn(line)})
     if len(results) > MESSAGE_BLOCKS - 2:

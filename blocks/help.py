@@ -18,7 +18,12 @@ USAGE = [
         "/trip feed",
         "the schedule as a calendar to subscribe to in Google Calendar or Outlook; `/trip feed blinken` for one query",
     ),
-    ("/trip follow blinken 2h", "a DM when his events are added, moved or cancelled, and a reminder 2 hours before"),
+    ("/trip feeds", "calendars TripDesk keeps in sync (editors: `add <url> [name]`, `remove <n>`, `sync`)"),
+    (
+        "/trip follow blinken 2h",
+        "a DM when a matching event is added, moved or cancelled, and a reminder 2 hours before each",
+    ),
+    ("/trip following", "what you follow, with the next event of each; `/trip unfollow blinken` to stop"),
 ]
 
 

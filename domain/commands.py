@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -12,9 +13,16 @@ from domain.validation import MAX_LENGTH, storable
 MAX_QUERY_LENGTH = 200
 AGENDAS = ("today", "week", "next")
 DEFAULT_FOLLOW_LEAD = 60
-# A follow's lead time: "30m", "2h", "1d", up to a week.
-_LEAD = re.compile(r"^(\d{1,5})([mhd])$")
-_LEAD_UNIT = {"m": 1, "h": 60, "d": 1440}
+# A follow's lead time, up to a week: "30m", "2h", "1d", "90 min", "1 hour", "2 days", "1w".
+_LEAD = re.compile(r"^(\d{1,6}) ?([a-z]+)$")
+_LEAD_UNIT = {
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), 1),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), 60),
+    **dict.fromkeys(("d", "day", "days"), 1440),
+    **dict.fromkeys(("w", "wk", "week", "weeks"), 10080),
+}
+# "75th" or "g7" end a query, not a lead time.
+_ORDINAL = ("st", "nd", "rd", "th")
 MAX_FOLLOW_LEAD = 7 * 1440
 
 
@@ -186,6 +194,8 @@ def _feed(rest: str) -> Command:
         return RotateFeed()
     if not rest:
         return FeedAddress()
+    if not query_words(rest):
+        return Invalid("Say which events: `/trip feed blinken`, or `/trip feed` for the whole schedule.")
     return _query_of("feed", rest, FeedAddress)
 
 
@@ -198,8 +208,9 @@ def _feeds(rest: str) -> Command:
             return SyncFeeds() if not arguments else Invalid("`/trip feeds sync` takes nothing after it.")
         case "add":
             url, _, name = arguments.partition(" ")
-            # Slack wraps a pasted link in <…>, with its label after a |.
-            url = url.strip("<>").split("|", 1)[0]
+            # Slack wraps a pasted link in <…>, with its label after a |, and sends &, < and >
+            # as HTML entities.
+            url = html.unescape(url.strip("<>").split("|", 1)[0])
             if not url:
                 return Invalid("Say which calendar: `/trip feeds add https://example.org/summit.ics NATO summit`.")
             if len(url) > MAX_LENGTH["url"]:
@@ -217,9 +228,22 @@ def _feeds(rest: str) -> Command:
 
 def _follow(rest: str) -> Command:
     query, lead = rest, DEFAULT_FOLLOW_LEAD
-    head, _, last = rest.rpartition(" ")
-    if head and (found := _LEAD.match(last.lower())):
-        query, lead = head, int(found[1]) * _LEAD_UNIT[found[2]]
+    words = rest.split(" ")
+    # The lead time is the last word ("2h") or the last two ("2 hours").
+    for size in (2, 1):
+        if len(words) < size:
+            continue
+        tail = " ".join(words[-size:]).lower()
+        found = _LEAD.match(tail)
+        if found is None or found[2] in _ORDINAL or (size == 2 and found[2] not in _LEAD_UNIT):
+            continue
+        if found[2] not in _LEAD_UNIT:
+            if found[2][0] not in "mhdw":
+                continue  # "5g", "2024a": the query's
+
+            return Invalid(f"I can't read {tail!r} as a lead time: use `30m`, `2h` or `1d` (up to 7 days).")
+        query, lead = " ".join(words[:-size]), int(found[1]) * _LEAD_UNIT[found[2]]
         if not 0 < lead <= MAX_FOLLOW_LEAD:
             return Invalid("A reminder can come from 1 minute to 7 days before: `/trip follow blinken 2h`.")
+        break
     return _query_of("follow", query, lambda q: Follow(q, lead))

@@ -17,7 +17,7 @@ and the rest goes on. Mapping:
   `recurring-ical-events` from the start of today to the horizon, each occurrence on the wall
   clock of its own zone (a weekly 12:00 New York briefing stays at 12:00 across a change of
   the clocks) and keyed `<uid>/<recurrence id>`. The work is bounded: a rule is computed for
-  at most MAX_RECURRENCE_STEPS periods from its start, and at most MAX_OCCURRENCES_PER_SERIES
+  at most MAX_RECURRENCE_STEPS periods from its start (domain/recurrence.py), and at most MAX_OCCURRENCES_PER_SERIES
   and MAX_OCCURRENCES_PER_FILE occurrences are kept; what is cut is flagged. A rule that can
   never happen (the 30th of February) is skipped before the expansion would search for it
   until the year 9999.
@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from calendar import isleap, monthrange
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
@@ -45,6 +44,7 @@ import x_wr_timezone
 
 from domain.drafts import MAX_SPAN, EventDraft, TripRef
 from domain.places import country_name, zone_for_place
+from domain.recurrence import MAX_RECURRENCE_STEPS_PER_FILE, RuleRefused, bound_rules
 from domain.validation import MAX_LENGTH, clip, is_web_url
 from domain.vocabulary import Kind, Precision, Status
 from domain.zones import ZoneError, add_days, elapsed, later, nominal_end, start_of_day, zone
@@ -53,8 +53,6 @@ from domain.zones import ZoneError, add_days, elapsed, later, nominal_end, start
 HORIZON_DAYS = 90
 # A rule's periods are computed one by one from its start (the libraries cannot jump ahead),
 # so a rule that repeats every second, or daily since the year 1000, is computed only this far.
-MAX_RECURRENCE_STEPS = 50_000
-MAX_RECURRENCE_STEPS_PER_FILE = 500_000
 MAX_OCCURRENCES_PER_SERIES = 500
 MAX_OCCURRENCES_PER_FILE = 5_000
 
@@ -108,19 +106,6 @@ _CALENDAR_TZ = "X-TRIPDESK-CALENDAR-TZ"
 _NO_UID = "it has no UID; it was given one made from its start, title and place"
 _STATUSES = {"TENTATIVE": Status.TENTATIVE, "CONFIRMED": Status.CONFIRMED, "CANCELLED": Status.CANCELLED}
 _RECURRENCE = ("RRULE", "RDATE", "RECURRENCE-ID")
-# A period of each frequency, at least as long as the real one, to count periods from a start.
-_PERIODS = {
-    "SECONDLY": timedelta(seconds=1),
-    "MINUTELY": timedelta(minutes=1),
-    "HOURLY": timedelta(hours=1),
-    "DAILY": timedelta(days=1),
-    "WEEKLY": timedelta(weeks=1),
-    "MONTHLY": timedelta(days=28),
-    "YEARLY": timedelta(days=365),
-}
-_RANGES = (("BYSECOND", 0, 60), ("BYMINUTE", 0, 59), ("BYHOUR", 0, 23), ("BYMONTH", 1, 12), ("BYMONTHDAY", 1, 31))
-_WEEKDAYS = {"MO": 0, "TU": 1, "WE": 2, "TH": 3, "FR": 4, "SA": 5, "SU": 6}
-_EXPANDING = ("BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH")
 
 
 def parse_calendar(data: bytes, fallback_tz: str, *, now: datetime, horizon_days: int = HORIZON_DAYS) -> ParsedCalendar:
@@ -128,8 +113,8 @@ def parse_calendar(data: bytes, fallback_tz: str, *, now: datetime, horizon_days
     `data` is not iCalendar at all."""
     try:
         calendars = icalendar.Calendar.from_ical(data, multiple=True)
-    except Exception as error:  # noqa: BLE001 - any failure of the parser means "not iCalendar"
-        raise CalendarError(f"not an iCalendar file: {_first_line(error)}") from None
+    except Exception:  # noqa: BLE001 - any failure of the parser means "not iCalendar"
+        raise CalendarError(f"not an iCalendar file: {_what_it_is(data)}") from None
     if not calendars:
         raise CalendarError("not an iCalendar file: no VCALENDAR found")
 
@@ -154,6 +139,19 @@ def parse_calendar(data: bytes, fallback_tz: str, *, now: datetime, horizon_days
         except Exception as error:  # noqa: BLE001 - a calendar nested too deep to walk, for one
             parsed.skipped.append(Problem("the calendar", f"could not be read: {_first_line(error)}"))
     return parsed
+
+
+def _what_it_is(data: bytes) -> str:
+    """What the data looks like, in words, never quoting it: a feed's address may lead to
+    anything (a login page, an internal service's answer), and the reason is shown in Slack."""
+    start = data.lstrip()[:1]
+    if not start:
+        return "it is empty"
+    if start == b"<":
+        return "it is a web page, not a calendar: look for the calendar's .ics or Subscribe link"
+    if start in (b"{", b"["):
+        return "it is JSON, not a calendar"
+    return "its content could not be read as a calendar"
 
 
 class _Reader:
@@ -260,7 +258,7 @@ class _Reader:
         components = placed
         try:
             for component in components:
-                steps, cuts = _bound_rules(component, start, end, self.steps)
+                steps, cuts = bound_rules(component, start, end, self.steps)
                 self.steps -= steps
                 for reason in cuts:
                     self._flag(Problem(where, reason))
@@ -271,7 +269,7 @@ class _Reader:
             occurrences = list(
                 itertools.islice((o.as_component(False) for s in query.series for o in s.between(start, end)), room + 1)
             )
-        except _Unplaceable as error:
+        except (_Unplaceable, RuleRefused) as error:
             self._skip(Problem(where, str(error)))
             return
         except Exception as error:  # noqa: BLE001 - a rule the expansion cannot follow
@@ -284,134 +282,6 @@ class _Reader:
         self.expanded += len(occurrences)
         for occurrence in occurrences:
             self._single(occurrence, _occurrence_uid(uid, occurrence), where)
-
-
-def _bound_rules(component: icalendar.Component, start: datetime, end: datetime, budget: int) -> tuple[int, list[str]]:
-    """Make each RRULE of `component` end by `end`, sooner when computing it up to `end` would
-    take more than MAX_RECURRENCE_STEPS periods (or what is left of the file's `budget`).
-    Returns the periods it may take and where a rule was cut short."""
-    rules = component.get("RRULE")
-    if rules is None:
-        return 0, []
-    first = component.decoded("DTSTART", None)
-    if first is None:
-        raise _Unplaceable("it has no DTSTART")
-    if isinstance(first, list):
-        first = first[0]
-    taken, cuts = 0, []
-    for rule in rules if isinstance(rules, list) else [rules]:
-        scale = str((rule.get("RSCALE") or ["GREGORIAN"])[0]).upper()
-        if scale != "GREGORIAN":
-            raise _Unplaceable(f"its RRULE counts in another calendar than the Gregorian (RSCALE={scale})")
-        # RFC 7529's parts, which dateutil does not know; SKIP=OMIT is what it does anyway.
-        for name in ("RSCALE", "SKIP"):
-            rule.pop(name, None)
-        frequency = str((rule.get("FREQ") or [""])[0]).upper()
-        if frequency not in _PERIODS:
-            raise ValueError(f"RRULE FREQ {frequency!r} is not a frequency")
-        for name, low, high in _RANGES:
-            wrong = [value for value in rule.get(name) or [] if not low <= abs(int(value)) <= high]
-            if wrong:
-                raise _Unplaceable(f"its RRULE has {name}={wrong[0]}")
-        if _never_happens(rule, frequency):
-            raise _Unplaceable("its RRULE matches no date at all")
-        interval = int((rule.get("INTERVAL") or [1])[0])
-        if interval < 1:
-            raise _Unplaceable(f"its RRULE has INTERVAL={interval}: it would never move on")
-        remaining = min(MAX_RECURRENCE_STEPS, budget - taken)
-        if remaining <= 0:
-            limit = f"{MAX_RECURRENCE_STEPS_PER_FILE:,}"
-            raise _Unplaceable(f"not expanded: the file's limit of {limit} repetitions computed was reached")
-        count = int((rule.get("COUNT") or [0])[0])
-        if 0 < count <= remaining:
-            # Its COUNT bounds the work: dateutil stops at the last occurrence.
-            taken += count
-            continue
-        period = _PERIODS[frequency] * interval
-        expansion = 1
-        for name in _EXPANDING:
-            expansion *= max(1, len(rule.get(name) or []))
-        allowed = remaining // expansion
-        needed = elapsed(_approximate_instant(first), end) / period
-        until = end
-        if needed > allowed:
-            until = later(_approximate_instant(first), period * allowed)
-            if until < start:
-                raise _Unplaceable(f"it repeats too often (FREQ={frequency}) for too long to be expanded")
-            cuts.append(f"it repeats too often (FREQ={frequency}): expanded only until {until:%Y-%m-%d %H:%M} UTC")
-        taken += max(0, int(min(needed, allowed))) * expansion
-        declared = rule.get("UNTIL")
-        if not declared or _approximate_instant(declared[0]) > until:
-            # With a COUNT too (RFC 5545 allows one or the other, dateutil both, with a
-            # DeprecationWarning): the first of the two ends the rule.
-            rule["UNTIL"] = [_like(first, until)]
-    return taken, cuts
-
-
-def _never_happens(rule: icalendar.prop.vRecur, frequency: str) -> bool:
-    """Whether no day can ever match `rule`'s BYMONTH, BYMONTHDAY, BYYEARDAY and BYDAY, or its
-    BYSETPOS picks past the end of what a period holds. dateutil looks for the next match until
-    the year 9999 one period at a time (minutes of work for FREQ=SECONDLY), and stops at UNTIL
-    or COUNT only on a match. Yearly rules are left to dateutil: there are few years until 9999."""
-    months = {int(m) for m in rule.get("BYMONTH") or []}
-    month_days = {int(d) for d in rule.get("BYMONTHDAY") or []}
-    year_days = {int(d) for d in rule.get("BYYEARDAY") or []}
-    weekdays = {_WEEKDAYS.get(str(d)[-2:].upper(), -1) for d in rule.get("BYDAY") or []}
-    if months or month_days or year_days or weekdays:
-        # 2000-2027: every date of the year (29 February too) on every weekday.
-        day, last = date(2000, 1, 1), date(2027, 12, 31)
-        while day <= last:
-            length = monthrange(day.year, day.month)[1]
-            year_length = 366 if isleap(day.year) else 365
-            yearday = day.timetuple().tm_yday
-            if (
-                (not months or day.month in months)
-                and (not month_days or day.day in month_days or day.day - length - 1 in month_days)
-                and (not year_days or yearday in year_days or yearday - year_length - 1 in year_days)
-                and (not weekdays or day.weekday() in weekdays)
-            ):
-                break
-            day = add_days(day, 1)
-        else:
-            return True
-    days = [str(d).upper() for d in rule.get("BYDAY") or []]
-    ordinals = [abs(int(d[:-2])) for d in days if d[:-2].lstrip("+-").isdigit()]
-    if frequency == "MONTHLY" and any(n > 5 for n in ordinals):
-        return True  # no month has a sixth Monday; dateutil would look for one month by month
-    positions = [abs(int(p)) for p in rule.get("BYSETPOS") or []]
-    if positions and frequency != "YEARLY":
-        # How many times a period can hold at most, which BYSETPOS picks from.
-        times = 1
-        for name in {"SECONDLY": (), "MINUTELY": ("BYSECOND",), "HOURLY": ("BYSECOND", "BYMINUTE")}.get(
-            frequency, ("BYSECOND", "BYMINUTE", "BYHOUR")
-        ):
-            times *= max(1, len(rule.get(name) or []))
-        in_period = {"WEEKLY": 7, "MONTHLY": 31}.get(frequency, 1)
-        if days and frequency in ("WEEKLY", "MONTHLY"):
-            weeks = 1 if frequency == "WEEKLY" else 5
-            in_period = min(in_period, len(ordinals) + weeks * (len(days) - len(ordinals)))
-        if month_days and frequency == "MONTHLY":
-            in_period = min(in_period, len(month_days))
-        if not days and not month_days and frequency in ("WEEKLY", "MONTHLY"):
-            in_period = 1  # the weekday or day of the month of DTSTART
-        return max(positions) > in_period * times
-    return False
-
-
-def _approximate_instant(value: date | datetime) -> datetime:
-    """An instant within a day of `value`, for bounding work rather than placing events."""
-    if not isinstance(value, datetime):
-        return datetime.combine(value, time(0, 0), UTC)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _like(first: date | datetime, instant: datetime) -> date | datetime:
-    """`instant` as an UNTIL for a rule starting at `first`: RFC 5545 wants the same type."""
-    if not isinstance(first, datetime):
-        return instant.date()
-    if first.tzinfo is None:
-        return instant.replace(tzinfo=None)
-    return instant
 
 
 def _occurrence_uid(uid: str, occurrence: icalendar.Component) -> str:

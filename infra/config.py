@@ -52,6 +52,9 @@ class Settings:
     public_url: str | None = None
     # How often each subscribed calendar feed is fetched.
     feed_sync_minutes: int = 15
+    # Whether /trip feeds may subscribe to loopback and private-network addresses: only for a
+    # publisher on the bot's own network (and the tests' publisher on 127.0.0.1).
+    feeds_private: bool = False
 
     def secrets(self) -> tuple[str, ...]:
         """Values that must never be written to a log."""
@@ -107,6 +110,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
         sweep_seconds=_seconds("TRIPDESK_SWEEP_SECONDS", get("TRIPDESK_SWEEP_SECONDS") or "30"),
         public_url=_public_url(get("TRIPDESK_PUBLIC_URL")),
         feed_sync_minutes=_minutes("TRIPDESK_FEED_SYNC_MINUTES", get("TRIPDESK_FEED_SYNC_MINUTES") or "15"),
+        feeds_private=_flag("TRIPDESK_FEEDS_PRIVATE", get("TRIPDESK_FEEDS_PRIVATE")),
     )
 
 
@@ -218,3 +222,13 @@ def _minutes(name: str, raw: str) -> int:
     if not raw.isdigit() or not 1 <= int(raw) <= 1440:
         raise ConfigError(f"{name}={raw!r} must be a whole number of minutes from 1 to 1440")
     return int(raw)
+
+
+def _flag(name: str, raw: str | None) -> bool:
+    if raw is None:
+        return False
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name}={raw!r} must be true or false")

@@ -182,10 +182,13 @@ def open_feed(engine: Engine, *, token: str, query: str = "") -> FeedState | Non
 
 
 def _state(db: Session, feed: CalendarFeed, query: str) -> FeedState:
+    words = tuple(query_words(query))
     return FeedState(
         team_id=feed.team_id,
-        title=FeedTitle(desk=feed.desk, query=query),
-        words=tuple(query_words(query)),
+        # The title is made of the query's folded words, not of what was typed: "and", "And!"
+        # and "and." are one feed (one cache entry), and nothing typed reaches the calendar text.
+        title=FeedTitle(desk=feed.desk, query=" ".join(sorted(words))),
+        words=words,
         stamp=schedule_stamp(db, team_id=feed.team_id),
         created_at=feed.created_at,
     )

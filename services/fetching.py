@@ -8,6 +8,8 @@ timeout), fill the memory (a small gzip body that inflates to gigabytes), or sen
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import time
 import zlib
 from collections.abc import Iterator, Mapping
@@ -40,8 +42,9 @@ class Fetched:
 
 
 def shown_url(source: str) -> str:
-    """`source` fit to print or log: a URL's user and password and its query values masked (a
-    feed's key is often in either); anything else (a file's path) unchanged."""
+    """`source` fit to print or log: a URL's user and password, its query values and the path
+    segments that look like keys (16 characters or more with a digit: Google's
+    `private-<hex>`, Outlook's hex tokens) masked; anything else (a file's path) unchanged."""
     try:
         parts = urlsplit(source)
     except ValueError:
@@ -52,7 +55,12 @@ def shown_url(source: str) -> str:
     if "@" in netloc:
         netloc = MASK + "@" + netloc.rpartition("@")[2]
     query = "&".join(f"{name}={MASK}" for name, _ in parse_qsl(parts.query, keep_blank_values=True))
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    path = "/".join(MASK if _looks_like_key(segment) else segment for segment in parts.path.split("/"))
+    return urlunsplit((parts.scheme, netloc, path, query, parts.fragment))
+
+
+def _looks_like_key(segment: str) -> bool:
+    return len(segment) >= 16 and any(character.isdigit() for character in segment)
 
 
 def fetch(
@@ -62,10 +70,18 @@ def fetch(
     deadline: float,
     max_redirects: int = MAX_REDIRECTS,
     headers: Mapping[str, str] | None = None,
+    public_only: bool = False,
 ) -> Fetched:
     """GET `url` (http or https): at most `max_bytes` once decompressed, connecting, redirects
     and body all within `deadline` seconds, at most `max_redirects` redirects and never from
     https to http. `headers` are sent with each request (If-None-Match, If-Modified-Since…).
+
+    `public_only`: an address a workspace's user typed must not reach what only the bot's host
+    can (a cloud's metadata service, an internal admin page, the database): loopback, private,
+    link-local and reserved addresses are refused, for the URL and every redirect, by name
+    before connecting and by the address actually connected to before anything is read (a
+    name that resolved to a public address for the check and to a private one for the
+    connection gets nothing either).
 
     Raises FetchFailed; a 304 is a result, any other status but 2xx a failure.
     """
@@ -79,8 +95,12 @@ def fetch(
             if remaining <= 0:
                 raise FetchFailed(f"could not fetch {shown}: no complete answer within {deadline:g} seconds")
             timeout = httpx.Timeout(remaining, connect=min(remaining, CONNECT_TIMEOUT))
+            if public_only:
+                _refuse_private(current.host, current.port or (443 if current.scheme == "https" else 80), shown)
             try:
                 with client.stream("GET", current, headers=sent, timeout=timeout) as response:
+                    if public_only:
+                        _refuse_private_peer(response, shown)
                     if response.status_code in REDIRECTS and "location" in response.headers:
                         following = _redirect(current, response.headers["location"], shown)
                         if _origin(following) != _origin(current):
@@ -100,6 +120,33 @@ def fetch(
             except httpx.HTTPError as error:
                 raise FetchFailed(f"could not fetch {shown}: {error or type(error).__name__}") from None
     raise FetchFailed(f"could not fetch {shown}: more than {max_redirects} redirects")
+
+
+def _refuse_private(host: str, port: int, shown: str) -> None:
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        raise FetchFailed(f"could not fetch {shown}: its host name could not be resolved") from None
+    for *_rest, address in found:
+        _check_address(str(address[0]), shown)
+
+
+def _refuse_private_peer(response: httpx.Response, shown: str) -> None:
+    stream = response.extensions.get("network_stream")
+    peer = stream.get_extra_info("server_addr") if stream is not None else None
+    if peer:
+        _check_address(str(peer[0]), shown)
+
+
+def _check_address(text: str, shown: str) -> None:
+    address = ipaddress.ip_address(text.split("%", 1)[0])
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    if not address.is_global or address.is_multicast:
+        raise FetchFailed(
+            f"could not fetch {shown}: it leads to a private or local network address, "
+            "which TripDesk does not fetch (see TRIPDESK_FEEDS_PRIVATE)"
+        )
 
 
 def _target(url: str, shown: str) -> httpx.URL:

@@ -25,6 +25,7 @@ from domain.home import (
 )
 from domain.search import query_words
 from domain.zones import add_days, later, start_of_day
+from services.fetching import shown_url
 from storage.db import session
 from storage.events import COUNT_CAP, find_events
 from storage.home import (
@@ -97,7 +98,7 @@ def build_dashboard(
             feeds = [
                 FeedHealth(
                     name=row.name,
-                    url=row.url,
+                    url=shown_url(row.url),
                     last_success_at=row.last_success_at,
                     last_error=row.last_error,
                     failing_since=row.failing_since,

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from domain.ical import CalendarError, Problem, parse_calendar
+from domain.ical import CalendarError, ParsedCalendar, Problem, parse_calendar
 from services.fetching import FetchFailed, fetch
 from storage.db import session
 from storage.editing import record_many
@@ -27,6 +27,7 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 ATTEMPTS = 3
 # Skipped and flagged events listed after the summary; the rest are counted.
 LISTED = 20
+FOREIGN = "its UID is an event this feed does not own (made in TripDesk, or another feed's); left alone"
 # The history's action for an event cancelled because its feed no longer has it.
 REMOVED = "removed"
 
@@ -80,6 +81,15 @@ class ImportReport:
         return lines
 
 
+def _keep_soonest(parsed: ParsedCalendar, limit: int) -> None:
+    total = len(parsed.drafts)
+    parsed.drafts.sort(key=lambda draft: draft.starts_at)
+    # Still in the feed, so not cancelled as removed from it; only not taken.
+    parsed.unread.update(draft.uid for draft in parsed.drafts[limit:])
+    del parsed.drafts[limit:]
+    parsed.flagged.append(Problem("the calendar", f"it has {total:,} events; only the {limit:,} soonest were taken"))
+
+
 def read_source(source: str) -> bytes:
     """The bytes of a local file or of an http(s)/webcal URL. A URL appears in messages with its
     credentials and query values masked (see `shown_url`): a feed's URL often carries its key."""
@@ -121,6 +131,7 @@ def import_calendar(
     feed_id: int | None = None,
     then: Callable[[Session, ImportReport], None] | None = None,
     on_change: Callable[[], None] = _nothing,
+    max_events: int | None = None,
 ) -> ImportReport:
     """Import `data` into the workspace in one transaction. An event takes only what the feed
     changed since its last import and no editor changed since (`domain.feed`); what it takes
@@ -130,12 +141,15 @@ def import_calendar(
     `feed_id`: the data is that subscribed feed's. Its events are marked as the feed's, and
     those it no longer has are cancelled (`storage.events.cancel_missing`), recorded as
     "removed from `source`". `then` runs in the same transaction with the report, for what must
-    be written with it; `on_change` after the commit, when the schedule changed.
+    be written with it; `on_change` after the commit, when the schedule changed. `max_events`:
+    the most events taken, the soonest first; the rest are flagged, and left as they are.
     """
     try:
         parsed = parse_calendar(data, fallback_tz, now=now)
     except CalendarError as error:
         raise ImportFailed(str(error)) from None
+    if max_events is not None and len(parsed.drafts) > max_events:
+        _keep_soonest(parsed, max_events)
     for attempt in range(1, ATTEMPTS + 1):
         try:
             with session(engine) as db, db.begin():
@@ -171,7 +185,7 @@ def import_calendar(
                     unchanged=counts.unchanged,
                     kept=counts.kept + removal.kept,
                     cancelled=len(removal.cancelled),
-                    skipped=tuple(parsed.skipped),
+                    skipped=(*parsed.skipped, *(Problem(f"event {uid!r}", FOREIGN) for uid in counts.foreign)),
                     flagged=tuple(parsed.flagged),
                 )
                 if then is not None:

@@ -27,7 +27,7 @@ from domain.zones import earlier, later
 from infra.config import Settings
 from infra.logs import redact
 from services.fetching import FetchFailed, fetch, shown_url
-from services.importing import FETCH_DEADLINE, MAX_URL_BYTES, ImportFailed, ImportReport, import_calendar
+from services.importing import FETCH_DEADLINE, ImportFailed, ImportReport, import_calendar
 from storage.db import session
 from storage.models import FeedSubscription, saved_id
 from storage.subscriptions import (
@@ -44,6 +44,8 @@ from storage.subscriptions import (
 log = logging.getLogger(__name__)
 
 ACTOR = "import"
+MAX_FEED_BYTES = 5 * 1024 * 1024
+MAX_FEED_EVENTS = 5000
 # Longer than a fetch may take (its deadline) and the import after it: a lease that ran out
 # mid-sync would let another replica fetch the same feed.
 LEASE = timedelta(minutes=5)
@@ -74,8 +76,12 @@ class SyncOptions:
     default_channel: str | None
     every: timedelta  # from one sync of a feed to the next
     deadline: float = FETCH_DEADLINE
-    max_bytes: int = MAX_URL_BYTES
+    # Far more than a ministry's or a summit's calendar: what a feed may cost a sync is bounded.
+    max_bytes: int = MAX_FEED_BYTES
+    max_events: int = MAX_FEED_EVENTS
     lease: timedelta = LEASE
+    # Feeds on loopback and private addresses (TRIPDESK_FEEDS_PRIVATE): refused unless allowed.
+    private: bool = False
 
     @classmethod
     def of(cls, settings: Settings, **limits) -> SyncOptions:
@@ -83,6 +89,7 @@ class SyncOptions:
             fallback_tz=settings.newsroom_tz.key,
             default_channel=settings.default_channel,
             every=timedelta(minutes=settings.feed_sync_minutes),
+            private=settings.feeds_private,
             **limits,
         )
 
@@ -185,7 +192,13 @@ def sync_claimed(
     if row.last_modified:
         conditional["If-Modified-Since"] = row.last_modified
     try:
-        fetched = fetch(row.url, max_bytes=options.max_bytes, deadline=options.deadline, headers=conditional)
+        fetched = fetch(
+            row.url,
+            max_bytes=options.max_bytes,
+            deadline=options.deadline,
+            headers=conditional,
+            public_only=not options.private,
+        )
     except FetchFailed as error:
         return _failed(engine, row, replica=replica, now=clock(), options=options, reason=str(error))
     now = clock()
@@ -219,6 +232,7 @@ def sync_claimed(
             feed_id=saved_id(row),
             then=keep_state,
             on_change=on_change,
+            max_events=options.max_events,
         )
     except ImportFailed as error:
         # The parser's reason may quote the schedule (an event's UID or title): not for the logs.
@@ -322,7 +336,8 @@ def feed_report(report: ImportReport) -> str:
     if report.skipped:
         extras.append(f"{len(report.skipped)} skipped" + _reasons(report.skipped))
     if report.flagged:
-        extras.append(f"{len(report.flagged)} flagged" + _reasons(report.flagged))
+        count = len(report.flagged)
+        extras.append(f"{count} note{'s' if count != 1 else ''}" + _reasons(report.flagged))
     return "; ".join([line, *extras])
 
 

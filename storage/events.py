@@ -46,6 +46,8 @@ class UpsertCounts:
     touched: tuple[Event, ...] = ()
     # For the history: each event created ("created") or updated ("changed"), and what changed.
     history: tuple[tuple[Event, str, tuple[FieldChange, ...]], ...] = ()
+    # UIDs a subscribed feed sent that belong to an event it does not own: left alone.
+    foreign: tuple[str, ...] = ()
 
 
 def find_events(
@@ -133,7 +135,11 @@ def upsert_drafts(
     its last import and no editor changed in TripDesk (`domain.feed.merge`). An event that
     takes a change gets a new version, so that a form opened before sees it changed; unchanged
     events are left alone, timestamps included. `feed_id`: the subscribed feed the drafts come
-    from, which every one of their events then belongs to.
+    from, which every one of their events then belongs to. A feed owns the events it created,
+    and may adopt an imported event nobody owns (a file imported before subscribing); it never
+    touches an event made in TripDesk or another feed's, whatever UID it sends: a UID is
+    public (every event's is in the live feed), so anyone who can publish a calendar the desk
+    follows could otherwise rewrite or, by dropping it, cancel the desk's own events.
 
     Commits nothing: the caller's transaction makes the whole batch all or nothing.
     """
@@ -142,9 +148,13 @@ def upsert_drafts(
     unchanged = kept = 0
     created: list[tuple[Event, EventDraft]] = []
     updated: list[tuple[Event, EventDraft, tuple[FieldChange, ...]]] = []
+    foreign: list[str] = []
     for draft in drafts:
         said = draft_values(draft)
         event = existing.get(draft.uid)
+        if event is not None and feed_id is not None and not _may_take(event, feed_id):
+            foreign.append(draft.uid)
+            continue
         if event is None:
             trip_id = trip_id_for(session, team_id=team_id, ref=draft.trip, now=now, cache=trips)
             event = Event(
@@ -205,7 +215,14 @@ def upsert_drafts(
             *((event, "created", ()) for event, _draft in created),
             *((event, "changed", found) for event, _draft, found in updated),
         ),
+        foreign=tuple(foreign),
     )
+
+
+def _may_take(event: Event, feed_id: int) -> bool:
+    if event.feed_id is not None:
+        return event.feed_id == feed_id
+    return event.feed_values is not None
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,8 @@ def settings(database_url, fake_slack):
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=fake_slack.base_url,
         default_channel="C0FOREIGN",
+        # The tests' calendar publishers are on 127.0.0.1.
+        feeds_private=True,
     )
 
 

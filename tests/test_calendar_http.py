@@ -188,6 +188,19 @@ def test_a_query_too_long_or_without_words_is_refused(feed_desk, engine, clock, 
     path = f"/calendar/{token(engine, clock)}.ics"
     assert feed_desk.http.get(path, params={"q": "a" * 201}).status_code == 400
     assert feed_desk.http.get(path, params={"q": "!!!"}).status_code == 400
+    # A line break would end the calendar's name and start a property of the asker's choosing.
+    for injected in ("and\r\nBEGIN:VEVENT", "and\rX-INJECTED:1", "and\x00"):
+        assert feed_desk.http.get(path, params={"q": injected}).status_code == 400
+
+
+def test_one_query_however_it_is_typed_is_one_feed(feed_desk, engine, clock, sample):
+    path = f"/calendar/{token(engine, clock)}.ics"
+    answers = [feed_desk.http.get(path, params={"q": q}) for q in ("Séjourné", "sejourne!", "  SEJOURNE.")]
+    assert {a.status_code for a in answers} == {200}
+    assert len({a.headers["etag"] for a in answers}) == 1
+    assert {icalendar.Calendar.from_ical(a.content)["X-WR-CALNAME"] for a in answers} == {
+        "newsroom — TripDesk: sejourne"
+    }
 
 
 def test_sequence_rises_with_each_change_of_time_place_and_status(feed_desk, engine, clock):

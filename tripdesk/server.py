@@ -141,7 +141,7 @@ def calendar_response(
     No content negotiation (Google's fetcher sends no Accept header): always text/calendar.
     """
     q = query.get("q", "")
-    if len(q) > MAX_QUERY_LENGTH or (q.strip() and not query_words(q)):
+    if len(q) > MAX_QUERY_LENGTH or (q.strip() and not query_words(q)) or not q.isprintable():
         return PlainTextResponse("Bad query.\n", status_code=400)
     with request_scope():
         started = time.perf_counter()

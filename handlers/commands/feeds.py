@@ -38,13 +38,14 @@ from services.subscriptions import (
 def answer(ack: Ack, command: dict, context: BoltContext, client: WebClient, asked: object) -> None:
     ctx = desk(context)
     team = team_id(context)
-    if isinstance(asked, ListFeeds):
-        ack(response_type="ephemeral", **feeds_message(list_feeds(ctx.engine, team_id=team)))
-        return
+    # Listing too: addresses, and what they answered, are the editors' business (as on Home).
     try:
         require_editor(context, client, command["user_id"])
     except Refused as refusal:
         ack(response_type="ephemeral", **notice_message(refusal.text))
+        return
+    if isinstance(asked, ListFeeds):
+        ack(response_type="ephemeral", **feeds_message(list_feeds(ctx.engine, team_id=team)))
         return
     options = SyncOptions.of(ctx.settings)
     match asked:
@@ -65,7 +66,7 @@ def answer(ack: Ack, command: dict, context: BoltContext, client: WebClient, ask
                 options=options,
                 on_change=ctx.schedule_changed,
             )
-            _report(context, sync_results_message([(added.name, result)]))
+            _report(context, sync_results_message([(added.name, result)], added=added.number))
         case RemoveFeed(number):
             try:
                 name, events = remove_feed(ctx.engine, team_id=team, number=number)

@@ -25,7 +25,9 @@ def test_feed_commands():
         "https://nato.int/cal.ics", "NATO summit"
     )
     assert parse_command("feeds add <https://nato.int/cal.ics|nato.int/cal.ics>") == AddFeed("https://nato.int/cal.ics")
+    assert parse_command("feeds add <https://x.org/cal.ics?a=1&amp;b=2>") == AddFeed("https://x.org/cal.ics?a=1&b=2")
     assert parse_command("feeds remove 2") == RemoveFeed(2)
+    assert isinstance(parse_command("feed x"), Invalid)
     for wrong in ("feeds remove", "feeds remove two", "feeds remove 0", "feeds add", "feeds drop 1", "feeds sync now"):
         assert isinstance(parse_command(wrong), Invalid), wrong
 
@@ -38,7 +40,17 @@ def test_follow_commands():
     assert parse_command("follow nato summit 1d") == Follow("nato summit", 1440)
     # A lone number is part of the query: "2024" is not a lead time.
     assert parse_command("follow nato 2024") == Follow("nato 2024", 60)
+    assert parse_command("follow blinken 1 hour") == Follow("blinken", 60)
+    assert parse_command("follow blinken 90 min") == Follow("blinken", 90)
+    assert parse_command("follow blinken 2 days") == Follow("blinken", 2880)
+    assert parse_command("follow blinken 1w") == Follow("blinken", 10080)
+    # Ordinals and numbered names are the query's.
+    assert parse_command("follow nato 75th") == Follow("nato 75th", 60)
+    assert parse_command("follow g7 summit") == Follow("g7 summit", 60)
+    assert parse_command("follow nato 2 summits") == Follow("nato 2 summits", 60)
+    assert parse_command("follow huawei 5g") == Follow("huawei 5g", 60)
     assert parse_command("unfollow blinken") == Unfollow("blinken")
     assert parse_command("following") == Following()
-    for wrong in ("follow", "follow !!", "follow blinken 8d", "follow blinken 0m", "unfollow", "following x"):
+    wrong_ones = ("follow", "follow !!", "follow blinken 8d", "follow blinken 0m", "follow blinken 2months")
+    for wrong in (*wrong_ones, "follow 2h", "follow 1 hour", "unfollow", "following x"):
         assert isinstance(parse_command(wrong), Invalid), wrong

@@ -1,4 +1,4 @@
-"""`/trip feeds` through signed requests: anyone lists, editors add, remove and sync; slow work
+"""`/trip feeds` through signed requests: editors list, add, remove and sync; slow work
 is acknowledged at once and reported through the response_url."""
 
 from __future__ import annotations
@@ -70,12 +70,12 @@ def events(engine) -> dict[str, Event]:
         return {e.uid: e for e in db.exec(select(Event)).unique()}
 
 
-def test_anyone_may_list_the_feeds(desk):
-    reply = command(desk, "feeds", user_id="U0READER")
+def test_editors_list_the_feeds(desk):
+    reply = command(desk, "feeds")
     assert "TripDesk follows no calendar feeds yet" in reply["text"]
 
 
-@pytest.mark.parametrize("text", ["feeds add https://example.org/a.ics", "feeds remove 1", "feeds sync"])
+@pytest.mark.parametrize("text", ["feeds", "feeds add https://example.org/a.ics", "feeds remove 1", "feeds sync"])
 def test_non_editors_may_not_change_the_feeds(desk, engine, text, publisher, fake_slack):
     reply = command(desk, text, user_id="U0READER", response_url=fake_slack.response_url("feeds"))
     assert "Only the desk's editors" in reply["text"]
@@ -95,7 +95,7 @@ def test_an_editor_adds_a_feed_and_its_first_sync_is_reported(desk, fake_slack, 
     assert "s3cr3t" not in json.dumps(ack)
     assert "2 events: 2 new, 0 updated, 0 unchanged" in shown(report)
     assert {e.feed_id for e in events(engine).values()} == {1}
-    listing = command(desk, "feeds", user_id="U0READER")
+    listing = command(desk, "feeds")
     text = shown(listing)
     assert "*1. Quai d'Orsay &amp; &lt;!here&gt;*" in text and "ministry.ics?key=[redacted]" in text
     assert "Last good sync <!date^" in text and "2 events: 2 new" in text
@@ -197,3 +197,12 @@ def test_an_event_gone_from_the_feed_shows_as_removed_in_the_history(desk, fake_
     history = shown(command(desk, "history nato"))
     assert "by import of Ministry feed" in history and "cancelled it: removed from Ministry feed" in history
     assert "CANCELLED" in shown(command(desk, "nato"))
+
+
+def test_a_feed_whose_first_sync_fails_stays_and_the_editor_is_told_how_to_remove_it(desk, fake_slack, publisher):
+    publisher.statuses["/typo.ics"] = 404
+
+    _ack, report = command_then_report(desk, fake_slack, f"feeds add {publisher.url}/typo.ics")
+
+    assert "HTTP 404" in shown(report) and "`/trip feeds remove 1` if the address is wrong" in shown(report)
+    assert "1. " in shown(command(desk, "feeds"))

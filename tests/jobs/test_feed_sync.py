@@ -24,7 +24,11 @@ from tests.support.schedule import TEAM, client_for
 MACRON = Stop("macron@feed.test", "Blinken meets Macron", "20240402T100000", "20240402T110000")
 NATO = Stop("nato@feed.test", "NATO foreign ministers", "20240404T090000", "20240404T120000")
 OPTIONS = SyncOptions(
-    fallback_tz="Europe/Paris", default_channel="C0FOREIGN", every=timedelta(minutes=15), deadline=2.0
+    fallback_tz="Europe/Paris",
+    default_channel="C0FOREIGN",
+    every=timedelta(minutes=15),
+    deadline=2.0,
+    private=True,  # the publisher is on 127.0.0.1
 )
 
 

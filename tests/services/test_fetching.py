@@ -116,3 +116,12 @@ def test_shown_url_masks_credentials_and_query_values():
     )
     assert shown_url("webcal://feeds.example/cal.ics") == "webcal://feeds.example/cal.ics"
     assert shown_url("samples/trip.ics") == "samples/trip.ics"
+    # Keys in the path: Google's private address, Outlook's published calendar.
+    assert (
+        shown_url("https://calendar.google.com/calendar/ical/desk%40example.org/private-0123456789abcdef/basic.ics")
+        == "https://calendar.google.com/calendar/ical/[redacted]/[redacted]/basic.ics"
+    )
+    assert (
+        shown_url("https://outlook.office365.com/owa/calendar/4f1c2e3d9a8b7c6d/5e6f7a8b9c0d1e2f/calendar.ics")
+        == "https://outlook.office365.com/owa/calendar/[redacted]/[redacted]/calendar.ics"
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import logging
 import socket
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -33,7 +34,7 @@ from storage.subscriptions import claim
 from tests.support.calendars import Stop, calendar
 from tests.support.clock import at
 from tests.support.feed_server import FeedServer
-from tests.support.schedule import TEAM
+from tests.support.schedule import TEAM, add_event
 
 PAST = Stop("past@feed.test", "Past briefing", "20240329T100000", "20240329T110000")
 MACRON = Stop("macron@feed.test", "Blinken meets Macron", "20240402T100000", "20240402T110000")
@@ -46,6 +47,7 @@ OPTIONS = SyncOptions(
     every=timedelta(minutes=15),
     deadline=2.0,
     max_bytes=256 * 1024,
+    private=True,  # the publisher is on 127.0.0.1
 )
 
 
@@ -474,7 +476,7 @@ def test_the_report_lists_what_the_parser_skipped_or_flagged():
     assert feed_report(report) == (
         "3 events: 2 new, 0 updated, 1 unchanged; 1 cancelled (no longer in the feed); editors' changes kept in 1; "
         "5 skipped (event 'e0': it has no DTSTART · event 'e1': it has no DTSTART · event 'e2': it has no DTSTART"
-        " · and 2 more); 1 flagged (event 'u1': no SUMMARY, named Untitled: Brussels)"
+        " · and 2 more); 1 note (event 'u1': no SUMMARY, named Untitled: Brussels)"
     )
 
 
@@ -539,3 +541,67 @@ def test_a_weekly_briefing_from_google_stays_at_noon_new_york_time_across_the_ch
     statuses = {e.starts_at.astimezone(new_york).strftime("%d %b"): e.status for e in events(engine).values()}
     assert statuses["31 Oct"] is Status.CANCELLED
     assert [day for day, status in statuses.items() if status is Status.CANCELLED] == ["31 Oct"]
+
+
+def test_a_feed_on_a_private_address_is_refused_unless_allowed(engine, clock, publisher):
+    publisher.files["/ministry.ics"] = calendar(MACRON)
+    for host in ("127.0.0.1", "localhost"):
+        feed = subscribe(engine, clock, f"{publisher.url.replace('127.0.0.1', host)}/ministry.ics", name=host)
+        result = sync_now(
+            engine,
+            subscription_id=feed,
+            replica="replica-a",
+            clock=clock,
+            options=replace(OPTIONS, private=False),
+        )
+        assert result is not None and not result.ok
+        assert "private or local network address" in result.line
+    # Refused before connecting: the publisher was never asked.
+    assert publisher.requests == [] and events(engine) == {}
+
+
+def test_a_feed_cannot_take_over_or_cancel_an_event_it_does_not_own(engine, clock, publisher):
+    """UIDs are public (each event's is in the live feed): a feed sending the UID of an event
+    made in TripDesk, or of another feed's event, changes nothing, and dropping it cancels nothing."""
+    own = add_event(engine, clock, title="Editor's own event", start=datetime(2024, 4, 3, 8, 0, tzinfo=UTC))
+    publisher.files["/ministry.ics"] = calendar(NATO)
+    ministry = subscribe(engine, clock, f"{publisher.url}/ministry.ics", name="Ministry")
+    sync(engine, clock, ministry)
+    hijack = [
+        Stop(own.uid, "HIJACKED", "20240403T230000", "20240403T235000"),
+        Stop(NATO.uid, "HIJACKED NATO", "20240404T230000", "20240404T235000"),
+        ARMENIA,
+    ]
+    publisher.files["/partner.ics"] = calendar(*hijack)
+    partner = subscribe(engine, clock, f"{publisher.url}/partner.ics", name="Partner")
+    before = {uid: (e.title, e.starts_at, e.feed_id, e.version) for uid, e in events(engine).items()}
+
+    taken = sync(engine, clock, partner)
+    publisher.files["/partner.ics"] = calendar(ARMENIA)
+    clock.advance(timedelta(minutes=15))
+    dropped = sync(engine, clock, partner)
+
+    after = events(engine)
+    for uid in (own.uid, NATO.uid):
+        assert (after[uid].title, after[uid].starts_at, after[uid].feed_id, after[uid].version) == before[uid]
+        assert after[uid].status is Status.CONFIRMED
+    assert after[ARMENIA.uid].feed_id == partner
+    assert taken.line.startswith("1 event: 1 new") and "2 skipped" in taken.line and "does not own" in taken.line
+    assert "cancelled" not in dropped.line
+
+
+def test_a_feed_larger_than_the_limit_gives_its_soonest_events_and_says_so(engine, clock, publisher):
+    publisher.files["/ministry.ics"] = calendar(SUMMIT, MACRON, NATO)
+    feed = subscribe(engine, clock, f"{publisher.url}/ministry.ics")
+    limited = replace(OPTIONS, max_events=2)
+
+    result = sync_now(engine, subscription_id=feed, replica="replica-a", clock=clock, options=limited)
+    assert result is not None and result.ok
+    assert set(events(engine)) == {MACRON.uid, NATO.uid}
+    assert "it has 3 events; only the 2 soonest were taken" in result.line
+
+    # What was left out is still in the feed: nothing it took is cancelled for it next time.
+    publisher.files["/ministry.ics"] = calendar(PAST, SUMMIT, MACRON, NATO)
+    clock.advance(timedelta(minutes=15))
+    sync_now(engine, subscription_id=feed, replica="replica-a", clock=clock, options=limited)
+    assert all(e.status is Status.CONFIRMED for e in events(engine).values())
