@@ -21,7 +21,7 @@ HEADER = "Calendar feeds"
 NAME_CHARS = 200
 URL_CHARS = 500
 LINE_CHARS = 1500
-USAGE = "`/trip feeds add <url> [name]` · `/trip feeds remove <n>` · `/trip feeds sync` (editors)"
+USAGE = "`/trip feeds add https://… name` · `/trip feeds remove 2` · `/trip feeds sync` (editors)"
 # The header, the usage line and the "not shown" line leave this many blocks for feeds.
 SHOWN = MESSAGE_BLOCKS - 3
 
@@ -30,7 +30,7 @@ def feeds_message(feeds: Sequence[FeedState]) -> dict:
     """`/trip feeds`: each feed's name, its address (secrets masked), its last good sync and
     what it did, or why it fails."""
     if not feeds:
-        note = "TripDesk follows no calendar feeds yet. An editor adds one with `/trip feeds add <url> [name]`."
+        note = "TripDesk follows no calendar feeds yet. An editor adds one with `/trip feeds add https://… name`."
         return {
             "text": fallback(note),
             "blocks": [{"type": "header", "text": plain(HEADER)}, {"type": "section", "text": mrkdwn(note)}],
@@ -94,7 +94,7 @@ def removed_message(name: str, events: int) -> dict:
 
 def syncing_message(count: int) -> dict:
     if count == 0:
-        return notice_message("There are no calendar feeds to sync: `/trip feeds add <url> [name]`.")
+        return notice_message("There are no calendar feeds to sync: `/trip feeds add https://… name`.")
     return notice_message(f"Syncing {count} feed{'s' if count != 1 else ''}…")
 
 

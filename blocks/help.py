@@ -18,7 +18,7 @@ USAGE = [
         "/trip feed",
         "the schedule as a calendar to subscribe to in Google Calendar or Outlook; `/trip feed blinken` for one query",
     ),
-    ("/trip feeds", "calendars TripDesk keeps in sync (editors: `add <url> [name]`, `remove <n>`, `sync`)"),
+    ("/trip feeds", "calendars TripDesk keeps in sync (editors: `add https://… name`, `remove 2`, `sync`)"),
     (
         "/trip follow blinken 2h",
         "a DM when a matching event is added, moved or cancelled, and a reminder 2 hours before each",

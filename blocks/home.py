@@ -170,7 +170,7 @@ def _follows(follows: Sequence[FollowNext], total: int) -> list[dict]:
 def _feeds(feeds: Sequence[FeedHealth], total: int) -> list[dict]:
     blocks = [_header("Calendar feeds")]
     if not feeds:
-        return blocks + [_section("No calendar feeds. `/trip feeds add <url> [name]` keeps one in sync.")]
+        return blocks + [_section("No calendar feeds. `/trip feeds add https://… name` keeps one in sync.")]
     lines = [_feed_line(feed) for feed in feeds[:FEED_LINES]]
     return blocks + _lines(None, lines, total, FEEDS_COMMAND)
 

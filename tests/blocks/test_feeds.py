@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from blocks.feeds import failure_message, feeds_message, removed_message, sync_results_message, syncing_message
 from domain.subscriptions import FeedState, SyncResult
 from tests.support.block_kit_limits import message_problems
+from tests.support.long_content import broken_markup, mrkdwn_texts
 
 AT = datetime(2024, 4, 1, 8, 0, tzinfo=UTC)
 
@@ -65,3 +66,22 @@ def test_the_notices_have_a_fallback():
         assert message_problems(message) == []
     assert syncing_message(1)["text"] == "Syncing 1 feed…"
     assert "no calendar feeds to sync" in syncing_message(0)["text"]
+
+
+def test_no_message_carries_broken_markup():
+    """A stray `<` in mrkdwn (a usage hint written `<url>`) is read by Slack as a link."""
+    messages = [
+        feeds_message([]),
+        feeds_message([feed(1), feed(2, error="could not fetch: HTTP 500", synced=False)]),
+        sync_results_message([]),
+        sync_results_message(
+            [("Ministry feed", SyncResult("Ministry feed", "https://x", ok=False, line="HTTP 404"))], added=1
+        ),
+        syncing_message(0),
+        syncing_message(2),
+        removed_message("Ministry feed", 3),
+        failure_message(feed(1, error="HTTP 500")),
+    ]
+    for message in messages:
+        for text in mrkdwn_texts(message["blocks"]):
+            assert broken_markup(text) == [], text

@@ -99,7 +99,7 @@ def test_empty_parts_say_what_to_do():
     assert "has someone covering it" in part(view, "Coverage gaps")
     assert "You cover no upcoming events" in part(view, "What you cover")
     assert "`/trip follow blinken`" in part(view, "Your follows")
-    assert "`/trip feeds add <url> [name]`" in part(view, "Calendar feeds")
+    assert "`/trip feeds add https://… name`" in part(view, "Calendar feeds")
 
 
 def test_hundreds_of_long_events_fifty_follows_and_many_feeds_fit():
