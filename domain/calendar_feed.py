@@ -32,7 +32,7 @@ with a strict RFC 5545 parser.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -42,7 +42,7 @@ from urllib.parse import quote
 import icalendar
 
 from domain.drafts import finishes_at
-from domain.records import ParticipantRecord, TripRecord
+from domain.records import ScheduledEvent
 from domain.snapshot import event_time_text, people, place_text
 from domain.vocabulary import Kind, Precision, Status
 from domain.zones import add_days, start_of_day, zone
@@ -66,45 +66,13 @@ _LINE_OCTETS = 75
 _END = b"END:VCALENDAR\r\n"
 
 
-class FeedEventRecord(Protocol):
-    """An event as the feed reads it (the schedule's rows have this shape, like EventRecord's)."""
+class FeedEventRecord(ScheduledEvent, Protocol):
+    """An event as the feed reads it: what it says, and when it was added and changed."""
 
-    @property
-    def uid(self) -> str: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def kind(self) -> Kind: ...
-    @property
-    def status(self) -> Status: ...
-    @property
-    def precision(self) -> Precision: ...
-    @property
-    def starts_at(self) -> datetime: ...
-    @property
-    def ends_at(self) -> datetime | None: ...
-    @property
-    def tz(self) -> str: ...
-    @property
-    def venue(self) -> str: ...
-    @property
-    def city(self) -> str: ...
-    @property
-    def country(self) -> str: ...
-    @property
-    def trip(self) -> TripRecord | None: ...
-    @property
-    def participants(self) -> Sequence[ParticipantRecord]: ...
-    @property
-    def source_url(self) -> str | None: ...
-    @property
-    def version(self) -> int: ...
     @property
     def created_at(self) -> datetime: ...
     @property
     def updated_at(self) -> datetime: ...
-    @property
-    def deleted_at(self) -> datetime | None: ...
 
 
 @dataclass(frozen=True)
