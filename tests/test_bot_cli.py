@@ -190,6 +190,21 @@ def test_console_reads_commands_from_standard_input(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_the_console_waits_for_what_a_command_reports_after_its_answer(tmp_path, web):
+    """`/trip feeds add` answers at once and reports the first sync afterwards: the console
+    must not stop its local Slack while that report is on its way."""
+    result = run(
+        "console",
+        cwd=tmp_path,
+        env={"TRIPDESK_FEEDS_PRIVATE": "true"},
+        stdin=f"/trip feeds add {web}/feed.ics Ministry\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Added feed 1" in result.stdout
+    assert "8 events: 8 new" in result.stdout
+    assert "not delivered" not in result.stderr and "Traceback" not in result.stderr
+
+
 def slack_env(fake_slack, **extra):
     return {
         "SLACK_BOT_TOKEN": "xoxb-test",

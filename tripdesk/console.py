@@ -114,8 +114,13 @@ def run_console(
     settings = replace(
         ctx.settings, slack_bot_token="xoxb-console", slack_signing_secret=secret, slack_api_url=slack.base_url
     )
+    app = None
     try:
         app = make_app(replace(ctx, settings=settings))
         Console(app, secret, slack.response_url("console"), out, reader_tz).run(stdin, interactive=stdin.isatty())
     finally:
+        if app is not None:
+            # Work a listener does after its acknowledgement (a feed's first sync, reported
+            # through the response_url) must reach the local Slack before it stops.
+            app.listener_runner.listener_executor.shutdown(wait=True)
         slack.stop()
