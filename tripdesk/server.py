@@ -18,7 +18,9 @@ from collections.abc import Callable, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from functools import partial
 
+import anyio
 import uvicorn
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.starlette.handler import to_starlette_response
@@ -44,6 +46,8 @@ EVENTS_PATH = "/slack/events"
 MAX_BODY_BYTES = 1024 * 1024
 # Slack's own rule: a request signed more than five minutes ago (or ahead) is a replay.
 MAX_CLOCK_SKEW_SECONDS = 5 * 60
+# Calendar requests answered at once; the rest wait (see asgi_app).
+FEED_THREADS = 4
 
 
 class _DropBoltRefusals(logging.Filter):
@@ -77,11 +81,16 @@ def asgi_app(
         return JSONResponse({"database": "ok" if healthy else "unavailable"}, status_code=200 if healthy else 503)
 
     feeds = FeedCache()
+    # Calendar clients get worker threads of their own, a few: a burst of them (or someone
+    # asking for query feed after query feed) waits its turn instead of taking the threads
+    # Slack's requests must be answered on within 3 seconds.
+    feed_threads = anyio.CapacityLimiter(FEED_THREADS)
 
     async def calendar(request: Request) -> Response:
-        return await run_in_threadpool(
+        answer = partial(
             calendar_response, engine, feeds, request.path_params["token"], request.query_params, request.headers
         )
+        return await anyio.to_thread.run_sync(answer, limiter=feed_threads)
 
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
