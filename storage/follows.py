@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from domain.follows import MAX_NOTICES_PER_CHANGE, MORE, key_words, matches, more_summary, notice_for
 from domain.snapshot import FieldChange
 from domain.vocabulary import ReminderStatus
+from storage.leases import claim_first, finish_held
 from storage.models import Event, EventTerm, Follow, FollowNotice, saved_id
 
 _IN_CHUNK = 500
@@ -216,39 +217,15 @@ def _due(now: datetime) -> ColumnElement[bool]:
 
 def claim_notice(session: Session, *, now: datetime, lease_until: datetime, replica: str) -> int | None:
     """Claim the oldest notice due; its id, or None when there is none."""
-    pick = (
-        select(FollowNotice.id).where(_due(now)).order_by(col(FollowNotice.created_at), col(FollowNotice.id)).limit(1)
+    order = (col(FollowNotice.created_at), col(FollowNotice.id))
+    return claim_first(
+        session, model=FollowNotice, due=_due(now), order_by=order, lease_until=lease_until, replica=replica
     )
-    if session.get_bind().dialect.name == "postgresql":
-        pick = pick.with_for_update(skip_locked=True)
-    result = session.exec(
-        update(FollowNotice)
-        .where(col(FollowNotice.id) == pick.scalar_subquery(), _due(now))
-        .values(
-            status=ReminderStatus.SENDING,
-            claimed_until=lease_until,
-            claimed_by=replica,
-            attempts=col(FollowNotice.attempts) + 1,
-        )
-        .returning(col(FollowNotice.id))
-        .execution_options(synchronize_session=False)
-    )
-    return result.scalar_one_or_none()
 
 
 def finish_notice(session: Session, *, notice_id: int, replica: str, status: ReminderStatus, **fields: Any) -> bool:
     """Record the outcome of a DM this replica still holds the claim for."""
-    result = session.exec(
-        update(FollowNotice)
-        .where(
-            col(FollowNotice.id) == notice_id,
-            col(FollowNotice.status) == ReminderStatus.SENDING,
-            col(FollowNotice.claimed_by) == replica,
-        )
-        .values(status=status, claimed_until=None, claimed_by=None, **fields)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
+    return finish_held(session, model=FollowNotice, row_id=notice_id, replica=replica, status=status, **fields)
 
 
 def release_notices(session: Session, *, replica: str, keep: Sequence[int] = ()) -> int:

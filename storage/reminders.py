@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from domain.reminders import ALREADY_PAST, planned, why_no_reminders
 from domain.vocabulary import ReminderStatus
 from storage.follows import followers
+from storage.leases import claim_first, finish_held
 from storage.models import Event, Reminder, saved_id
 
 _IN_CHUNK = 500
@@ -144,42 +145,19 @@ def due_channels(session: Session, *, now: datetime) -> list[str]:
 
 def claim_next(session: Session, *, channel_id: str, now: datetime, lease_until: datetime, replica: str) -> int | None:
     """Claim the oldest due reminder of `channel_id`; its id, or None when there is none."""
-    pick = (
-        select(Reminder.id)
-        .where(Reminder.channel_id == channel_id, _due(now))
-        .order_by(col(Reminder.due_at), col(Reminder.id))
-        .limit(1)
+    return claim_first(
+        session,
+        model=Reminder,
+        due=and_(col(Reminder.channel_id) == channel_id, _due(now)),
+        order_by=(col(Reminder.due_at), col(Reminder.id)),
+        lease_until=lease_until,
+        replica=replica,
     )
-    if session.get_bind().dialect.name == "postgresql":
-        pick = pick.with_for_update(skip_locked=True)
-    result = session.exec(
-        update(Reminder)
-        .where(col(Reminder.id) == pick.scalar_subquery(), _due(now))
-        .values(
-            status=ReminderStatus.SENDING,
-            claimed_until=lease_until,
-            claimed_by=replica,
-            attempts=col(Reminder.attempts) + 1,
-        )
-        .returning(col(Reminder.id))
-        .execution_options(synchronize_session=False)
-    )
-    return result.scalar_one_or_none()
 
 
 def finish(session: Session, *, reminder_id: int, replica: str, status: ReminderStatus, **fields: Any) -> bool:
     """Record the outcome of a delivery this replica still holds the claim for."""
-    result = session.exec(
-        update(Reminder)
-        .where(
-            col(Reminder.id) == reminder_id,
-            col(Reminder.status) == ReminderStatus.SENDING,
-            col(Reminder.claimed_by) == replica,
-        )
-        .values(status=status, claimed_until=None, claimed_by=None, **fields)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
+    return finish_held(session, model=Reminder, row_id=reminder_id, replica=replica, status=status, **fields)
 
 
 def extend(session: Session, *, reminder_id: int, replica: str, lease_until: datetime) -> None:
