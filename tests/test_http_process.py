@@ -22,7 +22,7 @@ from storage.models import Event, Reminder
 from tests.support.bot_process import bot_env, free_port, import_file, start_bot, stop_bots
 from tests.support.raw_http import send_and_read_status
 from tests.support.samples import ROOT, SAMPLE
-from tests.support.schedule import TEAM, add_event
+from tests.support.schedule import TEAM, add_event, bring_forward
 from tests.support.slack_requests import SIGNING_SECRET, command_body, sign
 from tests.support.waiting import wait_until
 
@@ -186,10 +186,11 @@ def test_two_bot_processes_deliver_500_reminders_exactly_once(tmp_path, database
     env = {**bot_env(tmp_path, database_url, fake_slack), "TRIPDESK_SWEEP_SECONDS": "1"}
     bots = [start_bot({**env, "PORT": str(free_port())}, tmp_path) for _ in range(2)]
     try:
-        start = datetime.now(UTC) + timedelta(hours=1, seconds=12)
+        start = datetime.now(UTC) + timedelta(days=1)
         channels = [f"C0DESK{n:02d}" for n in range(20)]
         for n in range(500):
             add_event(engine, wall_clock, title=f"Meeting {n:03d}", start=start, channel=channels[n % 20])
+        bring_forward(engine, titled="Meeting", first_due=datetime.now(UTC) + timedelta(seconds=2))
         deadline = time.monotonic() + 150
         while set(reminder_statuses(engine).values()) != {"sent"} and time.monotonic() < deadline:
             time.sleep(0.5)
@@ -208,9 +209,10 @@ def test_sigterm_mid_burst_leaves_nothing_claimed_and_a_restart_finishes_the_job
     fake_slack.post_interval = 1.0
     env = {**bot_env(tmp_path, database_url, fake_slack), "TRIPDESK_SWEEP_SECONDS": "1"}
     bot, _ = start_bot(env, tmp_path)
-    start = datetime.now(UTC) + timedelta(hours=1, seconds=3)
+    start = datetime.now(UTC) + timedelta(days=1)
     for n in range(30):
         add_event(engine, wall_clock, title=f"Meeting {n:02d}", start=start, channel=("C0DESK01", "C0DESK02")[n % 2])
+    bring_forward(engine, titled="Meeting", first_due=datetime.now(UTC) + timedelta(seconds=1))
     wait_until(lambda: len(fake_slack.posts()) >= 4, timeout=30)  # two a channel: the burst is under way
     stopping = time.monotonic()
     bot.send_signal(signal.SIGTERM)

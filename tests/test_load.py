@@ -21,10 +21,10 @@ import httpx
 from sqlmodel import select
 
 from storage.db import session
-from storage.models import Event, Reminder
+from storage.models import Reminder
 from tests.support.bot_process import bot_env, import_file, start_bot
 from tests.support.samples import SAMPLE
-from tests.support.schedule import add_event
+from tests.support.schedule import add_event, bring_forward
 from tests.support.slack_requests import command_body, sign
 
 SECONDS = float(os.environ.get("TRIPDESK_LOAD_SECONDS", "10"))
@@ -85,16 +85,7 @@ def test_fifty_clients_while_500_reminders_go_out(tmp_path, database_url, engine
                 start=start,
                 channel=f"C0LOAD{n % CHANNELS:02d}",
             )
-        shift = later - (datetime.now(UTC) + timedelta(hours=1, seconds=3))
-        with session(engine) as db, db.begin():
-            for row in [
-                *db.exec(select(Event).where(Event.title.startswith("Load meeting"))).unique(),
-                *db.exec(select(Reminder).where(Reminder.status == "pending")),
-            ]:
-                if isinstance(row, Event):
-                    row.starts_at -= shift
-                else:
-                    row.due_at -= shift
+        bring_forward(engine, titled="Load meeting", first_due=datetime.now(UTC) + timedelta(seconds=3))
 
         results: list[tuple[int, float, str]] = []
         lock = threading.Lock()
