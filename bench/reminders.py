@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, insert
+from sqlmodel import Session, col, select
 
 from bench.latency import summary
 from bench.processes import start_bot
@@ -34,6 +35,21 @@ def add(engine: Engine, *, title: str, start: datetime, channel: str) -> None:
     save_event(engine, team_id=TEAM, actor="U0BENCH", form=form, now=datetime.now(UTC), default_channel=None)
 
 
+def _bring_forward(engine: Engine, *, titled: str, by: timedelta) -> None:
+    """Move events titled `titled…` and their pending reminders earlier by `by`, in one
+    transaction: they are added a day ahead, since adding a thousand events can take longer than
+    any fixed margin, and a reminder saved after its due time is skipped as already past."""
+    with Session(engine) as db, db.begin():
+        events = list(db.exec(select(Event).where(col(Event.title).startswith(titled))).unique())
+        for event in events:
+            event.starts_at -= by
+            event.finishes_at -= by
+        ids = [event.id for event in events]
+        pending = select(Reminder).where(col(Reminder.event_id).in_(ids), Reminder.status == ReminderStatus.PENDING)
+        for reminder in db.exec(pending):
+            reminder.due_at -= by
+
+
 def _titles(slack: LocalSlack) -> list[tuple[str, float]]:
     return [(c.payload["text"].split(": ", 1)[1].split(" —")[0], c.received_at) for c in slack.posts()]
 
@@ -47,9 +63,11 @@ def burst(engine: Engine, database_url: str, *, bots: int, count: int, channels:
         for _ in range(bots)
     ]
     try:
-        due = datetime.now(UTC) + timedelta(seconds=4 + count // 60)
+        ahead = datetime.now(UTC) + timedelta(days=1)
         for n in range(count):
-            add(engine, title=f"Burst {n:05d}", start=due + timedelta(hours=1), channel=f"C0CH{n % channels:03d}")
+            add(engine, title=f"Burst {n:05d}", start=ahead, channel=f"C0CH{n % channels:03d}")
+        due = datetime.now(UTC) + timedelta(seconds=3)
+        _bring_forward(engine, titled="Burst", by=ahead - timedelta(hours=1) - due)
         deadline = time.time() + (due - datetime.now(UTC)).total_seconds() + count / channels * 3 + 60
         while len(slack.posts()) < count and time.time() < deadline:
             time.sleep(0.2)
@@ -129,12 +147,13 @@ def timeliness(
         for model, rows in ((Event, events), (Reminder, reminders)):
             for chunk in range(0, len(rows), 5000):
                 connection.execute(insert(table_of(model)), rows[chunk : chunk + 5000])
-    first_due = datetime.now(UTC) + timedelta(seconds=10 + sample / 50)
-    dues = {}
-    for n in range(sample):
-        due = first_due + timedelta(seconds=spread * n / sample)
-        dues[f"Soon {n:04d}"] = due.timestamp()
-        add(engine, title=f"Soon {n:04d}", start=due + timedelta(hours=1), channel=f"C0SOON{n % 20:02d}")
+    ahead = datetime.now(UTC) + timedelta(days=1)
+    offsets = {f"Soon {n:04d}": spread * n / sample for n in range(sample)}
+    for n, (title, offset) in enumerate(offsets.items()):
+        add(engine, title=title, start=ahead + timedelta(seconds=offset), channel=f"C0SOON{n % 20:02d}")
+    first_due = datetime.now(UTC) + timedelta(seconds=5)
+    _bring_forward(engine, titled="Soon", by=ahead - timedelta(hours=1) - first_due)
+    dues = {title: first_due.timestamp() + offset for title, offset in offsets.items()}
     slack = LocalSlack(team_id=TEAM).start()
     slack.post_interval = 1.0
     proc = start_bot(database_url=database_url, api_url=slack.base_url, log_dir=log_dir)

@@ -47,6 +47,8 @@ from storage.reminders import (
     due_channels,
     extend,
     finish,
+    hold_channel,
+    let_go_channel,
     next_wakeup,
     release_all,
     supersede_overdue,
@@ -74,10 +76,12 @@ def replica_name() -> str:
 class ChannelPacer:
     """At most one message a second per channel, and silence while Slack says Retry-After.
 
-    The interval has a small margin over Slack's one second, so that network jitter does not
-    bring two posts closer than Slack counts."""
+    A channel's next post waits a full interval after the previous post's answer arrived, not
+    after it was sent: Slack counted the previous post at some moment before its answer, so the
+    two are at least an interval apart at Slack whatever the network did in between. A fixed
+    margin over the send time is not enough under load, and each 429 costs a whole second."""
 
-    def __init__(self, interval: float = 1.05):
+    def __init__(self, interval: float = 1.0):
         self.interval = interval
         self._next: dict[str, float] = {}
         self._lock = threading.Lock()
@@ -92,6 +96,11 @@ class ChannelPacer:
                     return True
             if stop.wait(delay):
                 return False
+
+    def answered(self, channel: str) -> None:
+        """Slack has answered the channel's latest post."""
+        with self._lock:
+            self._next[channel] = max(self._next.get(channel, 0.0), time.monotonic() + self.interval)
 
     def back_off(self, channel: str, seconds: float) -> None:
         with self._lock:
@@ -214,6 +223,12 @@ class ReminderDeliverer:
             log.exception("reminder channel pass failed channel=%s", channel)
 
     def _drain(self, channel: str, report: Report) -> None:
+        try:
+            self._drain_held(channel, report)
+        finally:
+            retrying(partial(self._let_go, channel))
+
+    def _drain_held(self, channel: str, report: Report) -> None:
         while not self._stop.is_set() and self.paused is None:
             now = self.clock()
             reminder_id = retrying(partial(self._claim, channel, now))
@@ -231,8 +246,17 @@ class ReminderDeliverer:
                     setattr(report, outcome, getattr(report, outcome) + 1)
 
     def _claim(self, channel: str, now: datetime) -> int | None:
+        """The next due reminder of `channel`, claimed; None when there is none, or when another
+        replica is posting to the channel (it takes the rest too)."""
+        lease_until = later(now, self.lease)
         with session(self.engine) as db, db.begin():
-            return claim_next(db, channel_id=channel, now=now, lease_until=later(now, self.lease), replica=self.replica)
+            if not hold_channel(db, channel_id=channel, replica=self.replica, now=now, until=lease_until):
+                return None
+            return claim_next(db, channel_id=channel, now=now, lease_until=lease_until, replica=self.replica)
+
+    def _let_go(self, channel: str) -> None:
+        with session(self.engine) as db, db.begin():
+            let_go_channel(db, channel_id=channel, replica=self.replica)
 
     def _deliver(self, reminder_id: int) -> str:
         with session(self.engine) as db:
@@ -302,19 +326,20 @@ class ReminderDeliverer:
                 if wait is not None:
                     log.info("rate limited channel=%s retry_after=%s reminder=%s", channel, wait, reminder_id)
                     self.pacer.back_off(channel, wait)
-                    retrying(
-                        partial(self._extend, reminder_id, later(self.clock(), self.lease + timedelta(seconds=wait)))
-                    )
+                    until = later(self.clock(), self.lease + timedelta(seconds=wait))
+                    retrying(partial(self._extend, reminder_id, channel, until))
                     continue
                 return self._refused(reminder, event, error)
             finally:
                 self._posting.discard(reminder_id)
+                self.pacer.answered(channel)
             log.info("reminder sent reminder=%s event=%s channel=%s late=%s", reminder_id, event.id, channel, late)
             return self._sent(reminder_id, ts=response.get("ts"), late=late)
 
-    def _extend(self, reminder_id: int, lease_until: datetime) -> None:
+    def _extend(self, reminder_id: int, channel: str, lease_until: datetime) -> None:
         with session(self.engine) as db, db.begin():
             extend(db, reminder_id=reminder_id, replica=self.replica, lease_until=lease_until)
+            hold_channel(db, channel_id=channel, replica=self.replica, now=self.clock(), until=lease_until)
 
     def _refused(self, reminder: Reminder, event: Event, error: Exception) -> str:
         """What to do with a reminder whose post failed for another reason than the rate limit."""

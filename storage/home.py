@@ -4,18 +4,17 @@ only `record_viewer` writes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import exists, func
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from domain.drafts import MAX_SPAN
 from domain.vocabulary import Kind, Status
 from domain.zones import earlier
+from storage.db import insert_for
 from storage.events import COUNT_CAP, Page, matching_words
 from storage.models import Coverage, Event, FeedSubscription, Follow, HomeViewer, table_of
 
@@ -119,15 +118,7 @@ def subscriptions_by_health(session: Session, *, team_id: str, limit: int) -> Su
 
 def record_viewer(session: Session, *, team_id: str, user_id: str, now: datetime) -> None:
     """Note that the user opened the Home tab at `now` (one row per user, replaced each time)."""
-    dialect = session.connection().dialect.name
-    insert: Callable
-    if dialect == "postgresql":
-        insert = postgresql_insert
-    elif dialect == "sqlite":
-        insert = sqlite_insert
-    else:
-        raise NotImplementedError(f"no INSERT … ON CONFLICT for {dialect}")
-    statement = insert(table_of(HomeViewer)).values(team_id=team_id, user_id=user_id, opened_at=now)
+    statement = insert_for(session)(table_of(HomeViewer)).values(team_id=team_id, user_id=user_id, opened_at=now)
     session.exec(
         statement.on_conflict_do_update(
             index_elements=["team_id", "user_id"], set_={"opened_at": statement.excluded.opened_at}

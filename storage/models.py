@@ -251,6 +251,18 @@ class Reminder(SQLModel, table=True):
     late: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
 
 
+class ChannelHold(SQLModel, table=True):
+    """Which replica posts reminders to a channel for now. Slack allows about one message a
+    second per channel; two replicas pacing the same channel each on their own would trip it
+    and lose a second to every 429, so one replica drains a channel while the others leave it."""
+
+    __tablename__ = "channel_holds"
+
+    channel_id: str = Field(primary_key=True, max_length=CHANNEL_ID_MAX)
+    held_by: str | None = Field(default=None, max_length=64)
+    held_until: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+
+
 class AgendaPost(SQLModel, table=True):
     """The daily agenda of one newsroom day: the row is claimed before posting, once a day."""
 

@@ -18,9 +18,10 @@ from sqlmodel import Session, col, select
 
 from domain.reminders import ALREADY_PAST, planned, why_no_reminders
 from domain.vocabulary import ReminderStatus
+from storage.db import insert_for
 from storage.follows import followers
 from storage.leases import claim_first, finish_held
-from storage.models import Event, Reminder, saved_id
+from storage.models import ChannelHold, Event, Reminder, saved_id, table_of
 
 _IN_CHUNK = 500
 
@@ -173,9 +174,44 @@ def extend(session: Session, *, reminder_id: int, replica: str, lease_until: dat
     )
 
 
+def hold_channel(session: Session, *, channel_id: str, replica: str, now: datetime, until: datetime) -> bool:
+    """Make `replica` the one that posts reminders to `channel_id` until `until`, unless another
+    replica holds it; True when the channel is this replica's. One statement, so that two
+    replicas asking at once cannot both get it."""
+    statement = insert_for(session)(table_of(ChannelHold)).values(
+        channel_id=channel_id, held_by=replica, held_until=until
+    )
+    free = or_(
+        col(ChannelHold.held_by).is_(None),
+        col(ChannelHold.held_by) == replica,
+        col(ChannelHold.held_until) < now,
+    )
+    result = session.exec(
+        statement.on_conflict_do_update(
+            index_elements=["channel_id"], set_={"held_by": replica, "held_until": until}, where=free
+        ).returning(col(ChannelHold.channel_id))
+    )
+    return result.scalar_one_or_none() is not None
+
+
+def let_go_channel(session: Session, *, channel_id: str, replica: str) -> None:
+    session.exec(
+        update(ChannelHold)
+        .where(col(ChannelHold.channel_id) == channel_id, col(ChannelHold.held_by) == replica)
+        .values(held_by=None, held_until=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def release_all(session: Session, *, replica: str, keep: Sequence[int] = ()) -> int:
     """Give back this replica's claims (on shutdown), except those in `keep`, which may be on
-    their way to Slack: another replica may deliver the rest."""
+    their way to Slack: another replica may deliver the rest, in the channels let go here."""
+    session.exec(
+        update(ChannelHold)
+        .where(col(ChannelHold.held_by) == replica)
+        .values(held_by=None, held_until=None)
+        .execution_options(synchronize_session=False)
+    )
     result = session.exec(
         update(Reminder)
         .where(

@@ -4,6 +4,7 @@ restarts, replicas and Slack's bad days bring. The clock is injected; Slack is t
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
@@ -14,7 +15,7 @@ from domain.vocabulary import Kind, ReminderStatus, Status
 from services.editing import save_event, set_status
 from storage.db import session
 from storage.models import Reminder
-from storage.reminders import claim_next, finish
+from storage.reminders import claim_next, finish, hold_channel, let_go_channel
 from tests.support.clock import at
 from tests.support.schedule import START, add_event
 from tests.support.waiting import wait_until
@@ -429,6 +430,60 @@ def test_two_replicas_deliver_hundreds_exactly_once(engine, clock, fake_slack, m
     titles = [p.payload["text"].split(": ", 1)[1].split(" —")[0] for p in fake_slack.posts()]
     assert len(titles) == 200 and len(set(titles)) == 200
     assert {r.status for r in _all(engine)} == {ReminderStatus.SENT}
+
+
+def test_one_replica_at_a_time_posts_to_a_channel(engine, clock):
+    now = clock()
+    with session(engine) as db, db.begin():
+        assert hold_channel(db, channel_id="C0DESK", replica="a", now=now, until=now + timedelta(seconds=60))
+        assert not hold_channel(db, channel_id="C0DESK", replica="b", now=now, until=now + timedelta(seconds=60))
+        assert hold_channel(db, channel_id="C0OTHER", replica="b", now=now, until=now + timedelta(seconds=60))
+        assert hold_channel(db, channel_id="C0DESK", replica="a", now=now, until=now + timedelta(seconds=90))
+    later = now + timedelta(seconds=91)  # replica a died: its hold lapses
+    with session(engine) as db, db.begin():
+        assert hold_channel(db, channel_id="C0DESK", replica="b", now=later, until=later + timedelta(seconds=60))
+        let_go_channel(db, channel_id="C0DESK", replica="a")  # too late: not a's to let go any more
+        assert not hold_channel(db, channel_id="C0DESK", replica="a", now=later, until=later + timedelta(seconds=60))
+        let_go_channel(db, channel_id="C0DESK", replica="b")
+        assert hold_channel(db, channel_id="C0DESK", replica="a", now=later, until=later + timedelta(seconds=60))
+
+
+def test_two_replicas_never_post_to_one_channel_at_once(engine, clock, fake_slack, make_deliverer, database_url):
+    """Each replica paces its own posts; two posting to one channel would be twice Slack's rate."""
+    from storage.db import make_engine
+
+    fake_slack.post_interval = 0.2
+    for n in range(24):
+        add_event(engine, clock, title=f"Meeting {n:02d}", start=START, channel=f"C0DESK{n % 3}")
+    at(clock, START - timedelta(minutes=59))
+    second_engine = make_engine(database_url)
+    replicas = [
+        make_deliverer(interval=0.2, replica="replica-a"),
+        make_deliverer(interval=0.2, engine_=second_engine, replica="replica-b"),
+    ]
+    threads = [threading.Thread(target=r.run_once) for r in replicas]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    second_engine.dispose()
+    titles = sorted(p.payload["text"].split(": ", 1)[1].split(" —")[0] for p in fake_slack.posts())
+    assert titles == [f"Meeting {n:02d}" for n in range(24)]
+    assert fake_slack.rate_limited == 0
+
+
+def test_a_slow_answer_delays_the_next_post_to_its_channel(engine, clock, fake_slack, make_deliverer):
+    """Slack counts a post when it arrives, somewhere between sending and the answer: pacing
+    from the send time lets a post that arrived late be followed too closely."""
+    fake_slack.post_interval = 0.3
+    arrivals = iter([0.25, 0.0] * 3)
+    fake_slack.on_call = lambda call: time.sleep(next(arrivals, 0.0)) if call.method == "chat.postMessage" else None
+    for n in range(6):
+        add_event(engine, clock, title=f"Meeting {n}", start=START)
+    at(clock, START - timedelta(minutes=59))
+    make_deliverer(interval=0.3).run_once()
+    assert len(fake_slack.posts("C0FOREIGN")) == 6
+    assert fake_slack.rate_limited == 0
 
 
 def test_a_post_whose_answer_was_lost_is_found_and_not_sent_again(engine, clock, fake_slack, make_deliverer):
