@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 from bench.data import TEAM, generate
 from bench.feed import feed
 from bench.latency import concurrent, sequential, summary
+from bench.plot import draw
 from bench.processes import ROOT, start_bot, start_floor
 from bench.reminders import burst, timeliness
 from storage.db import make_engine
@@ -136,6 +137,10 @@ def main() -> int:
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(results, indent=2))
     print(f"\nJSON: {args.json}")
+    if results["latency"]:
+        # A quick run's numbers are not the machine's: they do not replace the documented curve.
+        image = args.json.with_suffix(".png") if quick else ROOT / "docs" / "performance.png"
+        print(f"Curve: {draw(results, image)}")
     return 0
 
 
