@@ -13,7 +13,7 @@ from domain.drafts import EventDraft
 from domain.snapshot import FieldChange
 from storage.events import index_terms, schedule_fields, set_participants, trip_id_for
 from storage.follows import notify_followers
-from storage.models import Coverage, Event, EventChange, Trip, saved_id
+from storage.models import Coverage, Event, EventChange, NewEvent, Trip, saved_id
 
 TRIP_CHOICES = 90
 
@@ -181,7 +181,7 @@ def record(
 def record_many(
     session: Session,
     *,
-    entries: Sequence[tuple[Event, str, Sequence[FieldChange]]],
+    entries: Sequence[tuple[Event | NewEvent, str, Sequence[FieldChange]]],
     actor: str,
     now: datetime,
     imported_from: str | None = None,
