@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
@@ -46,6 +46,7 @@ import x_wr_timezone
 from domain.drafts import MAX_SPAN, EventDraft, TripRef
 from domain.ical_lines import NotPlain, PlainCalendar, PlainEvent, plain_calendar
 from domain.places import country_name, zone_for_place
+from domain.progress import SILENT, Progress
 from domain.recurrence import MAX_RECURRENCE_STEPS_PER_FILE, RuleRefused, bound_rules
 from domain.validation import MAX_LENGTH, clip, is_web_url
 from domain.vocabulary import Kind, Precision, Status
@@ -119,12 +120,12 @@ def parse_calendar(
     now: datetime,
     horizon_days: int = HORIZON_DAYS,
     quick: bool = True,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress = SILENT,
 ) -> ParsedCalendar:
     """The events of `data`, with what was skipped or flagged. Raises CalendarError only when
     `data` is not iCalendar at all. A plain file is read without icalendar's full parser
     (`domain.ical_lines`), to the same result; `quick=False` always uses the parser.
-    `progress` is told of each event read."""
+    `progress` is told of the events read."""
     plain = plain_calendar(data) if quick else None
     if plain is not None:
         try:
@@ -146,7 +147,7 @@ def _read(
     *,
     now: datetime,
     horizon_days: int,
-    progress: Callable[[int], None] | None,
+    progress: Progress,
 ) -> ParsedCalendar:
     today = now.astimezone(zone(fallback_tz)).date()
     parsed = ParsedCalendar(
@@ -171,6 +172,13 @@ def _read(
         ] + [wrapper]
         if any(component.name == "VEVENT" for component in loose):
             parsed.flagged.append(Problem("the file", "it has no VCALENDAR around its events; they were read anyway"))
+    progress.stage(
+        "Reading events",
+        sum(
+            len(calendar) if isinstance(calendar, PlainCalendar) else len(calendar.walk("VEVENT"))
+            for calendar in calendars
+        ),
+    )
     for calendar in calendars:
         try:
             if isinstance(calendar, PlainCalendar):
@@ -198,7 +206,7 @@ def _what_it_is(data: bytes) -> str:
 
 
 class _Reader:
-    def __init__(self, parsed: ParsedCalendar, fallback_tz: str, progress: Callable[[int], None] | None) -> None:
+    def __init__(self, parsed: ParsedCalendar, fallback_tz: str, progress: Progress) -> None:
         self.parsed = parsed
         self.progress = progress
         self.fallback_tz = fallback_tz
@@ -241,8 +249,7 @@ class _Reader:
 
     def _read_groups(self, groups: Iterable[tuple[str, list[_Event]]]) -> None:
         for uid, components in groups:
-            if self.progress is not None:
-                self.progress(len(components))
+            self.progress.advance(len(components))
             drafts, skipped = len(self.parsed.drafts), len(self.parsed.skipped)
             if any(component.get(name) is not None for component in components for name in _RECURRENCE):
                 # Never a plain file's events: those have no recurrence (domain/ical_lines.py).

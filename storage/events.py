@@ -15,10 +15,12 @@ from sqlmodel import Session, col, select
 
 from domain.drafts import MAX_SPAN, EventDraft, TripRef
 from domain.feed import changes, draft_values, dumps, event_values, loads, merge, values_draft
+from domain.progress import SILENT, Progress
 from domain.search import prefix_upper_bound, terms
 from domain.snapshot import FieldChange
 from domain.vocabulary import Status
 from domain.zones import earlier
+from storage.bulk import insert_numbered, insert_rows
 from storage.models import Coverage, Event, EventTerm, NewEvent, Participant, Trip, saved_id, table_of
 
 _IN_CHUNK = 500
@@ -130,6 +132,7 @@ def upsert_drafts(
     actor: str,
     now: datetime,
     feed_id: int | None = None,
+    progress: Progress = SILENT,
 ) -> UpsertCounts:
     """Create or update events by UID, taking from each draft only what the feed changed since
     its last import and no editor changed in TripDesk (`domain.feed.merge`). An event that
@@ -141,17 +144,23 @@ def upsert_drafts(
     public (every event's is in the live feed), so anyone who can publish a calendar the desk
     follows could otherwise rewrite or, by dropping it, cancel the desk's own events.
 
-    Commits nothing: the caller's transaction makes the whole batch all or nothing.
+    Commits nothing: the caller's transaction makes the whole batch all or nothing. `progress`
+    is told of the drafts done.
     """
     existing = _events_by_uid(session, team_id=team_id, uids=[d.uid for d in drafts])
     trips: dict[TripRef, int] = {}
-    unchanged = kept = 0
+    unchanged = kept = looked = 0
     fresh: list[tuple[EventDraft, int | None, str]] = []
     updated: list[tuple[Event, EventDraft, tuple[FieldChange, ...]]] = []
     foreign: list[str] = []
     for draft in drafts:
         said = draft_values(draft)
         event = existing.get(draft.uid)
+        if event is not None:
+            # The new ones are told of as they are inserted.
+            looked += 1
+            if looked % _BULK == 0:
+                progress.advance(_BULK)
         if event is not None and feed_id is not None and not _may_take(event, feed_id):
             foreign.append(draft.uid)
             continue
@@ -177,7 +186,10 @@ def upsert_drafts(
             set_participants(event, merged.participants)
         event.updated_by, event.updated_at = actor, now
         updated.append((event, merged, tuple(changes(local, outcome.values, outcome.taken))))
-    created = _insert_new(session, team_id=team_id, fresh=fresh, actor=actor, now=now, feed_id=feed_id)
+    progress.advance(looked % _BULK)
+    created = _insert_new(
+        session, team_id=team_id, fresh=fresh, actor=actor, now=now, feed_id=feed_id, progress=progress
+    )
     # One flush for the events updated: their statements go out together.
     session.flush()
     if updated:
@@ -218,12 +230,12 @@ def _insert_new(
     actor: str,
     now: datetime,
     feed_id: int | None,
+    progress: Progress,
 ) -> list[NewEvent]:
     """Insert the events of `fresh` (draft, trip id, what the feed said), with their
     participants and search terms, in bulk statements: an ORM object per event would cost more
     than everything else an import does. The events are numbered in the order of `fresh`."""
     events_table = table_of(Event)
-    inserting = insert(events_table).returning(events_table.c.id, sort_by_parameter_order=True)
     created: list[NewEvent] = []
     for start in range(0, len(fresh), _BULK):
         chunk = fresh[start : start + _BULK]
@@ -247,7 +259,7 @@ def _insert_new(
             }
             for draft, trip_id, said in chunk
         ]
-        ids = list(session.execute(inserting, rows).scalars())
+        ids = insert_numbered(session, events_table, rows)
         del rows
         participants: list[dict] = []
         terms_rows: list[dict] = []
@@ -280,13 +292,14 @@ def _insert_new(
             )
         _insert_rows(session, Participant, participants)
         _insert_rows(session, EventTerm, terms_rows)
+        progress.advance(len(chunk))
     return created
 
 
 def _insert_rows(session: Session, model: type, rows: list[dict]) -> None:
     table = table_of(model)
     for start in range(0, len(rows), 5000):
-        session.execute(insert(table), rows[start : start + 5000])
+        insert_rows(session, table, rows[start : start + 5000])
 
 
 def _may_take(event: Event, feed_id: int) -> bool:

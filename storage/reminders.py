@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, insert, or_, update
+from sqlalchemy import ColumnElement, and_, exists, func, or_, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from domain.reminders import ALREADY_PAST, planned, why_no_reminders
 from domain.vocabulary import ReminderStatus
+from storage.bulk import insert_rows
 from storage.follows import followers
 from storage.leases import claim_first, finish_held
 from storage.models import Event, NewEvent, Reminder, saved_id, table_of
@@ -50,7 +51,7 @@ def sync_many(
         if isinstance(event, NewEvent):
             fresh += _new_rows(event, now=now, default_channel=default_channel, personal=personal)
             if len(fresh) >= _BULK:
-                session.execute(insert(table_of(Reminder)), fresh)
+                insert_rows(session, table_of(Reminder), fresh)
                 fresh = []
             continue
         _sync(
@@ -61,8 +62,7 @@ def sync_many(
             default_channel=default_channel,
             personal=personal,
         )
-    if fresh:
-        session.execute(insert(table_of(Reminder)), fresh)
+    insert_rows(session, table_of(Reminder), fresh)
     session.flush()
 
 
