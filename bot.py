@@ -296,6 +296,7 @@ def _console(args, settings: Settings) -> int:
 def _import(args, settings: Settings) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
+    from domain.places import prepare
     from domain.progress import SILENT
     from infra.logs import redact
     from infra.progress import terminal_progress
@@ -303,6 +304,7 @@ def _import(args, settings: Settings) -> int:
     from services.importing import ImportFailed, import_calendar, read_source
 
     team_id = args.team or _team_from_token(settings)
+    prepare()  # the city index, before the file: see domain.places.prepare
     # On a terminal, a bar on standard error while a large file is read and written; cleared
     # before the summary. Piped or redirected, the output is the summary and its lines only.
     bar = terminal_progress()

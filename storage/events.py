@@ -150,11 +150,10 @@ def upsert_drafts(
     existing = _events_by_uid(session, team_id=team_id, uids=[d.uid for d in drafts])
     trips: dict[TripRef, int] = {}
     unchanged = kept = looked = 0
-    fresh: list[tuple[EventDraft, int | None, str]] = []
+    fresh: list[tuple[EventDraft, int | None]] = []
     updated: list[tuple[Event, EventDraft, tuple[FieldChange, ...]]] = []
     foreign: list[str] = []
     for draft in drafts:
-        said = draft_values(draft)
         event = existing.get(draft.uid)
         if event is not None:
             # The new ones are told of as they are inserted.
@@ -166,8 +165,9 @@ def upsert_drafts(
             continue
         if event is None:
             trip_id = trip_id_for(session, team_id=team_id, ref=draft.trip, now=now, cache=trips)
-            fresh.append((draft, trip_id, dumps(said)))
+            fresh.append((draft, trip_id))
             continue
+        said = draft_values(draft)
         local = event_values(event)
         outcome = merge(local=local, last=loads(event.feed_values), new=said)
         kept += bool(outcome.kept)
@@ -226,13 +226,13 @@ def _insert_new(
     session: Session,
     *,
     team_id: str,
-    fresh: list[tuple[EventDraft, int | None, str]],
+    fresh: list[tuple[EventDraft, int | None]],
     actor: str,
     now: datetime,
     feed_id: int | None,
     progress: Progress,
 ) -> list[NewEvent]:
-    """Insert the events of `fresh` (draft, trip id, what the feed said), with their
+    """Insert the events of `fresh` (draft, trip id), with their
     participants and search terms, in bulk statements: an ORM object per event would cost more
     than everything else an import does. The events are numbered in the order of `fresh`."""
     events_table = table_of(Event)
@@ -253,17 +253,18 @@ def _insert_new(
                 "lead_times": None,
                 "past_record": False,
                 "deleted_at": None,
-                "feed_values": said,
+                # What the feed said, as the next import compares with (domain.feed).
+                "feed_values": dumps(draft_values(draft)),
                 "feed_id": feed_id,
                 **schedule_fields(draft, trip_id),
             }
-            for draft, trip_id, said in chunk
+            for draft, trip_id in chunk
         ]
         ids = insert_numbered(session, events_table, rows)
         del rows
         participants: list[dict] = []
         terms_rows: list[dict] = []
-        for (draft, _trip_id, _said), event_id in zip(chunk, ids, strict=True):
+        for (draft, _trip_id), event_id in zip(chunk, ids, strict=True):
             created.append(
                 NewEvent(
                     id=event_id,
