@@ -147,13 +147,19 @@ def upsert_drafts(
     Commits nothing: the caller's transaction makes the whole batch all or nothing. `progress`
     is told of the drafts done.
     """
-    existing = _events_by_uid(session, team_id=team_id, uids=[d.uid for d in drafts])
     trips: dict[TripRef, int] = {}
     unchanged = kept = looked = 0
     fresh: list[tuple[EventDraft, int | None]] = []
     updated: list[tuple[Event, EventDraft, tuple[FieldChange, ...]]] = []
     foreign: list[str] = []
-    for draft in drafts:
+    existing: dict[str, Event] = {}
+    for index, draft in enumerate(drafts):
+        if index % _BULK == 0:
+            # The events already stored are read a chunk of drafts at a time: those left
+            # unchanged are let go (the session holds them weakly), so that importing a year of
+            # events again does not hold them all.
+            chunk = drafts[index : index + _BULK]
+            existing = _events_by_uid(session, team_id=team_id, uids=[d.uid for d in chunk])
         event = existing.get(draft.uid)
         if event is not None:
             # The new ones are told of as they are inserted.
