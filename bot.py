@@ -23,6 +23,9 @@ from infra.logs import redact
 SAMPLE = Path(__file__).parent / "samples" / "blinken-paris-brussels-2024.ics"
 # The console's --sample clock: the morning before the Paris stop, so the trip is still to come.
 SAMPLE_NOW = datetime(2024, 4, 1, 8, 0, tzinfo=UTC)
+# `import --max-size`: a file the operator chose is bounded only by the memory it takes (a 35 MB
+# file of 100,000 events peaks at about 250 MB); a download always by services.importing.MAX_URL_BYTES.
+MAX_FILE_MB = 200
 log = logging.getLogger("tripdesk")
 
 
@@ -73,6 +76,13 @@ def _parser() -> Parser:
     importer = commands.add_parser("import", help="import an iCalendar (.ics) file or URL")
     importer.add_argument("source", help="a path, or an http(s):// or webcal:// URL")
     importer.add_argument("--team", help="Slack workspace id (T…); looked up with the bot token when omitted")
+    importer.add_argument(
+        "--max-size",
+        type=_megabytes,
+        default=MAX_FILE_MB,
+        metavar="MB",
+        help=f"refuse a local file larger than this (default {MAX_FILE_MB}); a download stops at 20 MB",
+    )
     importer.set_defaults(handler=_import)
 
     commands.add_parser("migrate", help="bring the database schema up to date").set_defaults(handler=_migrate)
@@ -93,6 +103,16 @@ def _instant(text: str) -> datetime:
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 date or time") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _megabytes(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of megabytes (1 or more)")
+    return value
 
 
 def _day(text: str) -> date:
@@ -276,13 +296,20 @@ def _console(args, settings: Settings) -> int:
 def _import(args, settings: Settings) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
+    from domain.places import prepare
+    from domain.progress import SILENT
     from infra.logs import redact
+    from infra.progress import terminal_progress
     from services.fetching import shown_url
     from services.importing import ImportFailed, import_calendar, read_source
 
     team_id = args.team or _team_from_token(settings)
+    prepare()  # the city index, before the file: see domain.places.prepare
+    # On a terminal, a bar on standard error while a large file is read and written; cleared
+    # before the summary. Piped or redirected, the output is the summary and its lines only.
+    bar = terminal_progress()
     try:
-        data = read_source(args.source)
+        data = read_source(args.source, max_file_bytes=args.max_size * 1024 * 1024)
         report = import_calendar(
             _engine(settings),
             team_id=team_id,
@@ -293,6 +320,7 @@ def _import(args, settings: Settings) -> int:
             default_channel=settings.default_channel,
             # Shown in the events' history: a feed's key or password must not be.
             source=redact(args.source),
+            progress=bar or SILENT,
         )
     except ImportFailed as error:
         raise UsageError(f"import failed, nothing was changed: {error}") from None
@@ -300,6 +328,9 @@ def _import(args, settings: Settings) -> int:
         raise StartupError(
             f"import failed, nothing was changed: the database refused it ({_first_line(error)})"
         ) from None
+    finally:
+        if bar is not None:
+            bar.close()
     # A feed's URL often carries its key or a password: printed masked, like in the errors.
     print(report.summary(shown_url(args.source)))
     for line in report.details():

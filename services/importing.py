@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from domain.ical import CalendarError, ParsedCalendar, Problem, parse_calendar
+from domain.progress import SILENT, Progress
 from services.fetching import FetchFailed, fetch
 from storage.db import session
 from storage.editing import record_many
@@ -21,7 +22,7 @@ from storage.reminders import sync_many
 # A feed anyone may have put up: far larger than any real calendar, and a whole minute.
 MAX_URL_BYTES = 20 * 1024 * 1024
 FETCH_DEADLINE = 60.0
-# A file the operator chose: only a bound on memory.
+# A file the operator chose: only a bound on memory, which `bot.py import --max-size` moves.
 MAX_FILE_BYTES = 200 * 1024 * 1024
 # An editor saving an event while the import merges it sends the import back to the start.
 ATTEMPTS = 3
@@ -90,9 +91,10 @@ def _keep_soonest(parsed: ParsedCalendar, limit: int) -> None:
     parsed.flagged.append(Problem("the calendar", f"it has {total:,} events; only the {limit:,} soonest were taken"))
 
 
-def read_source(source: str) -> bytes:
-    """The bytes of a local file or of an http(s)/webcal URL. A URL appears in messages with its
-    credentials and query values masked (see `shown_url`): a feed's URL often carries its key."""
+def read_source(source: str, *, max_file_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a local file (at most `max_file_bytes`) or of an http(s)/webcal URL (at most
+    MAX_URL_BYTES, whatever the file limit). A URL appears in messages with its credentials and
+    query values masked (see `shown_url`): a feed's URL often carries its key."""
     if source.startswith("webcal://"):
         source = "https://" + source.removeprefix("webcal://")
     if source.startswith(("http://", "https://")):
@@ -108,13 +110,15 @@ def read_source(source: str) -> bytes:
     path = Path(source)
     try:
         with path.open("rb") as file:
-            data = file.read(MAX_FILE_BYTES + 1)
+            data = file.read(max_file_bytes + 1)
     except FileNotFoundError:
         raise ImportFailed(f"no such file: {source}") from None
     except (IsADirectoryError, PermissionError) as error:
         raise ImportFailed(f"cannot read {source}: {error.strerror}") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportFailed(f"{source} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    if len(data) > max_file_bytes:
+        raise ImportFailed(
+            f"{source} is larger than {max_file_bytes // (1024 * 1024)} MB (import --max-size MB allows more)"
+        )
     return data
 
 
@@ -132,6 +136,7 @@ def import_calendar(
     then: Callable[[Session, ImportReport], None] | None = None,
     on_change: Callable[[], None] = _nothing,
     max_events: int | None = None,
+    progress: Progress = SILENT,
 ) -> ImportReport:
     """Import `data` into the workspace in one transaction. An event takes only what the feed
     changed since its last import and no editor changed since (`domain.feed`); what it takes
@@ -143,17 +148,21 @@ def import_calendar(
     "removed from `source`". `then` runs in the same transaction with the report, for what must
     be written with it; `on_change` after the commit, when the schedule changed. `max_events`:
     the most events taken, the soonest first; the rest are flagged, and left as they are.
+    `progress` is told how far the reading and the writing have got.
     """
     try:
-        parsed = parse_calendar(data, fallback_tz, now=now)
+        parsed = parse_calendar(data, fallback_tz, now=now, progress=progress)
     except CalendarError as error:
         raise ImportFailed(str(error)) from None
     if max_events is not None and len(parsed.drafts) > max_events:
         _keep_soonest(parsed, max_events)
     for attempt in range(1, ATTEMPTS + 1):
         try:
+            progress.stage("Writing events", len(parsed.drafts))
             with session(engine) as db, db.begin():
-                counts = upsert_drafts(db, team_id=team_id, drafts=parsed.drafts, actor=actor, now=now, feed_id=feed_id)
+                counts = upsert_drafts(
+                    db, team_id=team_id, drafts=parsed.drafts, actor=actor, now=now, feed_id=feed_id, progress=progress
+                )
                 record_many(db, entries=counts.history, actor=actor, now=now, imported_from=source)
                 removal = Removal()
                 if feed_id is not None and parsed.drafts:

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
+from itertools import islice
 
-from sqlalchemy import insert, or_, update
+from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
 from domain.drafts import EventDraft
 from domain.snapshot import FieldChange
+from storage.bulk import insert_rows
 from storage.events import index_terms, schedule_fields, set_participants, trip_id_for
 from storage.follows import notify_followers
-from storage.models import Coverage, Event, EventChange, Trip, saved_id
+from storage.models import Coverage, Event, EventChange, NewEvent, Trip, saved_id, table_of
 
 TRIP_CHOICES = 90
 
@@ -181,14 +183,14 @@ def record(
 def record_many(
     session: Session,
     *,
-    entries: Sequence[tuple[Event, str, Sequence[FieldChange]]],
+    entries: Sequence[tuple[Event | NewEvent, str, Sequence[FieldChange]]],
     actor: str,
     now: datetime,
     imported_from: str | None = None,
 ) -> None:
     """`record` for a batch of (event, action, changes), in a few bulk inserts: an import's.
     `imported_from` names the file or URL the changes came from."""
-    rows = [
+    rows = (
         {
             "team_id": event.team_id,
             "event_id": event.id,
@@ -202,9 +204,10 @@ def record_many(
         }
         for event, action, changes in entries
         for c in changes or [FieldChange(field=None, old=None, new=None)]
-    ]
-    for start in range(0, len(rows), 5000):
-        session.execute(insert(EventChange), rows[start : start + 5000])
+    )
+    # A few thousand rows at a time: an import's history is never all in memory as rows.
+    while batch := list(islice(rows, 5000)):
+        insert_rows(session, table_of(EventChange), batch)
     notify_followers(session, entries=entries, actor=actor, now=now)
 
 

@@ -15,11 +15,13 @@ from sqlmodel import Session, col, select
 
 from domain.drafts import MAX_SPAN, EventDraft, TripRef
 from domain.feed import changes, draft_values, dumps, event_values, loads, merge, values_draft
+from domain.progress import SILENT, Progress
 from domain.search import prefix_upper_bound, terms
 from domain.snapshot import FieldChange
 from domain.vocabulary import Status
 from domain.zones import earlier
-from storage.models import Coverage, Event, EventTerm, Participant, Trip, saved_id, table_of
+from storage.bulk import insert_numbered, insert_rows
+from storage.models import Coverage, Event, EventTerm, NewEvent, Participant, Trip, saved_id, table_of
 
 _IN_CHUNK = 500
 COUNT_CAP = 1000
@@ -43,9 +45,9 @@ class UpsertCounts:
     # Events where the feed changed a field an editor had changed too, and the editor's value stayed.
     kept: int = 0
     # The events created or updated, for what must follow a change (their reminders).
-    touched: tuple[Event, ...] = ()
+    touched: tuple[Event | NewEvent, ...] = ()
     # For the history: each event created ("created") or updated ("changed"), and what changed.
-    history: tuple[tuple[Event, str, tuple[FieldChange, ...]], ...] = ()
+    history: tuple[tuple[Event | NewEvent, str, tuple[FieldChange, ...]], ...] = ()
     # UIDs a subscribed feed sent that belong to an event it does not own: left alone.
     foreign: tuple[str, ...] = ()
 
@@ -130,6 +132,7 @@ def upsert_drafts(
     actor: str,
     now: datetime,
     feed_id: int | None = None,
+    progress: Progress = SILENT,
 ) -> UpsertCounts:
     """Create or update events by UID, taking from each draft only what the feed changed since
     its last import and no editor changed in TripDesk (`domain.feed.merge`). An event that
@@ -141,36 +144,36 @@ def upsert_drafts(
     public (every event's is in the live feed), so anyone who can publish a calendar the desk
     follows could otherwise rewrite or, by dropping it, cancel the desk's own events.
 
-    Commits nothing: the caller's transaction makes the whole batch all or nothing.
+    Commits nothing: the caller's transaction makes the whole batch all or nothing. `progress`
+    is told of the drafts done.
     """
-    existing = _events_by_uid(session, team_id=team_id, uids=[d.uid for d in drafts])
     trips: dict[TripRef, int] = {}
-    unchanged = kept = 0
-    created: list[tuple[Event, EventDraft]] = []
+    unchanged = kept = looked = 0
+    fresh: list[tuple[EventDraft, int | None]] = []
     updated: list[tuple[Event, EventDraft, tuple[FieldChange, ...]]] = []
     foreign: list[str] = []
-    for draft in drafts:
-        said = draft_values(draft)
+    existing: dict[str, Event] = {}
+    for index, draft in enumerate(drafts):
+        if index % _BULK == 0:
+            # The events already stored are read a chunk of drafts at a time: those left
+            # unchanged are let go (the session holds them weakly), so that importing a year of
+            # events again does not hold them all.
+            chunk = drafts[index : index + _BULK]
+            existing = _events_by_uid(session, team_id=team_id, uids=[d.uid for d in chunk])
         event = existing.get(draft.uid)
+        if event is not None:
+            # The new ones are told of as they are inserted.
+            looked += 1
+            if looked % _BULK == 0:
+                progress.advance(_BULK)
         if event is not None and feed_id is not None and not _may_take(event, feed_id):
             foreign.append(draft.uid)
             continue
         if event is None:
             trip_id = trip_id_for(session, team_id=team_id, ref=draft.trip, now=now, cache=trips)
-            event = Event(
-                team_id=team_id,
-                uid=draft.uid,
-                created_by=actor,
-                created_at=now,
-                feed_values=dumps(said),
-                feed_id=feed_id,
-                **schedule_fields(draft, trip_id),
-            )
-            event.updated_by, event.updated_at = actor, now
-            session.add(event)
-            set_participants(event, draft.participants)
-            created.append((event, draft))
+            fresh.append((draft, trip_id))
             continue
+        said = draft_values(draft)
         local = event_values(event)
         outcome = merge(local=local, last=loads(event.feed_values), new=said)
         kept += bool(outcome.kept)
@@ -189,34 +192,121 @@ def upsert_drafts(
             set_participants(event, merged.participants)
         event.updated_by, event.updated_at = actor, now
         updated.append((event, merged, tuple(changes(local, outcome.values, outcome.taken))))
-    # One flush for the whole batch: the inserts go out together and the new ids come back.
+    progress.advance(looked % _BULK)
+    created = _insert_new(
+        session, team_id=team_id, fresh=fresh, actor=actor, now=now, feed_id=feed_id, progress=progress
+    )
+    # One flush for the events updated: their statements go out together.
     session.flush()
     if updated:
         _new_versions(session, [event for event, _draft, _changes in updated])
         stale = [event.id for event, _draft, _changes in updated]
         for start in range(0, len(stale), _IN_CHUNK):
             session.exec(delete(EventTerm).where(col(EventTerm.event_id).in_(stale[start : start + _IN_CHUNK])))
-    indexed = created + [(event, draft) for event, draft, _changes in updated]
-    rows = [
-        row
-        for event, draft in indexed
-        for row in term_rows(event, principal=draft.trip.principal if draft.trip else None)
-    ]
-    terms_table = table_of(EventTerm)
-    for start in range(0, len(rows), 5000):
-        session.exec(insert(terms_table), params=rows[start : start + 5000])
+        rows = [
+            row
+            for event, draft, _changes in updated
+            for row in term_rows(event, principal=draft.trip.principal if draft.trip else None)
+        ]
+        _insert_rows(session, EventTerm, rows)
     return UpsertCounts(
         created=len(created),
         updated=len(updated),
         unchanged=unchanged,
         kept=kept,
-        touched=tuple(event for event, _draft in indexed),
+        touched=(*created, *(event for event, _draft, _changes in updated)),
         history=(
-            *((event, "created", ()) for event, _draft in created),
+            *((event, "created", ()) for event in created),
             *((event, "changed", found) for event, _draft, found in updated),
         ),
         foreign=tuple(foreign),
     )
+
+
+# Rows a bulk statement sends at once: a few thousand, so that a year of events is never all in
+# memory as rows, and the statements stay far below SQLite's and PostgreSQL's parameter limits.
+_BULK = 2000
+
+
+def _insert_new(
+    session: Session,
+    *,
+    team_id: str,
+    fresh: list[tuple[EventDraft, int | None]],
+    actor: str,
+    now: datetime,
+    feed_id: int | None,
+    progress: Progress,
+) -> list[NewEvent]:
+    """Insert the events of `fresh` (draft, trip id), with their
+    participants and search terms, in bulk statements: an ORM object per event would cost more
+    than everything else an import does. The events are numbered in the order of `fresh`."""
+    events_table = table_of(Event)
+    created: list[NewEvent] = []
+    for start in range(0, len(fresh), _BULK):
+        chunk = fresh[start : start + _BULK]
+        rows = [
+            {
+                "team_id": team_id,
+                "uid": draft.uid,
+                "created_by": actor,
+                "created_at": now,
+                "updated_by": actor,
+                "updated_at": now,
+                "version": 1,
+                "channel_id": None,
+                "thread_ts": None,
+                "lead_times": None,
+                "past_record": False,
+                "deleted_at": None,
+                # What the feed said, as the next import compares with (domain.feed).
+                "feed_values": dumps(draft_values(draft)),
+                "feed_id": feed_id,
+                **schedule_fields(draft, trip_id),
+            }
+            for draft, trip_id in chunk
+        ]
+        ids = insert_numbered(session, events_table, rows)
+        del rows
+        participants: list[dict] = []
+        terms_rows: list[dict] = []
+        for (draft, _trip_id), event_id in zip(chunk, ids, strict=True):
+            created.append(
+                NewEvent(
+                    id=event_id,
+                    team_id=team_id,
+                    uid=draft.uid,
+                    kind=draft.kind,
+                    status=draft.status,
+                    precision=draft.precision,
+                    starts_at=draft.starts_at,
+                    finishes_at=draft.finishes_at,
+                )
+            )
+            participants += (
+                {"event_id": event_id, "position": i, "name": name} for i, name in enumerate(draft.participants)
+            )
+            terms_rows += _term_rows(
+                team_id,
+                event_id,
+                draft.title,
+                draft.city,
+                draft.country,
+                draft.venue,
+                draft.notes,
+                *draft.participants,
+                draft.trip.principal if draft.trip else None,
+            )
+        _insert_rows(session, Participant, participants)
+        _insert_rows(session, EventTerm, terms_rows)
+        progress.advance(len(chunk))
+    return created
+
+
+def _insert_rows(session: Session, model: type, rows: list[dict]) -> None:
+    table = table_of(model)
+    for start in range(0, len(rows), 5000):
+        insert_rows(session, table, rows[start : start + 5000])
 
 
 def _may_take(event: Event, feed_id: int) -> bool:
@@ -335,7 +425,9 @@ def index_terms(session: Session, *, event: Event, principal: str | None) -> Non
 
 
 def term_rows(event: Event, *, principal: str | None) -> list[dict]:
-    found = terms(
+    return _term_rows(
+        event.team_id,
+        saved_id(event),
         event.title,
         event.city,
         event.country,
@@ -346,7 +438,10 @@ def term_rows(event: Event, *, principal: str | None) -> list[dict]:
         # of a trip called "Paris and Brussels".
         principal,
     )
-    return [{"team_id": event.team_id, "term": term, "event_id": event.id} for term in sorted(found)]
+
+
+def _term_rows(team_id: str, event_id: int, *texts: str | None) -> list[dict]:
+    return [{"team_id": team_id, "term": term, "event_id": event_id} for term in sorted(terms(*texts))]
 
 
 def _events_by_uid(session: Session, *, team_id: str, uids: list[str]) -> dict[str, Event]:

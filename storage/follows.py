@@ -22,7 +22,7 @@ from domain.follows import MAX_NOTICES_PER_CHANGE, MORE, key_words, matches, mor
 from domain.snapshot import FieldChange
 from domain.vocabulary import ReminderStatus
 from storage.leases import claim_first, finish_held
-from storage.models import Event, EventTerm, Follow, FollowNotice, saved_id
+from storage.models import Event, EventTerm, Follow, FollowNotice, NewEvent, saved_id
 
 _IN_CHUNK = 500
 
@@ -98,11 +98,11 @@ def _follow(session: Session, *, team_id: str, user_id: str, key: str) -> Follow
     ).first()
 
 
-def followers(session: Session, *, events: Sequence[Event]) -> dict[int, list[Follow]]:
+def followers(session: Session, *, events: Sequence[Event | NewEvent]) -> dict[int, list[Follow]]:
     """The follows matching each event (by id), as `/trip <query>` would find it. Costs one
     query when nobody in the workspace follows anything."""
     found: dict[int, list[Follow]] = {}
-    by_team: dict[str, list[Event]] = {}
+    by_team: dict[str, list[Event | NewEvent]] = {}
     for event in events:
         by_team.setdefault(event.team_id, []).append(event)
     for team_id, team_events in by_team.items():
@@ -135,14 +135,14 @@ def _terms(session: Session, *, event_ids: list[int]) -> dict[int, list[str]]:
 def notify_followers(
     session: Session,
     *,
-    entries: Iterable[tuple[Event, str, Sequence[FieldChange]]],
+    entries: Iterable[tuple[Event | NewEvent, str, Sequence[FieldChange]]],
     actor: str,
     now: datetime,
 ) -> int:
     """Write the DMs that the changes `entries` (event, action, changes, as the history records
     them) owe the events' followers: one per follower and event version, none to `actor` for
     their own change, none about what is already over. Returns how many were written."""
-    told: list[tuple[Event, str, str]] = []
+    told: list[tuple[Event | NewEvent, str, str]] = []
     for event, action, changes in entries:
         notice = notice_for(action, changes)
         if notice is not None and event.finishes_at > now:

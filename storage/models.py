@@ -4,6 +4,7 @@ Every row belongs to one Slack workspace (`team_id`) and every query filters on 
 Instants are UTC (`UTCDateTime`); `tz` keeps the venue's IANA zone for display.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
@@ -153,6 +154,27 @@ class Event(SQLModel, table=True):
             "cascade": "all, delete-orphan",
         },
     )
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """An event an import has just inserted, as the work that follows a change reads it (its
+    history, its followers' notices, its reminders): the row's values without an ORM object,
+    which at a year of a wire service's events would cost more than the rest of the import."""
+
+    id: int
+    team_id: str
+    uid: str
+    kind: Kind
+    status: Status
+    precision: Precision
+    starts_at: datetime
+    finishes_at: datetime
+    version: int = 1
+    channel_id: str | None = None
+    lead_times: str | None = None
+    past_record: bool = False
+    deleted_at: datetime | None = None
 
 
 class Participant(SQLModel, table=True):

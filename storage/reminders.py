@@ -18,12 +18,14 @@ from sqlmodel import Session, col, select
 
 from domain.reminders import ALREADY_PAST, planned, why_no_reminders
 from domain.vocabulary import ReminderStatus
+from storage.bulk import insert_rows
 from storage.db import insert_for
 from storage.follows import followers
 from storage.leases import claim_first, finish_held
-from storage.models import ChannelHold, Event, Reminder, saved_id, table_of
+from storage.models import ChannelHold, Event, NewEvent, Reminder, saved_id, table_of
 
 _IN_CHUNK = 500
+_BULK = 2000
 
 
 def sync_reminders(session: Session, *, event: Event, now: datetime, default_channel: str | None) -> None:
@@ -32,25 +34,63 @@ def sync_reminders(session: Session, *, event: Event, now: datetime, default_cha
     sync_many(session, events=[event], now=now, default_channel=default_channel)
 
 
-def sync_many(session: Session, *, events: Sequence[Event], now: datetime, default_channel: str | None) -> None:
-    """`sync_reminders` for a batch (an import), reading the existing rows in a few queries."""
+def sync_many(
+    session: Session, *, events: Sequence[Event | NewEvent], now: datetime, default_channel: str | None
+) -> None:
+    """`sync_reminders` for a batch (an import), reading the existing rows in a few queries.
+    Events just inserted (`NewEvent`) have none: theirs are inserted in bulk statements."""
     existing: dict[int, list[Reminder]] = {}
-    ids = [saved_id(event) for event in events]
+    ids = [saved_id(event) for event in events if not isinstance(event, NewEvent)]
     for start in range(0, len(ids), _IN_CHUNK):
         chunk = ids[start : start + _IN_CHUNK]
         for row in session.exec(select(Reminder).where(col(Reminder.event_id).in_(chunk))):
             existing.setdefault(row.event_id, []).append(row)
     following = followers(session, events=events)
+    fresh: list[dict[str, Any]] = []
     for event in events:
+        personal = [(follow.user_id, follow.lead_minutes) for follow in following.get(saved_id(event), [])]
+        if isinstance(event, NewEvent):
+            fresh += _new_rows(event, now=now, default_channel=default_channel, personal=personal)
+            if len(fresh) >= _BULK:
+                insert_rows(session, table_of(Reminder), fresh)
+                fresh = []
+            continue
         _sync(
             session,
             event=event,
             rows=existing.get(saved_id(event), []),
             now=now,
             default_channel=default_channel,
-            personal=[(follow.user_id, follow.lead_minutes) for follow in following.get(saved_id(event), [])],
+            personal=personal,
         )
+    insert_rows(session, table_of(Reminder), fresh)
     session.flush()
+
+
+def _new_rows(
+    event: NewEvent, *, now: datetime, default_channel: str | None, personal: list[tuple[str, int]]
+) -> list[dict[str, Any]]:
+    """The rows `_sync` would add for an event that has none yet, as the bulk statement's rows."""
+    return [
+        {
+            "team_id": event.team_id,
+            "event_id": event.id,
+            "lead_minutes": lead,
+            "channel_id": channel,
+            "due_at": due,
+            "status": ReminderStatus.SKIPPED if due <= now else ReminderStatus.PENDING,
+            "attempts": 0,
+            "last_error": ALREADY_PAST if due <= now else None,
+            "may_have_posted": False,
+            "next_attempt_at": None,
+            "claimed_until": None,
+            "claimed_by": None,
+            "sent_at": None,
+            "message_ts": None,
+            "late": False,
+        }
+        for (lead, channel), due in planned(event, default_channel=default_channel, personal=personal).items()
+    ]
 
 
 def _sync(
