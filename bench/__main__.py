@@ -53,6 +53,7 @@ def main() -> int:
         choices=SECTIONS,
         help="run only this section (may be given more than once); all of them by default",
     )
+    parser.add_argument("--requests", type=int, help="sequential rounds per latency row (default 400; 40 with --quick)")
     parser.add_argument(
         "--sizes", type=int, nargs="+", help="schedule sizes for the latency section (default 0 10000 100000)"
     )
@@ -80,7 +81,7 @@ def main() -> int:
         replies = Replies(slack)
         for kind, admin_url in databases.items():
             for size in args.sizes or ((0, 1_000) if quick else (0, 10_000, 100_000)):
-                row = _latency(kind, admin_url, size, work, slack, floors, replies, quick)
+                row = _latency(kind, admin_url, size, work, slack, floors, replies, quick, args.requests)
                 results["latency"].append(row)
                 print(f"latency {kind} {size}: { {k: v for k, v in row.items() if k != 'explain'} }", file=sys.stderr)
         for floor in floors.values():
@@ -147,6 +148,7 @@ def _latency(
     floors: dict[str, Process],
     replies: Replies,
     quick: bool,
+    requests: int | None,
 ) -> dict:
     """One row: TripDesk on a fresh database of `size` events, against every floor."""
     url, engine, drop = _fresh_database(kind, admin_url, work)
@@ -154,8 +156,9 @@ def _latency(
     bot = start_bot(database_url=url, api_url=slack.base_url, log_dir=work)
     try:
         servers = {"tripdesk": bot.base, **{name: floor.base for name, floor in floors.items()}}
-        sequential_times = sequential(servers, 40 if quick else 400)
-        clicks_each = 10 if quick else 100
+        rounds = requests or (40 if quick else 400)
+        sequential_times = sequential(servers, rounds)
+        clicks_each = max(10, rounds // 4)
         page, page_floor = clicks(bot.base, floors["raw"].base, replies, MORE_ACTION, PAGE, clicks_each)
         share, share_floor = clicks(bot.base, floors["raw"].base, replies, SHARE_ACTION, SHARE, clicks_each)
         concurrent_times = {
