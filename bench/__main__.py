@@ -1,4 +1,4 @@
-"""python -m bench [--quick] [--postgres URL] [--json PATH] [--only SECTION ...]
+"""python -m bench [--quick] [--postgres URL] [--json PATH] [--only SECTION ...] [--sizes N ...]
 
 Starts real processes on loopback, measures, prints a table and writes the same numbers as JSON.
 """
@@ -21,16 +21,21 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bench.data import TEAM, generate
+from bench.explain import plans
 from bench.feed import feed
-from bench.latency import concurrent, sequential, summary
+from bench.latency import PAGE, SHARE, Replies, clicks, concurrent, sequential, summary
 from bench.plot import draw
-from bench.processes import ROOT, start_bot, start_floor
+from bench.processes import ROOT, Process, start_bot, start_floor
 from bench.reminders import burst, timeliness
+from blocks.listing import MORE_ACTION, SHARE_ACTION
 from storage.db import make_engine
 from storage.migrate import upgrade
 from tripdesk.local_slack import LocalSlack
 
-SECTIONS = ("latency", "feed", "burst", "timeliness", "import")
+SECTIONS = ("latency", "feed", "reminders", "import")
+# The raw floor (signature and a fixed reply), Bolt's no-op with its defaults, and with
+# process_before_response=True: bench/floor_app.py.
+FLOORS = ("raw", "bolt", "bolt-pbr")
 # Issue 15: a year of a wire service's daybook, in seconds and without a large machine.
 IMPORT_EVENTS = 100_000
 IMPORT_TARGET = {"events": IMPORT_EVENTS, "seconds": 20, "peak_rss_mb": 250}
@@ -51,9 +56,13 @@ def main() -> int:
         choices=SECTIONS,
         help="run only this section (may be given more than once); all of them by default",
     )
+    parser.add_argument("--requests", type=int, help="sequential rounds per latency row (default 400; 40 with --quick)")
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", help="schedule sizes for the latency section (default 0 10000 100000)"
+    )
     args = parser.parse_args()
-    only = set(args.only or SECTIONS)
     quick = args.quick
+    only = set(args.only or SECTIONS)
     work = Path(tempfile.mkdtemp(prefix="tripdesk-bench-"))
     databases = {"sqlite": None} if quick or not args.postgres else {"sqlite": None, "postgresql": args.postgres}
     results: dict = {
@@ -74,51 +83,32 @@ def main() -> int:
     if only <= {"import"}:
         return _finish(results, args.json)
     slack = LocalSlack(team_id=TEAM).start()
-    floor = start_floor(api_url=slack.base_url, log_dir=work)
-    sizes = (0, 1_000) if quick else (0, 10_000, 100_000)
-    for kind, admin_url in databases.items() if "latency" in only else ():
-        for size in sizes:
+    if "latency" in only:
+        floors = {kind: start_floor(api_url=slack.base_url, log_dir=work, kind=kind) for kind in FLOORS}
+        replies = Replies(slack)
+        for kind, admin_url in databases.items():
+            for size in args.sizes or ((0, 1_000) if quick else (0, 10_000, 100_000)):
+                row = _latency(kind, admin_url, size, work, slack, floors, replies, quick, args.requests)
+                results["latency"].append(row)
+                print(f"latency {kind} {size}: { {k: v for k, v in row.items() if k != 'explain'} }", file=sys.stderr)
+        for floor in floors.values():
+            floor.stop()
+    if "feed" in only:
+        for kind, admin_url in databases.items():
             url, engine, drop = _fresh_database(kind, admin_url, work)
-            generate(engine, events=size)
-            bot = start_bot(database_url=url, api_url=slack.base_url, log_dir=work)
-            try:
-                seq_bot, seq_floor = sequential(bot.base, floor.base, 40 if quick else 400)
-                conc_bot = concurrent(bot.base, 20, 5 if quick else 25)
-                conc_floor = concurrent(floor.base, 20, 5 if quick else 25)
-                bot_summary, floor_summary = summary(seq_bot), summary(seq_floor)
-                row = {
+            results["feed"].append(
+                {
                     "database": kind,
-                    "events": size,
-                    "startup_s": round(bot.startup_seconds, 2),
-                    "sequential": bot_summary,
-                    "floor_sequential": floor_summary,
-                    "concurrent_20": summary(conc_bot),
-                    "floor_concurrent_20": summary(conc_floor),
+                    **feed(engine, url, events=1_000 if quick else 10_000, api_url=slack.base_url, log_dir=work),
                 }
-                row["p50_ratio"] = round(bot_summary["p50_ms"] / floor_summary["p50_ms"], 2)
-                row["peak_rss_mb"] = round(bot.peak_rss_mb(), 1)
-            finally:
-                bot.stop()
-                engine.dispose()
-                drop()
-            results["latency"].append(row)
-            print(f"latency {kind} {size}: {row}", file=sys.stderr)
-    for kind, admin_url in databases.items() if "feed" in only else ():
-        url, engine, drop = _fresh_database(kind, admin_url, work)
-        results["feed"].append(
-            {
-                "database": kind,
-                **feed(engine, url, events=1_000 if quick else 10_000, api_url=slack.base_url, log_dir=work),
-            }
-        )
-        engine.dispose()
-        drop()
-        print(f"feed: {results['feed'][-1]}", file=sys.stderr)
-    floor.stop()
+            )
+            engine.dispose()
+            drop()
+            print(f"feed: {results['feed'][-1]}", file=sys.stderr)
     slack.stop()
 
-    for kind, admin_url in databases.items() if only & {"burst", "timeliness"} else ():
-        for bots in ((1,) if kind == "sqlite" else (1, 2)) if "burst" in only else ():
+    for kind, admin_url in databases.items() if "reminders" in only else ():
+        for bots in (1,) if kind == "sqlite" else (1, 2):
             url, engine, drop = _fresh_database(kind, admin_url, work)
             results["burst"].append(
                 {
@@ -131,8 +121,6 @@ def main() -> int:
             engine.dispose()
             drop()
             print(f"burst: {results['burst'][-1]}", file=sys.stderr)
-        if "timeliness" not in only:
-            continue
         url, engine, drop = _fresh_database(kind, admin_url, work)
         results["timeliness"].append(
             {
@@ -164,6 +152,57 @@ def _finish(results: dict, path: Path) -> int:
         image = path.with_suffix(".png") if results["quick"] else ROOT / "docs" / "performance.png"
         print(f"Curve: {draw(results, image)}")
     return 0
+
+
+def _latency(
+    kind: str,
+    admin_url: str | None,
+    size: int,
+    work: Path,
+    slack: LocalSlack,
+    floors: dict[str, Process],
+    replies: Replies,
+    quick: bool,
+    requests: int | None,
+) -> dict:
+    """One row: TripDesk on a fresh database of `size` events, against every floor."""
+    url, engine, drop = _fresh_database(kind, admin_url, work)
+    generate(engine, events=size)
+    bot = start_bot(database_url=url, api_url=slack.base_url, log_dir=work)
+    try:
+        servers = {"tripdesk": bot.base, **{name: floor.base for name, floor in floors.items()}}
+        rounds = requests or (40 if quick else 400)
+        sequential_times = sequential(servers, rounds)
+        clicks_each = max(10, rounds // 4)
+        page, page_floor = clicks(bot.base, floors["raw"].base, replies, MORE_ACTION, PAGE, clicks_each)
+        share, share_floor = clicks(bot.base, floors["raw"].base, replies, SHARE_ACTION, SHARE, clicks_each)
+        concurrent_times = {
+            name: concurrent(base, 20, 5 if quick else 25) for name, base in servers.items() if name != "bolt-pbr"
+        }
+        seq = {name: summary(times) for name, times in sequential_times.items()}
+        row = {
+            "database": kind,
+            "events": size,
+            "startup_s": round(bot.startup_seconds, 2),
+            "sequential": seq["tripdesk"],
+            "floors_sequential": {name: seq[name] for name in floors},
+            "p50_ratio": {name: round(seq["tripdesk"]["p50_ms"] / seq[name]["p50_ms"], 2) for name in floors},
+            # Show more and Share, from the click until the reply is posted to the response_url,
+            # each alternating with the raw floor.
+            "page": summary(page),
+            "page_floor": summary(page_floor),
+            "share": summary(share),
+            "share_floor": summary(share_floor),
+            "concurrent_20": summary(concurrent_times.pop("tripdesk")),
+            "floors_concurrent_20": {name: summary(times) for name, times in concurrent_times.items()},
+            "peak_rss_mb": round(bot.peak_rss_mb(), 1),
+            "explain": plans(engine),
+        }
+    finally:
+        bot.stop()
+        engine.dispose()
+        drop()
+    return row
 
 
 def _machine() -> dict:
@@ -273,18 +312,31 @@ def _spread(late: dict) -> str:
 
 def _print(results: dict) -> None:
     print(f"\nMachine: {results['machine']}")
-    print("\nCommand latency (ms, client side; floor = minimal Bolt app, same server stack)")
     print(
-        f"{'db':<11}{'events':>8} {'p50':>7} {'p95':>7} {'p99':>7} {'max':>7} {'floor p50':>10} {'ratio':>6}"
-        f" {'20c p99':>8} {'20c max':>8} {'start s':>8} {'RSS MB':>7}"
+        "\nCommand latency (ms, client side, one run alternating between servers; floors on the same server stack:"
+        " raw = signature + fixed reply, bolt = no-op Bolt, pbr = no-op Bolt with process_before_response)"
+    )
+    print(
+        f"{'db':<11}{'events':>8} {'p50':>6} {'p95':>6} {'p99':>6} {'max':>6} {'raw':>6} {'×raw':>5} {'bolt':>6}"
+        f" {'×bolt':>5} {'pbr':>6} {'×pbr':>5} {'20c p99':>8} {'raw 20c':>8} {'page':>6} {'share':>6}"
+        f" {'start s':>7} {'RSS MB':>7}"
     )
     for row in results["latency"]:
-        s, f, c = row["sequential"], row["floor_sequential"], row["concurrent_20"]
+        s, f, c, r = row["sequential"], row["floors_sequential"], row["concurrent_20"], row["p50_ratio"]
         print(
-            f"{row['database']:<11}{row['events']:>8} {s['p50_ms']:>7} {s['p95_ms']:>7} {s['p99_ms']:>7}"
-            f" {s['max_ms']:>7} {f['p50_ms']:>10} {row['p50_ratio']:>6} {c['p99_ms']:>8} {c['max_ms']:>8}"
-            f" {row['startup_s']:>8} {row['peak_rss_mb']:>7}"
+            f"{row['database']:<11}{row['events']:>8} {s['p50_ms']:>6} {s['p95_ms']:>6} {s['p99_ms']:>6}"
+            f" {s['max_ms']:>6} {f['raw']['p50_ms']:>6} {r['raw']:>5} {f['bolt']['p50_ms']:>6} {r['bolt']:>5}"
+            f" {f['bolt-pbr']['p50_ms']:>6} {r['bolt-pbr']:>5} {c['p99_ms']:>8}"
+            f" {row['floors_concurrent_20']['raw']['p99_ms']:>8} {row['page']['p50_ms']:>6}"
+            f" {row['share']['p50_ms']:>6} {row['startup_s']:>7} {row['peak_rss_mb']:>7}"
         )
+    for row in results["latency"]:
+        print(f"\nQuery plans, {row['database']}, {row['events']} events")
+        for name, statements in row["explain"].items():
+            for n, explained in enumerate(statements, 1):
+                print(f"  {name} [{n}] {explained['statement'][:160]}")
+                for line in explained["plan"]:
+                    print(f"      {line}")
     print("\nReminder burst (fake Slack: 1 message/s/channel, 429 + Retry-After beyond)")
     for row in results["burst"]:
         late = row["lateness"]

@@ -20,8 +20,9 @@ import matplotlib.pyplot as plt  # noqa: E402  (after the backend is chosen)
 ROOT = Path(__file__).resolve().parent.parent
 # The floors are the same servers whatever database TripDesk uses: one line each.
 FLOORS = {
-    "raw_floor_sequential": ("raw floor: signature check + fixed reply", "#777777", ":"),
-    "floor_sequential": ("Bolt no-op (default settings)", "#bbbbbb", "--"),
+    "raw": ("raw floor: signature check + fixed reply", "#555555", ":"),
+    "bolt": ("Bolt no-op, default settings", "#aaaaaa", "--"),
+    "bolt-pbr": ("Bolt no-op, process_before_response", "#aaaaaa", "-."),
 }
 
 
@@ -32,10 +33,10 @@ def series(results: dict) -> tuple[dict[str, list[tuple[int, float]]], dict[str,
     for row in results["latency"]:
         events = row["events"]
         bot[row["database"]].append((events, row["sequential"]["p50_ms"]))
-        for key in FLOORS:
-            if key in row:
+        for key, measured in row.get("floors_sequential", {}).items():
+            if key in FLOORS:
                 seen = floors[key].get(events)
-                floors[key][events] = min(seen, row[key]["p50_ms"]) if seen else row[key]["p50_ms"]
+                floors[key][events] = min(seen, measured["p50_ms"]) if seen else measured["p50_ms"]
     return (
         {db: sorted(points) for db, points in bot.items()},
         {key: sorted(points.items()) for key, points in floors.items()},

@@ -76,9 +76,13 @@ def start_bot(*, database_url: str, api_url: str, log_dir: Path, **extra: str) -
     return Process([sys.executable, str(ROOT / "bot.py")], env, port, log_dir / f"bot-{port}.log")
 
 
-def start_floor(*, api_url: str, log_dir: Path) -> Process:
+def start_floor(*, api_url: str, log_dir: Path, kind: str = "bolt") -> Process:
+    """One of bench/floor_app.py's floors: `raw`, `bolt` or `bolt-pbr`."""
     port = free_port()
     env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), "PYTHONPATH": str(ROOT)}
     return Process(
-        [sys.executable, "-m", "bench.floor_app", str(port), SECRET, api_url], env, port, log_dir / f"floor-{port}.log"
+        [sys.executable, "-m", "bench.floor_app", kind, str(port), SECRET, api_url],
+        env,
+        port,
+        log_dir / f"floor-{kind}-{port}.log",
     )

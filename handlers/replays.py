@@ -5,8 +5,10 @@ Within the five minutes its signature stays valid, a captured request can be sen
 itself re-delivers an Events API event it thinks we missed (`X-Slack-Retry-Num`). Each request
 is known by a key (`request_key`) taken in the database before its listener runs: a copy that
 finds the key taken gets an empty 200 — in every replica, since they share the database. Once
-the listener has returned the key is finished; if it raised, the key is released, so that the
-next copy (Slack's retry) is handled.
+the listener (and the work it left for after its answer) has returned the key is finished; if
+it raised, the key is released, so that the next copy (Slack's retry) is handled. Commands and
+clicks that only show something are recorded as finished when taken (`settled_at_once`): one
+write per request, not two.
 
 When the database cannot tell whether a request was seen, requests that change something
 (forms, dialogs, buttons that write or post) are refused with "the schedule is unavailable", and
@@ -21,7 +23,6 @@ import logging
 from collections.abc import Callable
 
 from slack_bolt import App, BoltContext, BoltResponse
-from slack_bolt.listener.listener_completion_handler import CustomListenerCompletionHandler
 
 from blocks.event_card import OPEN_ACTION
 from blocks.listing import MORE_ACTION, SUGGEST_ACTION_PREFIX
@@ -30,6 +31,7 @@ from services.replays import ReplayStoreUnavailable, failed, first_delivery, han
 
 log = logging.getLogger(__name__)
 TAKEN = "replay_key"
+SETTLED = "replay_settled"
 FAILED = "replay_failed"
 
 
@@ -95,14 +97,28 @@ def _only_shows(action_id: object) -> bool:
     )
 
 
+def settled_at_once(body: dict) -> bool:
+    """Whether the key is recorded as handled when it is taken: one write per request instead of
+    two. On SQLite every write waits for the one writer, so a second write per request made
+    concurrent readers queue behind each other.
+
+    For the requests `changes_something` calls showing (commands, Show more, …), except Events
+    API events: only a retry of the same request needs a key taken over after its replica died
+    mid-request, and Slack retries only events (a form sent again is a change, kept as it was).
+    If the listener fails, the key is forgotten, as any failed request's is.
+    """
+    return not changes_something(body) and not isinstance(body.get("event_id"), str)
+
+
 def drop_replays(body: dict, context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
     """A global middleware: a copy of a request handled, or being handled, gets an empty 200."""
     key = request_key(body)
     if key is None:
         return next()
     ctx = desk(context)
+    settled = settled_at_once(body)
     try:
-        first = first_delivery(ctx.engine, key=key, now=ctx.clock())
+        first = first_delivery(ctx.engine, key=key, now=ctx.clock(), settled=settled)
     except ReplayStoreUnavailable:
         if changes_something(body):
             raise  # handlers.errors.on_error says that the schedule is unavailable
@@ -111,6 +127,7 @@ def drop_replays(body: dict, context: BoltContext, next: Callable[[], BoltRespon
         log.info("replayed request ignored replay_id=%s", key)
         return BoltResponse(status=200, body="")
     context[TAKEN] = key
+    context[SETTLED] = settled
     return next()
 
 
@@ -119,20 +136,24 @@ def note_failure(context: BoltContext) -> None:
     context[FAILED] = True
 
 
+def settles(context: BoltContext) -> bool:
+    """Whether this request's key is to be finished or released once its listener is done."""
+    return isinstance(context.get(TAKEN), str) and (not context.get(SETTLED) or bool(context.get(FAILED)))
+
+
 def after_listener(context: BoltContext) -> None:
     """Once the listener has returned or raised: finish its key, or release it."""
     key = context.get(TAKEN)
-    if not isinstance(key, str):
+    if not isinstance(key, str) or not settles(context):
         return
     engine = desk(context).engine
     if context.get(FAILED):
-        failed(engine, key=key)
+        failed(engine, key=key, settled=bool(context.get(SETTLED)))
     else:
         handled(engine, key=key)
 
 
 def install(app: App) -> None:
+    """The check before every listener; `after_listener` is called by handlers/afterwards.py,
+    once the listener and the work it left for after its answer are done."""
     app.middleware(drop_replays)
-    # Bolt 1.30 offers no decorator for this hook: it is the runner's, called after every
-    # listener (after the error handler when one raised), once the acknowledgement is sent.
-    app.listener_runner.listener_completion_handler = CustomListenerCompletionHandler(logger=log, func=after_listener)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -31,12 +32,16 @@ class ReplayStoreUnavailable(Exception):
     """Whether the request was seen before cannot be told: the database refused the check."""
 
 
-def first_delivery(engine: Engine, *, key: str, now: datetime) -> bool:
+def first_delivery(engine: Engine, *, key: str, now: datetime, settled: bool = False) -> bool:
     """Take `key`; False when it was taken before and not given up (a copy of a request
-    handled or being handled). Raises ReplayStoreUnavailable when that cannot be told."""
+    handled or being handled). Raises ReplayStoreUnavailable when that cannot be told.
+
+    `settled`: the key is recorded as handled at once, so that the request costs one write
+    instead of two; for requests nobody retries, whose key need never be taken over (see
+    handlers/replays.py). If such a request fails, `failed(…, settled=True)` forgets its key."""
     try:
         with session(engine) as db, db.begin(), brief_lock_wait(db, LOCK_WAIT_MS):
-            return take(db, key=key, now=now, abandoned_before=earlier(now, ABANDONED_AFTER))
+            return take(db, key=key, now=now, abandoned_before=earlier(now, ABANDONED_AFTER), finished=settled)
     except SQLAlchemyError as error:
         log.warning("replay check failed replay_id=%s error=%s", key, type(error).__name__)
         raise ReplayStoreUnavailable from error
@@ -47,9 +52,16 @@ def handled(engine: Engine, *, key: str) -> None:
     _settle(engine, key, finish, "request not marked handled", "a copy after %ss would run again")
 
 
-def failed(engine: Engine, *, key: str) -> None:
-    """The listener for `key` failed: the next copy (Slack's retry) is handled."""
-    _settle(engine, key, release, "failed request not released", "a retry after %ss will be handled")
+def failed(engine: Engine, *, key: str, settled: bool = False) -> None:
+    """The listener for `key` failed: the next copy (Slack's retry) is handled. `settled`: the
+    key was recorded as handled when it was taken."""
+    _settle(
+        engine,
+        key,
+        partial(release, finished_too=settled),
+        "failed request not released",
+        "a retry after %ss will be handled",
+    )
 
 
 def _settle(engine: Engine, key: str, write: Callable[..., object], what: str, then: str) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import and_, delete, update
+from sqlalchemy import Executable, and_, bindparam, delete, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.elements import ColumnElement
@@ -20,16 +21,32 @@ def remember(session: Session, *, key: str, now: datetime, event_id: int | None 
     return _insert(session, {"key": key, "handled_at": now, "event_id": event_id, "finished": True})
 
 
-def take(session: Session, *, key: str, now: datetime, abandoned_before: datetime) -> bool:
-    """Record `key` as being handled; False if it is finished, or being handled since
-    `abandoned_before` or later.
+def take(session: Session, *, key: str, now: datetime, abandoned_before: datetime, finished: bool = False) -> bool:
+    """Record `key` as being handled (or, with `finished`, as handled already); False if it is
+    finished, or being handled since `abandoned_before` or later.
 
     One INSERT … ON CONFLICT … DO UPDATE … WHERE: it runs for every request from Slack, so it
     goes without the ORM's flush and a savepoint, and two replicas taking the same key at once
     are decided by the row lock: the second sees the first's row."""
+    statement = _take_statement(session.connection().dialect.name)
+    values = {"key": key, "handled_at": now, "finished": finished, "abandoned_before": abandoned_before}
+    return session.exec(statement, params=values).first() is not None  # type: ignore[call-overload]
+
+
+@cache
+def _take_statement(dialect: str) -> Executable:
+    """Built once, with the values bound: building it (and its cache key) cost more than
+    running it."""
     table = table_of(HandledRequest)
-    stale = and_(table.c.finished.is_(False), table.c.handled_at < abandoned_before)
-    return _insert(session, {"key": key, "handled_at": now, "finished": False}, take_over_when=stale)
+    statement = _dialect_insert(dialect)(table).values(
+        key=bindparam("key"), handled_at=bindparam("handled_at"), finished=bindparam("finished")
+    )
+    stale = and_(table.c.finished.is_(False), table.c.handled_at < bindparam("abandoned_before"))
+    return statement.on_conflict_do_update(
+        index_elements=["key"],
+        set_={"handled_at": statement.excluded.handled_at, "finished": statement.excluded.finished},
+        where=stale,
+    ).returning(table.c.key)
 
 
 def finish(session: Session, *, key: str) -> None:
@@ -41,22 +58,26 @@ def finish(session: Session, *, key: str) -> None:
     )
 
 
-def release(session: Session, *, key: str) -> None:
-    """Forget `key` if it is still being handled, so that the next copy is handled."""
-    session.exec(delete(HandledRequest).where(col(HandledRequest.key) == key, col(HandledRequest.finished).is_(False)))
+def release(session: Session, *, key: str, finished_too: bool = False) -> None:
+    """Forget `key` if it is still being handled (or, with `finished_too`, whatever its state),
+    so that the next copy is handled."""
+    condition = [col(HandledRequest.key) == key]
+    if not finished_too:
+        condition.append(col(HandledRequest.finished).is_(False))
+    session.exec(delete(HandledRequest).where(*condition))
+
+
+def _dialect_insert(dialect: str) -> Callable:
+    if dialect == "postgresql":
+        return postgresql_insert
+    if dialect == "sqlite":
+        return sqlite_insert
+    raise NotImplementedError(f"no INSERT … ON CONFLICT for {dialect}")
 
 
 def _insert(session: Session, values: dict, *, take_over_when: ColumnElement[bool] | None = None) -> bool:
     table = table_of(HandledRequest)
-    dialect = session.connection().dialect.name
-    insert: Callable
-    if dialect == "postgresql":
-        insert = postgresql_insert
-    elif dialect == "sqlite":
-        insert = sqlite_insert
-    else:
-        raise NotImplementedError(f"no INSERT … ON CONFLICT for {dialect}")
-    statement = insert(table).values(values)
+    statement = _dialect_insert(session.connection().dialect.name)(table).values(values)
     if take_over_when is None:
         statement = statement.on_conflict_do_nothing(index_elements=["key"])
     else:

@@ -1,5 +1,5 @@
 """The buttons of the drafts modal: Review a draft, or update the event it matches, in the
-add/edit form pushed over the drafts."""
+add/edit form pushed over the drafts (after the acknowledgement: handlers/afterwards.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from blocks.event_form import event_modal
 from domain.numbers import parse_count
 from domain.records import EventRecord
 from domain.stories.review import form_values, merged_values
+from handlers.afterwards import afterwards
 from handlers.context import desk, team_id
 from handlers.guard import may_edit
 from handlers.payloads import metadata
@@ -26,6 +27,10 @@ log = logging.getLogger(__name__)
 def review(ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient) -> None:
     """The add form, filled in from the draft."""
     ack()
+    afterwards(context, _review, action, body, context, client)
+
+
+def _review(action: dict, body: dict, context: BoltContext, client: WebClient) -> None:
     picked = _draft(context, client, action, body)
     if picked is None:
         return
@@ -39,6 +44,10 @@ def review(ack: Ack, action: dict, body: dict, context: BoltContext, client: Web
 def update(ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient) -> None:
     """The scheduled event's edit form, with what the story adds to it."""
     ack()
+    afterwards(context, _update, action, body, context, client)
+
+
+def _update(action: dict, body: dict, context: BoltContext, client: WebClient) -> None:
     picked = _draft(context, client, action, body)
     if picked is None:
         return

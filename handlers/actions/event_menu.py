@@ -1,4 +1,7 @@
-"""The controls on an event card: the menu (edit, postpone, cancel, delete) and coverage."""
+"""The controls on an event card: the menu (edit, postpone, cancel, delete) and coverage.
+
+A click is acknowledged at once; what it does (a form opened, a change saved and announced, a
+reply) follows the answer (handlers/afterwards.py), well within the trigger's 3 seconds."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from blocks.notices import assign_modal, change_notice, confirm_modal, coverage_
 from blocks.text import escape
 from domain.records import EventRecord
 from domain.vocabulary import Status
+from handlers.afterwards import afterwards
 from handlers.context import desk, team_id
 from handlers.guard import GONE, Refused, editable_event, require_event
 from handlers.notices import announce
@@ -22,6 +26,10 @@ from services.editing import StaleEdit, change_coverage, set_status, trip_choice
 
 def menu(ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient, respond: Respond) -> None:
     ack()
+    afterwards(context, _menu, action, body, context, client, respond)
+
+
+def _menu(action: dict, body: dict, context: BoltContext, client: WebClient, respond: Respond) -> None:
     verb, _, raw_id = action.get("selected_option", {}).get("value", "").partition(":")
     try:
         event = editable_event(context, client, user_id=body["user"]["id"], raw_id=raw_id)
@@ -81,6 +89,10 @@ def postpone(context: BoltContext, client: WebClient, respond: Respond, event: E
 
 def cover(ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient, respond: Respond) -> None:
     ack()
+    afterwards(context, _cover, action, body, context, client, respond)
+
+
+def _cover(action: dict, body: dict, context: BoltContext, client: WebClient, respond: Respond) -> None:
     ctx, user_id = desk(context), body["user"]["id"]
     try:
         event_id = event_id_of(action.get("value"))
@@ -116,6 +128,10 @@ def cover(ack: Ack, action: dict, body: dict, context: BoltContext, client: WebC
 
 def assign(ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient, respond: Respond) -> None:
     ack()
+    afterwards(context, _assign, action, body, context, client, respond)
+
+
+def _assign(action: dict, body: dict, context: BoltContext, client: WebClient, respond: Respond) -> None:
     try:
         event = editable_event(context, client, user_id=body["user"]["id"], raw_id=action.get("value", ""))
     except Refused as refusal:
@@ -127,6 +143,10 @@ def assign(ack: Ack, action: dict, body: dict, context: BoltContext, client: Web
 def open_event(ack: Ack, action: dict, context: BoltContext, respond: Respond) -> None:
     """From a reminder: the event's card, with its menu and coverage buttons, for whoever asked."""
     ack()
+    afterwards(context, _open_event, action, context, respond)
+
+
+def _open_event(action: dict, context: BoltContext, respond: Respond) -> None:
     try:
         event = require_event(context, action.get("value", ""))
     except Refused as refusal:

@@ -2,7 +2,8 @@
 synced by editors.
 
 A fetch may take the whole of its deadline (a minute), far beyond the 3 seconds Slack gives a
-command: adding and syncing acknowledge at once and report through the response_url.
+command: adding and syncing acknowledge at once, sync afterwards (handlers/afterwards.py) and
+report through the response_url.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from blocks.feeds import (
 from blocks.help import notice_message
 from blocks.text import escape
 from domain.commands import AddFeed, ListFeeds, RemoveFeed, SyncFeeds
+from domain.subscriptions import FeedState
+from handlers.afterwards import afterwards
 from handlers.context import desk, team_id
 from handlers.guard import Refused, require_editor
 from handlers.replies import tell
@@ -58,15 +61,7 @@ def answer(ack: Ack, command: dict, context: BoltContext, client: WebClient, ask
                 ack(response_type="ephemeral", **notice_message(escape(str(refusal))))
                 return
             ack(response_type="ephemeral", **adding_message(added))
-            result = sync_safely(
-                ctx.engine,
-                feed=added,
-                replica=command_replica(),
-                clock=ctx.clock,
-                options=options,
-                on_change=ctx.schedule_changed,
-            )
-            _report(context, sync_results_message([(added.name, result)], added=added.number))
+            afterwards(context, _first_sync, context, added, options)
         case RemoveFeed(number):
             try:
                 name, events = remove_feed(ctx.engine, team_id=team, number=number)
@@ -78,10 +73,28 @@ def answer(ack: Ack, command: dict, context: BoltContext, client: WebClient, ask
             count = len(list_feeds(ctx.engine, team_id=team))
             ack(response_type="ephemeral", **syncing_message(count))
             if count:
-                results = sync_all(
-                    ctx.engine, team_id=team, clock=ctx.clock, options=options, on_change=ctx.schedule_changed
-                )
-                _report(context, sync_results_message(results))
+                afterwards(context, _sync_all, context, options)
+
+
+def _first_sync(context: BoltContext, added: FeedState, options: SyncOptions) -> None:
+    ctx = desk(context)
+    result = sync_safely(
+        ctx.engine,
+        feed=added,
+        replica=command_replica(),
+        clock=ctx.clock,
+        options=options,
+        on_change=ctx.schedule_changed,
+    )
+    _report(context, sync_results_message([(added.name, result)], added=added.number))
+
+
+def _sync_all(context: BoltContext, options: SyncOptions) -> None:
+    ctx = desk(context)
+    results = sync_all(
+        ctx.engine, team_id=team_id(context), clock=ctx.clock, options=options, on_change=ctx.schedule_changed
+    )
+    _report(context, sync_results_message(results))
 
 
 def _report(context: BoltContext, message: dict) -> None:

@@ -1,4 +1,7 @@
-"""The Home tab: each user's dashboard, published each time they open it."""
+"""The Home tab: each user's dashboard, published each time they open it.
+
+Slack wants the event acknowledged within 3 seconds whatever the dashboard costs to build: it is
+built and published after the answer (handlers/afterwards.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from blocks.home import home_view
+from handlers.afterwards import afterwards
 from handlers.context import desk, team_id
 from handlers.guard import may_edit
 from infra.slack_failures import SLACK_FAILURES, slack_error
@@ -17,8 +21,11 @@ log = logging.getLogger(__name__)
 
 
 def publish_home(event: dict, client: WebClient, context: BoltContext) -> None:
-    if event.get("tab") != "home":
-        return
+    if event.get("tab") == "home":
+        afterwards(context, _publish, event, client, context)
+
+
+def _publish(event: dict, client: WebClient, context: BoltContext) -> None:
     ctx, user_id = desk(context), event["user"]
     dashboard = open_home(
         ctx.engine,

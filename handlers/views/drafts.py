@@ -1,5 +1,6 @@
 """The drafting modals submitted: a pasted story, the drafts ("Add selected"), and the
-add/edit form opened from one draft (Review, Update that event)."""
+add/edit form opened from one draft (Review, Update that event). Reading the story, notices and
+the drafts view updated follow the answer (handlers/afterwards.py)."""
 
 from __future__ import annotations
 
@@ -22,8 +23,10 @@ from blocks.drafts import (
     reading_view,
 )
 from blocks.notices import new_event_notice
+from domain.records import EventRecord
 from domain.stories.review import check_selection
 from domain.validation import storable
+from handlers.afterwards import afterwards
 from handlers.channels import channel_problem
 from handlers.context import desk, team_id
 from handlers.drafting import drafts_view_for, show_drafts, update_view
@@ -58,7 +61,9 @@ def read_pasted(ack: Ack, body: dict, view: dict, context: BoltContext, client: 
         return
     # The paste form turns into "Reading the story…" at once; the drafts replace it when ready.
     ack(response_action="update", view=reading_view())
-    show_drafts(
+    afterwards(
+        context,
+        show_drafts,
         context,
         client,
         view_id=view["id"],
@@ -134,15 +139,19 @@ def add_selected(ack: Ack, body: dict, view: dict, context: BoltContext, client:
     events = [outcome.event for outcome in outcomes]
     ack(response_action="update", view=added_view(events, channel_id=channel or ctx.settings.default_channel))
     for event in events:
-        announce(context, client, event, new_event_notice(event, actor=user_id), start_thread=True)
+        afterwards(context, announce, context, client, event, new_event_notice(event, actor=user_id), start_thread=True)
 
 
 def save_reviewed(ack: Ack, body: dict, view: dict, context: BoltContext, client: WebClient) -> None:
     """The add/edit form opened from a draft, saved as the form always is; then the drafts
     underneath say that this one is done."""
     event = save_form(ack, body, view, context, client, origin=ORIGIN)
-    if event is None:
-        return
+    if event is not None:
+        # After the answer, and after the notice save_form left for then.
+        afterwards(context, _mark_reviewed, body, view, context, client, event)
+
+
+def _mark_reviewed(body: dict, view: dict, context: BoltContext, client: WebClient, event: EventRecord) -> None:
     ctx, user_id, team = desk(context), body["user"]["id"], team_id(context)
     meta = metadata(view)
     mark_done(

@@ -1,4 +1,5 @@
-"""The Cancel and Delete confirmations, and the coverage assignment dialog."""
+"""The Cancel and Delete confirmations, and the coverage assignment dialog; their notices are
+posted after the answer (handlers/afterwards.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from slack_sdk import WebClient
 
 from blocks.notices import ASSIGN_FIELD, assigned_users, change_notice, coverage_notice, is_loud, notice_view
 from domain.vocabulary import Status
+from handlers.afterwards import afterwards
 from handlers.context import desk, team_id
 from handlers.guard import Refused, require_editor
 from handlers.notices import announce
@@ -58,7 +60,9 @@ def confirm(ack: Ack, body: dict, view: dict, context: BoltContext, client: WebC
         ack(response_action="update", view=notice_view("Nothing done", STALE))
         return
     ack()
-    announce(
+    afterwards(
+        context,
+        announce,
         context,
         client,
         outcome.event,
@@ -97,7 +101,9 @@ def assign_coverage(ack: Ack, body: dict, view: dict, context: BoltContext, clie
         return
     ack()
     if outcome.added or outcome.removed:
-        announce(
+        afterwards(
+            context,
+            announce,
             context,
             client,
             outcome.event,

@@ -1,4 +1,5 @@
-"""Submitting the add/edit form: field errors under their inputs, or a saved event and a notice."""
+"""Submitting the add/edit form: field errors under their inputs, or a saved event and a notice
+(posted after the answer: handlers/afterwards.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from blocks.notices import change_notice, is_loud, new_event_notice, saved_view
 from domain.event_form import validate
 from domain.records import EventRecord
 from domain.snapshot import public_changes
+from handlers.afterwards import afterwards
 from handlers.channels import channel_problem
 from handlers.context import desk, team_id
 from handlers.guard import Refused, require_editor, require_event
@@ -101,9 +103,11 @@ def save_form(
     event = outcome.event
     ack(response_action="update", view=saved_view(event, created=original is None, channel_id=channel_id))
     if original is None:
-        announce(context, client, event, new_event_notice(event, actor=user_id), start_thread=True)
+        afterwards(context, announce, context, client, event, new_event_notice(event, actor=user_id), start_thread=True)
     elif public_changes(outcome.changes):  # a change of the notes alone is not announced
-        announce(
+        afterwards(
+            context,
+            announce,
             context,
             client,
             event,

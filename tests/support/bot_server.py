@@ -22,9 +22,10 @@ from tests.support.slack_requests import (
 
 
 class ListenerWatch:
-    """Every listener the Bolt app runs on its executor, so that a test can wait for all of them
-    to return. A listener is handed to the executor before the request is answered, so once a
-    request's answer has arrived, `settle` covers whatever that request went on to do."""
+    """Everything the Bolt app runs on its executor (the work listeners leave for after their
+    answer, handlers/afterwards.py), so that a test can wait for all of it to return. That work
+    is handed to the executor before the request is answered, so once a request's answer has
+    arrived, `settle` covers whatever that request went on to do."""
 
     def __init__(self, bolt):
         executor = bolt.listener_runner.listener_executor
