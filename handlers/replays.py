@@ -79,8 +79,11 @@ def _key(kind: str, parts: list) -> str:
 def changes_something(body: dict) -> bool:
     """Whether a request, run twice, could change the schedule or post twice.
 
-    Commands only show things (`/trip add` opens a form, which saves nothing), and so do the
-    Home tab, Show more, a suggested name and a reminder's Open event.
+    Commands count as showing: most only show (`/trip add` opens a form, which saves nothing),
+    and the few that write (`follow`, `feeds add`, `feed rotate`) need the very database the key
+    is kept in, so they cannot go ahead unrecorded while it is down; a copy within the key's
+    lifetime is still dropped. So do the Home tab, Show more, a suggested name and a reminder's
+    Open event.
     """
     kind = body.get("type")
     if kind == "view_submission":

@@ -1,16 +1,16 @@
 """Channel holds: one replica at a time posts reminders to a channel, so that replicas do not
 trip Slack's per-channel rate limit against each other.
 
-Revision ID: 0012
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-11-28
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
