@@ -62,9 +62,9 @@ SEGMENT_EVENTS = 64
 _SPREAD = 2654435761
 _CUT_SHIFT = 32 - (SEGMENT_EVENTS.bit_length() - 1)
 GZIP_LEVEL = 9
-# RFC 1952: gzip, deflate, no flags, mtime 0, maximum compression, unknown OS.
 _WINDOW = 1 << zlib.MAX_WBITS
-_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
+# RFC 1952: gzip, deflate, no flags, mtime 0, maximum compression, Unix: as gzip.compress writes it.
+_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03"
 
 
 @dataclass(frozen=True)
