@@ -5,12 +5,13 @@ workspace's row; the verifier (43 characters, 256 random bits) is then compared 
 `hmac.compare_digest`, so the time an answer takes says nothing about how much of the verifier
 was right. An unknown, malformed or rotated address gets the same 404.
 
-Writing 10,000 events takes seconds of CPU on a small server, so the feed is kept in memory
-(plain and gzipped) and served again as long as the workspace's schedule stamp (one aggregate
-query) is unchanged; after a change, only the events whose version changed are read and written
-again, and every feed is rendered once at start (`warm_feeds`). The ETag is derived from the
-stamp, so a client's conditional request is answered 304 without rendering anything, by any
-replica.
+Writing 10,000 events takes most of a second of CPU on a small server, so the feed is kept in
+memory (plain, and gzipped in segments) and served again as long as the workspace's schedule
+stamp (a revision kept by triggers, read by primary key) is unchanged; after a change, only the
+events whose version changed are read and written again, and only their segments of the
+gzipped feed compressed again; every feed is rendered once at start (`warm_feeds`). The ETag is
+derived from the stamp, so a client's conditional request is answered 304 without rendering
+anything, by any replica.
 """
 
 from __future__ import annotations
