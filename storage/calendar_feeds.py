@@ -25,16 +25,19 @@ from storage.models import CalendarFeed, Event, Participant, ScheduleRevision, T
 @dataclass(frozen=True)
 class ScheduleStamp:
     """Changes with every change to a workspace's schedule: the revision its triggers keep
-    (storage.models.ScheduleRevision), and the latest change, which is the feed's
-    Last-Modified. Equal stamps mean the same feed."""
+    (storage.models.ScheduleRevision), the latest change, which is the feed's Last-Modified,
+    and the largest event id. Equal stamps mean the same feed."""
 
     revision: int
     latest: datetime | None
+    # The largest event id of all workspaces: on SQLite, events added do not raise the revision
+    # (migration 0010), they raise this.
+    newest: int = 0
 
     @property
     def key(self) -> str:
         latest = self.latest.isoformat() if self.latest is not None else "-"
-        return f"{self.revision}:{latest}"
+        return f"{self.revision}:{latest}:{self.newest}"
 
 
 def get_feed(session: Session, *, team_id: str) -> CalendarFeed | None:
@@ -62,8 +65,8 @@ def feed_by_selector(session: Session, *, selector: str) -> OpenedFeed | None:
     row = session.connection().execute(_opening(), {"selector": selector}).first()
     if row is None:
         return None
-    team_id, verifier, desk, created_at, revision, latest = row
-    return OpenedFeed(team_id, verifier, desk, created_at, ScheduleStamp(int(revision or 0), latest))
+    team_id, verifier, desk, created_at, revision, latest, newest = row
+    return OpenedFeed(team_id, verifier, desk, created_at, ScheduleStamp(int(revision or 0), latest, int(newest or 0)))
 
 
 def create_feed(
@@ -110,19 +113,32 @@ def _opening() -> Select:
     """Built once: putting the statement together costs more than running it."""
     feeds = table_of(CalendarFeed).c
     return sa_select(
-        feeds.team_id, feeds.verifier, feeds.desk, feeds.created_at, _revision(feeds.team_id), _latest(feeds.team_id)
+        feeds.team_id,
+        feeds.verifier,
+        feeds.desk,
+        feeds.created_at,
+        _revision(feeds.team_id),
+        _latest(feeds.team_id),
+        _newest(),
     ).where(feeds.selector == bindparam("selector"))
 
 
 def schedule_stamp(session: Session, *, team_id: str) -> ScheduleStamp:
     """One statement, two lookups by index: the workspace's revision and its latest change."""
-    revision, latest = session.connection().execute(sa_select(_revision(team_id), _latest(team_id))).one()
-    return ScheduleStamp(revision=int(revision or 0), latest=latest)
+    revision, latest, newest = (
+        session.connection().execute(sa_select(_revision(team_id), _latest(team_id), _newest())).one()
+    )
+    return ScheduleStamp(revision=int(revision or 0), latest=latest, newest=int(newest or 0))
 
 
 def _revision(team_id: ColumnElement[str] | str) -> ScalarSelect[int]:
     revisions = table_of(ScheduleRevision).c
     return sa_select(revisions.revision).where(revisions.team_id == team_id).scalar_subquery()
+
+
+def _newest() -> ScalarSelect[int]:
+    # The end of the primary key.
+    return sa_select(func.max(table_of(Event).c.id)).scalar_subquery()
 
 
 def _latest(team_id: ColumnElement[str] | str) -> ScalarSelect[datetime]:

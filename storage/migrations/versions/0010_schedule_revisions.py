@@ -10,7 +10,8 @@ On PostgreSQL the triggers are deferred to the commit and bump the number once p
 an import holds the revision's row lock for no longer than its commit, so an editor's change
 made meanwhile does not wait for the import, and an import of 100,000 rows updates the row once
 rather than leave 100,000 versions of it. SQLite has one writer at a time, so there the row
-is bumped by each changed row, cheaply, in place.
+is bumped by each changed row, in place; an event added is seen there by the largest event id
+instead (see below).
 
 Revision ID: 0010
 Revises: 0009
@@ -75,6 +76,12 @@ def upgrade() -> None:
     if postgresql:
         op.execute(_POSTGRES_FUNCTION)
     for name, event, table, row, condition in _TRIGGERS:
+        if not postgresql and name == "schedule_revision_event_added":
+            # SQLite runs a row trigger by copying the whole row, which made inserting events a
+            # third slower (30 µs a row here); an event added raises the largest id instead,
+            # which the stamp reads, and with one writer at a time no transaction can commit an
+            # id below one already seen.
+            continue
         if postgresql:
             when = f" WHEN ({condition})" if condition else ""
             op.execute(
