@@ -311,10 +311,10 @@ class StoryDraftSet(SQLModel, table=True):
 
 class ScheduleRevision(SQLModel, table=True):
     """A number that changes with every change to a workspace's schedule, kept by triggers
-    (migration 0010) on `events` and `trips` so that no writer can forget it: an event added,
-    changed (its version or updated_at), deleted, or a trip added or removed. The live feed's
-    ETag is made from it, so a conditional request costs one lookup by primary key, whichever
-    replica made the change."""
+    (migration 0010) on `events` and `trips` so that no writer can forget it: an event added
+    (on PostgreSQL; SQLite's stamp reads the largest event id instead), changed (its version or
+    updated_at), deleted, or a trip added or removed. The live feed's ETag is made from it, so a
+    conditional request costs lookups by index, whichever replica made the change."""
 
     __tablename__ = "schedule_revisions"
 
