@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from domain.vocabulary import Precision
 from domain.zones import earlier, to_utc, zone
 
 
+@lru_cache(maxsize=4096)
 def day_text(day: date, with_year: bool = True) -> str:
-    """ "Tue 2 Apr 2024"."""
+    """ "Tue 2 Apr 2024". Cached: a schedule's events fall on far fewer days than there are
+    events, and the feed writes them all at once."""
     text = f"{day:%a} {day.day} {day:%b}"
     return f"{text} {day.year}" if with_year else text
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -80,6 +80,16 @@ def brief_lock_wait(session: Session, milliseconds: int):
 def session(engine: Engine) -> Session:
     """A session whose objects stay readable after commit, for building replies from them."""
     return Session(engine, expire_on_commit=False)
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Session]:
+    """A session for one statement that only reads, on a connection in autocommit: a
+    statement sees one snapshot anyway, and PostgreSQL is spared the BEGIN and ROLLBACK round
+    trips, a third of the time a request to the calendar feed costs."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        with Session(bind=connection) as db:
+            yield db
 
 
 def ping(engine: Engine) -> bool:

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -88,6 +89,8 @@ class Event(SQLModel, table=True):
         UniqueConstraint("team_id", "uid", name="uq_events_team_uid"),
         Index("ix_events_team_starts", "team_id", "starts_at"),
         Index("ix_events_team_finishes", "team_id", "finishes_at"),
+        # The feed's Last-Modified: the latest change, read from the end of the index.
+        Index("ix_events_team_updated", "team_id", "updated_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -338,6 +341,19 @@ class StoryDraftSet(SQLModel, table=True):
     # from the draft's index to the event's title and what was done).
     drafts: str = Field(sa_column=Column(Text, nullable=False))
     outcomes: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+
+
+class ScheduleRevision(SQLModel, table=True):
+    """A number that changes with every change to a workspace's schedule, kept by triggers
+    (migration 0010) on `events` and `trips` so that no writer can forget it: an event added
+    (on PostgreSQL; SQLite's stamp reads the largest event id instead), changed (its version or
+    updated_at), deleted, or a trip added or removed. The live feed's ETag is made from it, so a
+    conditional request costs lookups by index, whichever replica made the change."""
+
+    __tablename__ = "schedule_revisions"
+
+    team_id: str = Field(primary_key=True, max_length=TEAM_ID_MAX)
+    revision: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
 
 
 class CalendarFeed(SQLModel, table=True):

@@ -3,12 +3,26 @@ what a render from nothing gives, after changes, deletions and queries."""
 
 from __future__ import annotations
 
+import gzip
+import random
+import zlib
 from datetime import timedelta
 
+from domain.calendar_feed import CALENDAR_END
 from domain.drafts import EventDraft
 from domain.event_form import EventInput
 from domain.vocabulary import Kind, Status
-from services.calendar_feed import FeedCache, feed_body, feed_token, open_feed, rotate_feed, warm_feeds
+from services.calendar_feed import (
+    FeedCache,
+    _gzip,
+    _segments,
+    feed_body,
+    feed_gzipped,
+    feed_token,
+    open_feed,
+    rotate_feed,
+    warm_feeds,
+)
 from services.editing import delete_event, new_uid, save_event, set_status
 from tests.support.schedule import START, TEAM
 
@@ -103,3 +117,47 @@ def test_the_token_is_long_random_and_the_same_until_rotated(engine, clock):
     opened = open_feed(engine, token=rotated)
     assert opened is not None and opened.team_id == TEAM
     assert open_feed(engine, token=other_team).team_id == "T0OTHER"
+
+
+def test_the_gzipped_feed_is_one_member_of_the_feed_whether_cached_or_rendered_from_nothing(engine, clock, sample):
+    token = feed_token(engine, team_id=TEAM, actor="U0EDITOR", desk="newsroom", now=clock())
+    cache = FeedCache()
+    state = open_feed(engine, token=token)
+    assert state is not None
+    packed = feed_gzipped(engine, cache, state)
+    body = feed_body(engine, cache, state)
+    # A decompressor that stops at the end of the first member still gets the whole feed.
+    one_member = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    assert one_member.decompress(packed) == body and one_member.eof and one_member.unused_data == b""
+    assert packed == gzip.compress(body, mtime=0)[:10] + packed[10:]  # the header gzip itself writes
+
+    clock.advance(timedelta(minutes=1))
+    add(engine, clock, "Blinken meets Cassis")
+    changed = open_feed(engine, token=token)
+    assert changed is not None
+    again = feed_gzipped(engine, cache, changed)
+    assert gzip.decompress(again) == feed_body(engine, cache, changed) != body
+    assert again == feed_gzipped(engine, FeedCache(), changed)
+
+
+def _chunk(event_id: int, version: int) -> bytes:
+    lines = ["BEGIN:VEVENT", f"UID:{event_id}@x", f"SEQUENCE:{version}", f"SUMMARY:Talks {event_id % 7}", "END:VEVENT"]
+    return "\r\n".join([*lines, ""]).encode()
+
+
+def test_one_change_compresses_its_segment_and_the_next_again_and_no_other():
+    head = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+    order = random.Random(5).sample(range(1, 2001), 2000)
+    written = {event_id: ((1, "t0"), _chunk(event_id, 1)) for event_id in order}
+    before = _segments(written, head, {})
+    assert len(before) > 10
+
+    changed = dict(written)
+    changed[order[900]] = ((2, "t1"), _chunk(order[900], 2))
+    del changed[order[1500]]
+    after = _segments(changed, head, before)
+    assert len(set(after) - set(before)) <= 4  # two for the change, two for the removal
+    assert after == _segments(changed, head, {})
+
+    body = b"".join((head, *(lines for _key, lines in changed.values()), CALENDAR_END))
+    assert gzip.decompress(_gzip(head, after.values(), body)) == body
