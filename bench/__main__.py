@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from bench.data import TEAM, generate
 from bench.explain import plans
 from bench.feed import feed
+from bench.goals import goals
 from bench.latency import PAGE, SHARE, Replies, clicks, concurrent, sequential, summary
 from bench.plot import draw
 from bench.processes import ROOT, Process, start_bot, start_floor
@@ -369,6 +370,10 @@ def _print(results: dict) -> None:
             f" (CPU {row['cpu_seconds']} s; target < {target['seconds']} s), peak RSS {row['peak_rss_mb']} MB"
             f" (target < {target['peak_rss_mb']} MB) - {row['output'][:80]}"
         )
+
+    print("\nGoals (issue 15)")
+    for goal in goals(results):
+        print(f"  {'met ' if goal.met else 'MISS'}  {goal.name}: {goal.measured} (target {goal.target})")
 
 
 if __name__ == "__main__":
