@@ -4,7 +4,8 @@ views updated or pushed, a feed's first sync.
 The app runs with `process_before_response=True`: a listener runs on the thread that answers
 Slack, and its answer leaves when the listener returns. Bolt's default instead runs it on another
 thread and polls for `ack()` every 10 ms, which made every answer wait 10 ms or more. So nothing
-slow may follow `ack()` inside a listener: what must follow the answer is handed to
+slow may follow `ack()` inside a listener, nor anything that can raise (an error after `ack()`
+would replace the answer already given with the error handler's): what must follow the answer is handed to
 `afterwards(context, work, …)`, and runs, in the order given, on Bolt's listener executor once
 the listener has returned, while the answer goes out. Bolt's own lazy listeners would do the
 same, but copy the whole request (and parse its body again) for every request to such a
@@ -25,7 +26,7 @@ from slack_bolt import App, BoltContext, Respond
 from slack_bolt.listener.listener_completion_handler import CustomListenerCompletionHandler
 
 from handlers.errors import on_error
-from handlers.replays import after_listener, settles
+from handlers.replays import after_listener, listener_failed, settles
 
 log = logging.getLogger(__name__)
 KEY = "afterwards"
@@ -43,7 +44,9 @@ def install(app: App) -> None:
     executor = app.listener_runner.listener_executor
 
     def completed(body: dict, context: BoltContext, respond: Respond | None) -> None:
-        steps = context.get(KEY)
+        # A listener that raised has been answered by the error handler: what it left for after
+        # an answer it did not give is not done.
+        steps = None if listener_failed(context) else context.get(KEY)
         if steps or settles(context):
             # Bolt 1.30 calls this hook after every listener (after the error handler when one
             # raised) before the answer is returned: handing over to the executor here is what

@@ -139,6 +139,10 @@ def note_failure(context: BoltContext) -> None:
     context[FAILED] = True
 
 
+def listener_failed(context: BoltContext) -> bool:
+    return bool(context.get(FAILED))
+
+
 def settles(context: BoltContext) -> bool:
     """Whether this request's key is to be finished or released once its listener is done."""
     return isinstance(context.get(TAKEN), str) and (not context.get(SETTLED) or bool(context.get(FAILED)))

@@ -172,7 +172,7 @@ class ReminderDeliverer:
             now = self.clock()
             with session(self.engine) as db, db.begin():
                 report.superseded += supersede_overdue(db, now=now)
-                channels = due_channels(db, now=now)
+                channels = due_channels(db, now=now, replica=self.replica)
             if not channels:
                 break
             with ThreadPoolExecutor(
@@ -183,7 +183,7 @@ class ReminderDeliverer:
 
     def next_wakeup(self) -> datetime | None:
         with session(self.engine) as db:
-            return next_wakeup(db)
+            return next_wakeup(db, now=self.clock(), replica=self.replica)
 
     def stop(self, wait: float = 6.0) -> int:
         """Stop delivering and give back what this replica has claimed but not posted.
@@ -255,8 +255,9 @@ class ReminderDeliverer:
             return claim_next(db, channel_id=channel, now=now, lease_until=lease_until, replica=self.replica)
 
     def _let_go(self, channel: str) -> None:
+        until = later(self.clock(), timedelta(seconds=self.pacer.interval))
         with session(self.engine) as db, db.begin():
-            let_go_channel(db, channel_id=channel, replica=self.replica)
+            let_go_channel(db, channel_id=channel, replica=self.replica, until=until)
 
     def _deliver(self, reminder_id: int) -> str:
         with session(self.engine) as db:

@@ -180,8 +180,24 @@ def supersede_overdue(session: Session, *, now: datetime) -> int:
     return result.rowcount
 
 
-def due_channels(session: Session, *, now: datetime) -> list[str]:
-    return list(session.exec(select(Reminder.channel_id).where(_due(now)).distinct()))
+def _not_held_by_others(*, replica: str, now: datetime) -> ColumnElement[bool]:
+    """The reminder's channel is not held by another replica (see `hold_channel`)."""
+    return ~exists().where(
+        col(ChannelHold.channel_id) == col(Reminder.channel_id),
+        col(ChannelHold.held_by).is_not(None),
+        col(ChannelHold.held_by) != replica,
+        col(ChannelHold.held_until) >= now,
+    )
+
+
+def due_channels(session: Session, *, now: datetime, replica: str) -> list[str]:
+    """Channels with reminders due that `replica` may post to: those another replica holds are
+    its to drain, and asking for them again and again would only spin."""
+    return list(
+        session.exec(
+            select(Reminder.channel_id).where(_due(now), _not_held_by_others(replica=replica, now=now)).distinct()
+        )
+    )
 
 
 def claim_next(session: Session, *, channel_id: str, now: datetime, lease_until: datetime, replica: str) -> int | None:
@@ -234,11 +250,14 @@ def hold_channel(session: Session, *, channel_id: str, replica: str, now: dateti
     return result.scalar_one_or_none() is not None
 
 
-def let_go_channel(session: Session, *, channel_id: str, replica: str) -> None:
+def let_go_channel(session: Session, *, channel_id: str, replica: str, until: datetime) -> None:
+    """Done with the channel; it stays this replica's until `until` (its last post's pacing
+    interval), so that another replica, which knows nothing of that post, does not follow it
+    too closely."""
     session.exec(
         update(ChannelHold)
         .where(col(ChannelHold.channel_id) == channel_id, col(ChannelHold.held_by) == replica)
-        .values(held_by=None, held_until=None)
+        .values(held_until=until)
         .execution_options(synchronize_session=False)
     )
 
@@ -270,11 +289,13 @@ def release_all(session: Session, *, replica: str, keep: Sequence[int] = ()) -> 
     return result.rowcount
 
 
-def next_wakeup(session: Session) -> datetime | None:
-    """The earliest moment some reminder becomes due."""
+def next_wakeup(session: Session, *, now: datetime, replica: str) -> datetime | None:
+    """The earliest moment some reminder becomes due for `replica`. Reminders in a channel another
+    replica holds are left out: it posts them, and if it dies, its claims' leases (counted here)
+    and its hold lapse together."""
     pending = session.exec(
         select(func.min(func.coalesce(Reminder.next_attempt_at, Reminder.due_at))).where(
-            col(Reminder.status) == ReminderStatus.PENDING
+            col(Reminder.status) == ReminderStatus.PENDING, _not_held_by_others(replica=replica, now=now)
         )
     ).one()
     leased = session.exec(

@@ -15,7 +15,7 @@ from domain.vocabulary import Kind, ReminderStatus, Status
 from services.editing import save_event, set_status
 from storage.db import session
 from storage.models import Reminder
-from storage.reminders import claim_next, finish, hold_channel, let_go_channel
+from storage.reminders import claim_next, due_channels, finish, hold_channel, let_go_channel, next_wakeup
 from tests.support.clock import at
 from tests.support.schedule import START, add_event
 from tests.support.waiting import wait_until
@@ -442,10 +442,32 @@ def test_one_replica_at_a_time_posts_to_a_channel(engine, clock):
     later = now + timedelta(seconds=91)  # replica a died: its hold lapses
     with session(engine) as db, db.begin():
         assert hold_channel(db, channel_id="C0DESK", replica="b", now=later, until=later + timedelta(seconds=60))
-        let_go_channel(db, channel_id="C0DESK", replica="a")  # too late: not a's to let go any more
+        let_go_channel(db, channel_id="C0DESK", replica="a", until=later)  # too late: not a's to let go any more
         assert not hold_channel(db, channel_id="C0DESK", replica="a", now=later, until=later + timedelta(seconds=60))
-        let_go_channel(db, channel_id="C0DESK", replica="b")
-        assert hold_channel(db, channel_id="C0DESK", replica="a", now=later, until=later + timedelta(seconds=60))
+        # Let go, b keeps the channel for its last post's second: a must not follow it closer.
+        let_go_channel(db, channel_id="C0DESK", replica="b", until=later + timedelta(seconds=1))
+        assert not hold_channel(db, channel_id="C0DESK", replica="a", now=later, until=later + timedelta(seconds=60))
+        assert hold_channel(db, channel_id="C0DESK", replica="b", now=later, until=later + timedelta(seconds=60))
+        let_go_channel(db, channel_id="C0DESK", replica="b", until=later + timedelta(seconds=1))
+        after = later + timedelta(seconds=2)
+        assert hold_channel(db, channel_id="C0DESK", replica="a", now=after, until=after + timedelta(seconds=60))
+
+
+def test_a_channel_another_replica_holds_is_neither_due_nor_waited_for_here(engine, clock):
+    """Otherwise the replica that does not hold it would find it due again after every pass
+    and go round without pause while the other posts."""
+    add_event(engine, clock, start=START, channel="C0DESK")
+    now = START - timedelta(minutes=59)
+    with session(engine) as db, db.begin():
+        assert hold_channel(db, channel_id="C0DESK", replica="a", now=now, until=now + timedelta(seconds=60))
+    with session(engine) as db:
+        assert due_channels(db, now=now, replica="a") == ["C0DESK"]
+        assert next_wakeup(db, now=now, replica="a") == START - timedelta(hours=1)
+        assert due_channels(db, now=now, replica="b") == []
+        assert next_wakeup(db, now=now, replica="b") is None
+    lapsed = now + timedelta(seconds=61)  # a died: its hold lapses, and b takes the channel up
+    with session(engine) as db:
+        assert due_channels(db, now=lapsed, replica="b") == ["C0DESK"]
 
 
 def test_two_replicas_never_post_to_one_channel_at_once(engine, clock, fake_slack, make_deliverer, database_url):
