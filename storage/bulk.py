@@ -29,8 +29,11 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     dialect = connection.dialect
     names = list(rows[0])
     # The driver is given what SQLAlchemy would give it: each column type's conversion applied
-    # (enums to their text, instants to UTC, and to text on SQLite).
-    pairs = [(name, table.c[name].type.bind_processor(dialect)) for name in names]
+    # (enums to their text, instants to UTC, and to text on SQLite). The dialect's own form of
+    # the type: the generic one has no conversion for SQLite's text dates, and the driver's
+    # default would write 10:00:00 where SQLAlchemy writes 10:00:00.000000, which then sorts
+    # before it.
+    pairs = [(name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in names]
     values = ([row[name] if process is None else process(row[name]) for name, process in pairs] for row in rows)
     quote = dialect.identifier_preparer.quote
     columns = ", ".join(quote(name) for name in names)

@@ -406,20 +406,14 @@ def test_shutdown_releases_what_was_claimed(engine, clock, deliverer):
     assert (reminder.status, reminder.claimed_by, reminder.attempts) == (ReminderStatus.PENDING, None, 0)
 
 
-def test_two_replicas_deliver_hundreds_exactly_once(engine, clock, fake_slack, make_deliverer, database_url):
+def run_two_replicas(make_deliverer, database_url, *, interval: float) -> None:
+    """Two deliverers, each with an engine of its own as two processes would have, at once."""
     from storage.db import make_engine
 
-    fake_slack.post_interval = 0.05
-    channels = [f"C0DESK{n:02d}" for n in range(20)]
-    for n in range(200):
-        add_event(
-            engine, clock, title=f"Meeting {n:03d}", start=START + timedelta(seconds=n % 7), channel=channels[n % 20]
-        )
-    at(clock, START - timedelta(minutes=59))
     second_engine = make_engine(database_url)
     replicas = [
-        make_deliverer(interval=0.05, replica="replica-a"),
-        make_deliverer(interval=0.05, engine_=second_engine, replica="replica-b"),
+        make_deliverer(interval=interval, replica="replica-a"),
+        make_deliverer(interval=interval, engine_=second_engine, replica="replica-b"),
     ]
     threads = [threading.Thread(target=r.run_once) for r in replicas]
     for thread in threads:
@@ -427,6 +421,17 @@ def test_two_replicas_deliver_hundreds_exactly_once(engine, clock, fake_slack, m
     for thread in threads:
         thread.join(timeout=120)
     second_engine.dispose()
+
+
+def test_two_replicas_deliver_hundreds_exactly_once(engine, clock, fake_slack, make_deliverer, database_url):
+    fake_slack.post_interval = 0.05
+    channels = [f"C0DESK{n:02d}" for n in range(20)]
+    for n in range(200):
+        add_event(
+            engine, clock, title=f"Meeting {n:03d}", start=START + timedelta(seconds=n % 7), channel=channels[n % 20]
+        )
+    at(clock, START - timedelta(minutes=59))
+    run_two_replicas(make_deliverer, database_url, interval=0.05)
     titles = [p.payload["text"].split(": ", 1)[1].split(" —")[0] for p in fake_slack.posts()]
     assert len(titles) == 200 and len(set(titles)) == 200
     assert {r.status for r in _all(engine)} == {ReminderStatus.SENT}
@@ -472,23 +477,11 @@ def test_a_channel_another_replica_holds_is_neither_due_nor_waited_for_here(engi
 
 def test_two_replicas_never_post_to_one_channel_at_once(engine, clock, fake_slack, make_deliverer, database_url):
     """Each replica paces its own posts; two posting to one channel would be twice Slack's rate."""
-    from storage.db import make_engine
-
     fake_slack.post_interval = 0.2
     for n in range(24):
         add_event(engine, clock, title=f"Meeting {n:02d}", start=START, channel=f"C0DESK{n % 3}")
     at(clock, START - timedelta(minutes=59))
-    second_engine = make_engine(database_url)
-    replicas = [
-        make_deliverer(interval=0.2, replica="replica-a"),
-        make_deliverer(interval=0.2, engine_=second_engine, replica="replica-b"),
-    ]
-    threads = [threading.Thread(target=r.run_once) for r in replicas]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    second_engine.dispose()
+    run_two_replicas(make_deliverer, database_url, interval=0.2)
     titles = sorted(p.payload["text"].split(": ", 1)[1].split(" —")[0] for p in fake_slack.posts())
     assert titles == [f"Meeting {n:02d}" for n in range(24)]
     assert fake_slack.rate_limited == 0

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import text
-from sqlmodel import select
+from sqlmodel import col, select
 
 from domain.follows import MAX_NOTICES_PER_CHANGE
 from services.follows import follow
@@ -122,3 +122,20 @@ def test_new_and_known_events_in_one_import(engine):
         assert len({row.event_id for row in rows}) == 45
     again = load(engine, daybook(45, moved=7))
     assert (again.created, again.updated, again.unchanged) == (0, 0, 45)
+
+
+def test_instants_written_in_bulk_compare_as_the_orm_path_writes_them(engine):
+    """On SQLite instants are text: one written as "10:00:00" sorts before the "10:00:00.000000"
+    SQLAlchemy writes, so an event starting exactly at a window's end was listed in it."""
+    load(engine, daybook(3))
+    with session(engine) as db:
+        events = list(db.exec(select(Event).order_by(col(Event.id))))
+        for event in events:
+            at_start = db.exec(
+                select(Event.id).where(col(Event.id) == event.id, col(Event.starts_at) < event.starts_at)
+            ).all()
+            assert at_start == [], f"{event.title} starts before its own start"
+    with engine.connect() as connection:
+        stored = {str(value) for (value,) in connection.execute(text("SELECT starts_at FROM events"))}
+    if engine.dialect.name == "sqlite":
+        assert all(value.endswith(".000000") for value in stored), stored
