@@ -12,12 +12,11 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Connection, ScalarSelect, Select, bindparam, func, literal, type_coerce, update
 from sqlalchemy import select as sa_select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.types import NullType
 from sqlmodel import Session, col, select
 
 from domain.vocabulary import Kind, Precision, Status
+from storage.db import insert_for
 from storage.events import matching_words
 from storage.models import CalendarFeed, Event, Participant, ScheduleRevision, Trip, table_of
 
@@ -82,8 +81,9 @@ def create_feed(
         "created_by": actor,
         "created_at": now,
     }
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(insert(CalendarFeed).values(**values).on_conflict_do_nothing(index_elements=["team_id"]))
+    session.execute(
+        insert_for(session)(CalendarFeed).values(**values).on_conflict_do_nothing(index_elements=["team_id"])
+    )
     feed = get_feed(session, team_id=team_id)
     assert feed is not None, "the feed was just inserted, or another insert won"
     return feed

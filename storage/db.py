@@ -111,7 +111,11 @@ def is_unavailable(error: BaseException) -> bool:
 
 def insert_for(session: Session) -> Callable[..., Any]:
     """The database's own INSERT, which has ON CONFLICT (both dialects spell it the same way)."""
-    dialect = session.get_bind().dialect.name
+    return dialect_insert(session.get_bind().dialect.name)
+
+
+def dialect_insert(dialect: str) -> Callable[..., Any]:
+    """`insert_for`, by the dialect's name (for statements built once per database)."""
     if dialect == "postgresql":
         return postgresql_insert
     if dialect == "sqlite":

@@ -9,8 +9,6 @@ from datetime import datetime
 from functools import cache
 
 from sqlalchemy import ColumnElement, Select, bindparam, delete, func, insert, tuple_, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
@@ -22,6 +20,7 @@ from domain.snapshot import FieldChange
 from domain.vocabulary import Status
 from domain.zones import earlier
 from storage.bulk import insert_numbered, insert_rows
+from storage.db import insert_for
 from storage.models import Coverage, Event, EventTerm, NewEvent, Participant, Trip, saved_id, table_of
 
 _IN_CHUNK = 500
@@ -543,6 +542,4 @@ def trip_id_for(
 
 
 def _insert_skipping_existing(session: Session, model: type, values: dict, unique: Sequence[str]):
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql_insert(model).values(**values).on_conflict_do_nothing(index_elements=list(unique))
-    return sqlite_insert(model).values(**values).on_conflict_do_nothing(index_elements=list(unique))
+    return insert_for(session)(model).values(**values).on_conflict_do_nothing(index_elements=list(unique))

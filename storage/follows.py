@@ -14,13 +14,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from domain.follows import MAX_NOTICES_PER_CHANGE, MORE, key_words, matches, more_summary, notice_for
 from domain.snapshot import FieldChange
 from domain.vocabulary import ReminderStatus
+from storage.db import insert_for
 from storage.leases import claim_first, finish_held
 from storage.models import Event, EventTerm, Follow, FollowNotice, NewEvent, saved_id
 
@@ -173,11 +172,10 @@ def notify_followers(
             }
     rows = _at_most_per_user(rows, starts)
     if rows:
-        dialect_insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         values = list(rows.values())
         for start in range(0, len(values), 1000):
             session.execute(
-                dialect_insert(FollowNotice)
+                insert_for(session)(FollowNotice)
                 .values(values[start : start + 1000])
                 .on_conflict_do_nothing(index_elements=["user_id", "event_id", "version"])
             )

@@ -3,16 +3,14 @@ released when it failed. The first to take a key wins."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 
 from sqlalchemy import Executable, and_, bindparam, delete, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
+from storage.db import dialect_insert
 from storage.models import HandledRequest, table_of
 
 
@@ -38,7 +36,7 @@ def _take_statement(dialect: str) -> Executable:
     """Built once, with the values bound: building it (and its cache key) cost more than
     running it."""
     table = table_of(HandledRequest)
-    statement = _dialect_insert(dialect)(table).values(
+    statement = dialect_insert(dialect)(table).values(
         key=bindparam("key"), handled_at=bindparam("handled_at"), finished=bindparam("finished")
     )
     stale = and_(table.c.finished.is_(False), table.c.handled_at < bindparam("abandoned_before"))
@@ -67,17 +65,9 @@ def release(session: Session, *, key: str, finished_too: bool = False) -> None:
     session.exec(delete(HandledRequest).where(*condition))
 
 
-def _dialect_insert(dialect: str) -> Callable:
-    if dialect == "postgresql":
-        return postgresql_insert
-    if dialect == "sqlite":
-        return sqlite_insert
-    raise NotImplementedError(f"no INSERT … ON CONFLICT for {dialect}")
-
-
 def _insert(session: Session, values: dict, *, take_over_when: ColumnElement[bool] | None = None) -> bool:
     table = table_of(HandledRequest)
-    statement = _dialect_insert(session.connection().dialect.name)(table).values(values)
+    statement = dialect_insert(session.connection().dialect.name)(table).values(values)
     if take_over_when is None:
         statement = statement.on_conflict_do_nothing(index_elements=["key"])
     else:
