@@ -27,6 +27,7 @@ from bench.goals import goals
 from bench.latency import PAGE, SHARE, Replies, clicks, concurrent, sequential, summary
 from bench.plot import draw
 from bench.processes import ROOT, Process, start_bot, start_floor
+from bench.profile import calendar_import, trip_requests
 from bench.reminders import burst, timeliness
 from blocks.listing import MORE_ACTION, SHARE_ACTION
 from storage.db import make_engine
@@ -198,6 +199,8 @@ def _latency(
             "floors_concurrent_20": {name: summary(times) for name, times in concurrent_times.items()},
             "peak_rss_mb": round(bot.peak_rss_mb(), 1),
             "explain": plans(engine),
+            # After the timed part, so that it cannot disturb it.
+            "profile": trip_requests(url, api_url=slack.base_url, repeat=3 if quick else 10),
         }
     finally:
         bot.stop()
@@ -247,10 +250,21 @@ def _imports(work: Path, databases: dict, count: int) -> list[dict]:
         engine.dispose()
         try:
             rows.append({"database": kind, **_import(path, url, count, work)})
+            # A tenth of the file again, in process and profiled, into a fresh database.
+            rows[-1]["profile"] = _profiled_import(kind, admin_url, work, count // 10)
         finally:
             drop()
         print(f"import {kind}: {rows[-1]}", file=sys.stderr)
     return rows
+
+
+def _profiled_import(kind: str, admin_url: str | None, work: Path, count: int) -> dict:
+    url, engine, drop = _fresh_database(kind, admin_url, work)
+    engine.dispose()
+    try:
+        return calendar_import(url, data=_calendar(work, count).read_bytes())
+    finally:
+        drop()
 
 
 def _calendar(work: Path, count: int) -> Path:
@@ -311,6 +325,13 @@ def _spread(late: dict) -> str:
     return f"p50 {late.get('p50_ms')} ms p99 {late.get('p99_ms')} ms max {late.get('max_ms')} ms"
 
 
+def _print_profile(title: str, profile: dict) -> None:
+    shares = ", ".join(f"{place} {share}%" for place, share in list(profile["shares"].items())[:8])
+    print(f"\nWhere the time goes, {title}: {profile['cpu_ms']} ms CPU per {profile['unit']} ({shares})")
+    for function in profile["top"]:
+        print(f"  {function['own_ms']:>9} ms  {function['function']}")
+
+
 def _print(results: dict) -> None:
     print(f"\nMachine: {results['machine']}")
     print(
@@ -338,6 +359,11 @@ def _print(results: dict) -> None:
                 print(f"  {name} [{n}] {explained['statement'][:160]}")
                 for line in explained["plan"]:
                     print(f"      {line}")
+    for row in results["latency"] + results["import"]:
+        if "profile" in row:
+            _print_profile(
+                f"{row['database']}, {row['events']:,} events{' imported' if 'seconds' in row else ''}", row["profile"]
+            )
     print("\nReminder burst (fake Slack: 1 message/s/channel, 429 + Retry-After beyond)")
     for row in results["burst"]:
         late = row["lateness"]
@@ -374,6 +400,10 @@ def _print(results: dict) -> None:
     print("\nGoals (issue 15)")
     for goal in goals(results):
         print(f"  {'met ' if goal.met else 'MISS'}  {goal.name}: {goal.measured} (target {goal.target})")
+        if not goal.met and goal.where:
+            print(f"          where the time goes: {goal.where}")
+    if not all(goal.met for goal in goals(results)):
+        print("  What would close each miss: docs/performance.md, the part after the goals table.")
 
 
 if __name__ == "__main__":
