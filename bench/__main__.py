@@ -327,7 +327,8 @@ def _spread(late: dict) -> str:
 
 def _print_profile(title: str, profile: dict) -> None:
     shares = ", ".join(f"{place} {share}%" for place, share in list(profile["shares"].items())[:8])
-    print(f"\nWhere the time goes, {title}: {profile['cpu_ms']} ms CPU per {profile['unit']} ({shares})")
+    per = f"{profile['ms']} ms per {profile['unit']} profiled ({profile['cpu_ms']} ms CPU)"
+    print(f"\nWhere the time goes, {title}: {per}; {shares}")
     for function in profile["top"]:
         print(f"  {function['own_ms']:>9} ms  {function['function']}")
 

@@ -22,7 +22,7 @@ def _where(row: dict) -> str:
     if not profile:
         return ""
     shares = ", ".join(f"{place} {share}%" for place, share in list(profile["shares"].items())[:4])
-    return f"{profile['cpu_ms']} ms CPU per {profile['unit']}: {shares}"
+    return f"{profile['ms']} ms per {profile['unit']} profiled ({profile['cpu_ms']} ms CPU): {shares}"
 
 
 def _at(results: dict, database: str, events: int) -> dict | None:

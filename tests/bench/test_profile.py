@@ -27,7 +27,7 @@ def test_a_profile_divides_its_cpu_by_the_units_of_work_and_finds_where_it_went(
 
     profile = profiled(work, repeat=3, units=2_000)
     assert profile["units"] == 6_000
-    assert profile["cpu_ms"] > 0
+    assert 0 < profile["cpu_ms"] <= profile["ms"] * 1.5
     assert "domain" in profile["shares"]
     assert abs(sum(profile["shares"].values()) - 100) < 1
     assert any("domain: search.py" in top["function"] and "fold" in top["function"] for top in profile["top"])
