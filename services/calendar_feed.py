@@ -44,7 +44,7 @@ from storage.calendar_feeds import (
     replace_secret,
     schedule_stamp,
 )
-from storage.db import reading, session
+from storage.db import autocommit, session
 from storage.models import CalendarFeed
 
 SELECTOR_CHARS = 12
@@ -196,7 +196,7 @@ def open_feed(engine: Engine, *, token: str, query: str = "") -> FeedState | Non
     if not _TOKEN.fullmatch(token):
         return None
     selector, verifier = token[:SELECTOR_CHARS], token[SELECTOR_CHARS:]
-    with reading(engine) as db:
+    with autocommit(engine) as db:
         feed = feed_by_selector(db, selector=selector)
     if feed is None or not hmac.compare_digest(feed.verifier.encode(), verifier.encode()):
         return None

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from domain.listing import Listing, ListingOutcome, ListingRequest, Mode
 from domain.search import query_words, suggest
 from domain.zones import add_days, start_of_day
-from storage.db import session
+from storage.db import autocommit
 from storage.events import COUNT_CAP, find_events, similar_terms
 
 PAGE_SIZE = 10
@@ -32,7 +32,7 @@ def build_listing(
     user_id: str | None = None,
 ) -> Listing:
     """`user_id` is whoever asks: "mine" lists the upcoming events they cover."""
-    with session(engine) as db:
+    with autocommit(engine) as db:
         listing = _listing(db, team_id=team_id, request=request, now=now, newsroom_tz=newsroom_tz, user_id=user_id)
     return replace(listing, count_cap=COUNT_CAP)
 

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from domain.zones import earlier
-from storage.db import brief_lock_wait, session
+from storage.db import autocommit, brief_lock_wait, session
 from storage.replays import finish, release, take
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,8 @@ def first_delivery(engine: Engine, *, key: str, now: datetime, settled: bool = F
     instead of two; for requests nobody retries, whose key need never be taken over (see
     handlers/replays.py). If such a request fails, `failed(…, settled=True)` forgets its key."""
     try:
-        with session(engine) as db, db.begin(), brief_lock_wait(db, LOCK_WAIT_MS):
+        # One statement, atomic on its own: no transaction around it.
+        with autocommit(engine) as db, brief_lock_wait(db, LOCK_WAIT_MS):
             return take(db, key=key, now=now, abandoned_before=earlier(now, ABANDONED_AFTER), finished=settled)
     except SQLAlchemyError as error:
         log.warning("replay check failed replay_id=%s error=%s", key, type(error).__name__)
