@@ -296,6 +296,11 @@ def _names(short: str, full: str) -> bool:
     return bool(own) and own[-1] == theirs[-1] and set(own) <= set(theirs)
 
 
+def concerns_as_principal(event: ScheduledEvent, person: str) -> bool:
+    """Whether `event` belongs to a trip of `person`."""
+    return event.trip is not None and _names(fold(event.trip.principal), fold(person))
+
+
 def concerns(event: ScheduledEvent, person: str) -> bool:
     """Whether `event` is about `person`: named in full, or by their surname."""
     wanted = fold(person)

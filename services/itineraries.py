@@ -19,6 +19,7 @@ from domain.itinerary import (
     PersonItinerary,
     build_itinerary,
     concerns,
+    concerns_as_principal,
     exact_person,
     name_matches,
     people_matching,
@@ -64,8 +65,9 @@ def _person_itinerary(db: Session, *, team_id: str, query: str, now: datetime) -
         if person is None:
             return PersonItinerary(query=query, found=Found.SEVERAL, people=tuple(people))
         theirs = [e for e in past.events if concerns(e, person)]
-        latest = theirs[0]
-        # Their most recent trip, as far as it was read; a last event without a trip alone.
+        # Their most recent trip, as far as it was read, rather than a counterpart's event
+        # after it; without any trip, their last event alone.
+        latest = next((e for e in theirs if e.trip is not None and concerns_as_principal(e, person)), theirs[0])
         shown = [e for e in theirs if e.trip_id == latest.trip_id] if latest.trip is not None else [latest]
         return PersonItinerary(
             query=query,
