@@ -101,7 +101,11 @@ def _summary(itinerary: Itinerary[R]) -> str:
 
 
 def _footer(answer: PersonItinerary[R]) -> str:
-    parts = ["Venue time, then yours", "dates are the venue's", "zone changes as they are on the day of arrival"]
+    parts = [
+        "Venue time, then yours",
+        "dates are the venue's",
+        "zone changes as the clocks stand when the next stop begins",
+    ]
     if answer.cut_short:
         parts.append(f"more events match “{escaped(answer.query, QUERY_CHARS)}” than were read: `/trip` lists them all")
     return "  ·  ".join(parts)

@@ -61,7 +61,9 @@ class Stop(Protocol):
     def country(self) -> str: ...
 
 
-E = TypeVar("E", bound=Stop)
+# Covariant: an itinerary of rows is an itinerary of records (the dataclasses are frozen).
+E = TypeVar("E", bound=Stop, covariant=True)
+S = TypeVar("S", bound=Stop)
 
 
 @dataclass(frozen=True)
@@ -132,13 +134,13 @@ class Itinerary(Generic[E]):
         return sum(len(leg.events) for leg in self.legs)
 
 
-def build_itinerary(events: Iterable[E]) -> Itinerary[E]:
+def build_itinerary(events: Iterable[S]) -> Itinerary[S]:
     """The itinerary of `events` (any order): legs, the moves between them, and the events
     that are off."""
     ordered = sorted(events, key=lambda e: to_utc(e.starts_at))
     stops = [e for e in ordered if e.status.live]
     off = tuple(e for e in ordered if not e.status.live)
-    groups: list[list[E]] = []
+    groups: list[list[S]] = []
     for event in stops:
         if groups and _same_place(groups[-1], event):
             groups[-1].append(event)
@@ -186,7 +188,7 @@ def _finish(event: Stop) -> datetime:
     return to_utc(finishes_at(event.starts_at, event.ends_at, event.precision, event.tz))
 
 
-def _leg(events: list[E]) -> Leg[E]:
+def _leg(events: list[S]) -> Leg[S]:
     # Shown as the plain name when one event gives it ("Paris" rather than "near Paris").
     cities = [e.city for e in events if e.city]
     plain = [c for c in cities if _place_key(c) == fold(c)]

@@ -42,7 +42,11 @@ def person_itinerary(engine: Engine, *, team_id: str, query: str, now: datetime)
         return _person_itinerary(db, team_id=team_id, query=query, now=now)
 
 
-def _person_itinerary(db: Session, *, team_id: str, query: str, now: datetime) -> PersonItinerary[Event]:
+def _person_itinerary(
+    db: Session, *, team_id: str, query: str, now: datetime, past: bool = True
+) -> PersonItinerary[Event]:
+    """`past`: when nothing is to come, look for the most recent trip (and for names close to
+    the query when no one matches)."""
     words = query_words(query)
     upcoming = find_events(db, team_id=team_id, words=words, not_over_at=now, limit=ITINERARY_ROWS)
     people = people_matching(words, upcoming.events)
@@ -58,13 +62,15 @@ def _person_itinerary(db: Session, *, team_id: str, query: str, now: datetime) -
             itinerary=build_itinerary(events),
             cut_short=upcoming.total > len(upcoming.events),
         )
-    past = find_events(db, team_id=team_id, words=words, over_by=now, newest_first=True, limit=ITINERARY_ROWS)
-    people = people_matching(words, past.events)
+    if not past:
+        return PersonItinerary(query=query, found=Found.NO_ONE)
+    earlier = find_events(db, team_id=team_id, words=words, over_by=now, newest_first=True, limit=ITINERARY_ROWS)
+    people = people_matching(words, earlier.events)
     if people:
         person = exact_person(query, people)
         if person is None:
             return PersonItinerary(query=query, found=Found.SEVERAL, people=tuple(people))
-        theirs = [e for e in past.events if concerns(e, person)]
+        theirs = [e for e in earlier.events if concerns(e, person)]
         # Their most recent trip, as far as it was read, rather than a counterpart's event
         # after it; without any trip, their last event alone.
         latest = next((e for e in theirs if e.trip is not None and concerns_as_principal(e, person)), theirs[0])
@@ -102,7 +108,7 @@ def followed_itineraries(
             if len(named) != 1 or named[0] in seen:
                 continue
             seen.add(named[0])
-            answer = _person_itinerary(db, team_id=team_id, query=named[0], now=now)
+            answer = _person_itinerary(db, team_id=team_id, query=named[0], now=now, past=False)
             if answer.found is Found.UPCOMING and answer.itinerary is not None and answer.itinerary.legs:
                 found.append((query, answer))
     return found

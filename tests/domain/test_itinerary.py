@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from domain.commands import Invalid, Itinerary, parse_command
 from domain.itinerary import (
     Gap,
     build_itinerary,
@@ -293,3 +294,20 @@ def test_several_people_are_named_and_a_full_name_picks_one():
     assert exact_person("biden", people) is None
     assert exact_person("Joe Biden", people) == "Joe Biden"
     assert exact_person("blinken", ["Antony Blinken"]) == "Antony Blinken"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("itinerary blinken", Itinerary("blinken")),
+        ("Itinerary  Antony   Blinken", Itinerary("Antony Blinken")),
+        ("itinerary", Invalid("Say whose: `/trip itinerary blinken` shows their trip stop by stop.")),
+        ("itinerary ?!", Invalid("Say whose: `/trip itinerary blinken` shows their trip stop by stop.")),
+    ],
+)
+def test_the_command(text, expected):
+    assert parse_command(text) == expected
+
+
+def test_a_long_name_is_refused():
+    assert isinstance(parse_command("itinerary " + "blinken " * 40), Invalid)

@@ -16,8 +16,8 @@ from domain.event_form import EventInput
 from domain.vocabulary import Status
 from services.editing import new_uid, save_event, set_status
 from storage.db import session
-from storage.models import Event
-from tests.support.block_kit_limits import message_problems
+from storage.models import Event, Follow
+from tests.support.block_kit_limits import message_problems, view_problems
 from tests.support.long_content import mrkdwn_texts
 from tests.support.samples import load_ics
 from tests.support.schedule import TEAM
@@ -199,3 +199,75 @@ def test_the_button_of_a_deleted_event_says_so(bot, fake_slack, engine):
     )
     (call,) = wait_for_calls(fake_slack, "response_url")
     assert call.payload["text"] == "That event is no longer on the schedule."
+
+
+# -- the Home tab --------------------------------------------------------------------------------
+
+
+def follow(engine, clock, user: str, *queries: str) -> None:
+    with session(engine) as db, db.begin():
+        for n, query in enumerate(queries):
+            db.add(
+                Follow(
+                    team_id=TEAM,
+                    user_id=user,
+                    query=query,
+                    query_key=query.lower(),
+                    tz="Europe/Paris",
+                    created_at=clock() + timedelta(seconds=n),
+                )
+            )
+
+
+def home_of(bot, fake_slack, user: str) -> dict:
+    before = len(fake_slack.calls_to("views.publish"))
+    event = {"type": "app_home_opened", "user": user, "channel": "D0HOME", "tab": "home"}
+    assert bot.event({**event, "event_ts": f"{time.time():.6f}"}).status_code == 200
+    view = wait_for_calls(fake_slack, "views.publish", before + 1)[-1].payload["view"]
+    assert view_problems(view) == [] and len(view["blocks"]) <= 100
+    return view
+
+
+def itineraries_part(view: dict) -> str | None:
+    headers = [n for n, b in enumerate(view["blocks"]) if b["type"] == "header"]
+    for n in headers:
+        if view["blocks"][n]["text"]["text"] == "Itineraries of the people you follow":
+            following = [b for b in view["blocks"][n + 1 :]]
+            end = next((i for i, b in enumerate(following) if b["type"] in ("divider", "header")), len(following))
+            return "\n".join(b["text"]["text"] for b in following[:end])
+    return None
+
+
+@pytest.mark.usefixtures("sample")
+def test_the_home_tab_shows_the_itinerary_of_a_followed_principal(bot, fake_slack, engine, clock):
+    # Séjourné and Macron are counterparts, not principals of a trip: no itinerary for them.
+    follow(engine, clock, "U0ALICE", "sejourne", "blinken", "macron")
+    part = itineraries_part(home_of(bot, fake_slack, "U0ALICE"))
+    assert part is not None
+    assert part.startswith("*Antony Blinken*  ·  `/trip itinerary blinken`")
+    assert ":round_pushpin: *Paris, France*  ·  Tue 2 Apr 2024  ·  5 events" in part
+    assert ":airplane: Paris → Brussels, same zone" in part
+    assert f":airplane: Brussels → Washington, {MINUS}6 h\n_6 April – 8 July 2024: nothing on the schedule_" in part
+    assert "Emmanuel Macron" not in part
+    follow(engine, clock, "U0BOB", "macron")
+    assert itineraries_part(home_of(bot, fake_slack, "U0BOB")) is None
+
+
+def test_the_home_tab_keeps_to_its_limits_with_long_itineraries(bot, fake_slack, engine, clock):
+    cities = [("Paris", "Europe/Paris"), ("Tokyo", "Asia/Tokyo"), ("Lima", "America/Lima")]
+    events = []
+    for person in range(5):
+        for n in range(40):
+            city, tz = cities[n % 3]
+            events.append(
+                f"BEGIN:VEVENT\nUID:p{person}-{n}@test\nDTSTAMP:20240301T000000Z\nSUMMARY:Stop {n} <&> {'x' * 200}\n"
+                f"DTSTART;TZID={tz}:2024{4 + n // 28:02d}{1 + n % 28:02d}T100000\nLOCATION:{city}\n"
+                f"X-TRIPDESK-PRINCIPAL:Minister{person} Envoy\nX-TRIPDESK-TRIP:Tour\nEND:VEVENT\n"
+            )
+    load_ics(engine, f"BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//EN\n{''.join(events)}END:VCALENDAR\n".encode())
+    follow(engine, clock, "U0ALICE", *(f"minister{n}" for n in range(5)))
+    part = itineraries_part(home_of(bot, fake_slack, "U0ALICE"))
+    assert part is not None and part.count("`/trip itinerary") == 3
+    assert "and 32 more stops" in part
+    message = reply(bot.command("itinerary minister1"))
+    assert "more stops, to" in body(message)
