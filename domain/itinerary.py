@@ -73,10 +73,6 @@ class Gap:
     first: date
     last: date
 
-    @property
-    def days(self) -> int:
-        return (self.last - self.first).days + 1
-
 
 @dataclass(frozen=True)
 class Leg(Generic[E]):

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from blocks.event_card import ITINERARY_ACTION, event_blocks
 from blocks.itinerary import (
     MAX_LEGS,
@@ -14,11 +17,12 @@ from blocks.itinerary import (
     leg_dates,
 )
 from domain.itinerary import Found, PersonItinerary, build_itinerary
+from domain.validation import MAX_LENGTH
 from domain.vocabulary import Precision, Status
 from storage.models import Trip
 from tests.support.block_kit_limits import message_problems
 from tests.support.event_rows import event
-from tests.support.long_content import broken_markup, mrkdwn_texts
+from tests.support.long_content import broken_markup, long_text, mrkdwn_texts
 
 TRIP = Trip(id=1, team_id="T", principal="Antony Blinken", name="Europe", created_at=datetime(2024, 1, 1, tzinfo=UTC))
 HOSTILE = "<!channel> & <@U123> *bold* " + "Très long titre, " * 40
@@ -170,3 +174,28 @@ def test_only_a_card_of_a_trip_has_the_itinerary_button():
         e["action_id"] for b in event_blocks(event(0), controls=True) if b["type"] == "actions" for e in b["elements"]
     ]
     assert ITINERARY_ACTION not in actions
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    title=long_text(MAX_LENGTH["title"]),
+    place=long_text(MAX_LENGTH["city"]),
+    venue=long_text(MAX_LENGTH["venue"]),
+    name=long_text(MAX_LENGTH["participant"]),
+    legs=st.integers(1, 40),
+    per_leg=st.integers(1, 30),
+)
+def test_any_length_of_text_legs_and_events_fits(title, place, venue, name, legs, per_leg):
+    events = stops(legs, per_leg, title=title, venue=venue)
+    for row in events:
+        row.country = place
+    cancelled = [event(900 + n, title=title, city=place, status=Status.CANCELLED) for n in range(15)]
+    found = PersonItinerary(
+        query=name, found=Found.UPCOMING, person=name, itinerary=build_itinerary(events + cancelled), cut_short=True
+    )
+    message = itinerary_message(found)
+    assert message_problems(message) == []
+    for text in [*mrkdwn_texts(message["blocks"]), message["text"]]:
+        assert broken_markup(text) == [], text
+    home = compact_itinerary(name, found)
+    assert len(home) <= 3000 and broken_markup(home) == []
