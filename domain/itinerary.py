@@ -197,14 +197,17 @@ def _leg(events: list[S]) -> Leg[S]:
         gaps.append(Gap(*found) if found else None)
         covered = max(covered, _finish(event))
     precision = min((e.precision for e in events), key=_FINENESS.index)
+    # An event known only to its month would stretch the leg to the 1st and the 31st: the
+    # dates come from the events whose day is known, when there are any.
+    dated = [e for e in events if e.precision is not Precision.MONTH] or events
     return Leg(
         city=city,
         country=country,
         tz=events[0].tz,
         events=tuple(events),
         gaps=tuple(gaps),
-        first_day=min(first_day(e) for e in events),
-        last_day=max(last_day(e) for e in events),
+        first_day=min(first_day(e) for e in dated),
+        last_day=max(last_day(e) for e in dated),
         precision=precision,
     )
 

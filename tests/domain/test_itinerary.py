@@ -311,3 +311,13 @@ def test_the_command(text, expected):
 
 def test_a_long_name_is_refused():
     assert isinstance(parse_command("itinerary " + "blinken " * 40), Invalid)
+
+
+def test_a_month_known_event_does_not_stretch_a_dated_leg():
+    month = Stop("Visit, date TBC", at(PARIS, 2024, 7, 1), PARIS, "Paris", precision=Precision.MONTH)
+    itinerary = build_itinerary(
+        [month, meeting("Paris", PARIS, 2024, 7, 10, 10), meeting("Paris", PARIS, 2024, 7, 11, 10)]
+    )
+    (leg,) = itinerary.legs
+    assert (leg.first_day, leg.last_day, leg.precision) == (date(2024, 7, 10), date(2024, 7, 11), Precision.EXACT)
+    assert len(leg.events) == 3
