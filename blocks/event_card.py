@@ -13,6 +13,8 @@ MENU_ACTION = "event_menu"
 COVER_ACTION = "cover_me"
 ASSIGN_ACTION = "assign"
 OPEN_ACTION = "event_open"
+# On the card of an event that belongs to a trip: its principal's itinerary.
+ITINERARY_ACTION = "event_itinerary"
 
 # Each value the feed gives is cut to this, to keep the card short however long the values.
 FEED_VALUE_CHARS = 60
@@ -102,14 +104,15 @@ def event_blocks(event: EventRecord, *, controls: bool = False) -> list[dict]:
     if not controls:
         return [section]
     section["accessory"] = {"type": "overflow", "action_id": MENU_ACTION, "options": _menu(event)}
-    buttons = {
-        "type": "actions",
-        "elements": [
-            {"type": "button", "action_id": COVER_ACTION, "text": plain("I'll cover"), "value": str(event.id)},
-            {"type": "button", "action_id": ASSIGN_ACTION, "text": plain("Assign…"), "value": str(event.id)},
-        ],
-    }
-    return [section, buttons]
+    elements = [
+        {"type": "button", "action_id": COVER_ACTION, "text": plain("I'll cover"), "value": str(event.id)},
+        {"type": "button", "action_id": ASSIGN_ACTION, "text": plain("Assign…"), "value": str(event.id)},
+    ]
+    if event.trip is not None:
+        elements.append(
+            {"type": "button", "action_id": ITINERARY_ACTION, "text": plain("Itinerary"), "value": str(event.id)}
+        )
+    return [section, {"type": "actions", "elements": elements}]
 
 
 def _menu(event: EventRecord) -> list[dict]:

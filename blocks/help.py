@@ -6,6 +6,7 @@ from blocks.text import FALLBACK_TEXT, cut, mrkdwn, plain
 
 USAGE = [
     ("/trip blinken", "where a person will be: upcoming stops, venue time and yours, who meets whom"),
+    ("/trip itinerary blinken", "a principal's trip stop by stop: dates, zone changes, the days with nothing on"),
     ("/trip paris", "what is on in a city or country; `/trip nato` or `/trip unesco` for a keyword"),
     ("/trip today", "today's agenda, by the newsroom's day; `/trip week` for seven days"),
     ("/trip next", "the next events on the schedule, whoever they concern"),

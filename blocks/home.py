@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from blocks.help import usage_blocks
+from blocks.itinerary import compact_itinerary
 from blocks.listing import count_text
 from blocks.text import (
     HEADER_TEXT,
@@ -40,6 +41,8 @@ MINE_LINES = 10
 GAP_LINES = 10
 FOLLOW_LINES = 10
 FEED_LINES = 10
+# Followed principals whose itinerary the tab shows, a section each.
+ITINERARIES = 3
 # The share of a line each user-given text may take, escaped.
 TITLE_CHARS = 150
 PLACE_CHARS = 80
@@ -90,6 +93,8 @@ def home_view(dashboard: Dashboard, *, newsroom_tz: ZoneInfo) -> dict:
         {"type": "divider"},
         *_follows(dashboard.follows, dashboard.follows_total),
     ]
+    if dashboard.itineraries:
+        blocks += [{"type": "divider"}, *_itineraries(dashboard)]
     if dashboard.feeds is not None:
         blocks += [{"type": "divider"}, *_feeds(dashboard.feeds, dashboard.feeds_total)]
     blocks += [{"type": "divider"}, *usage_blocks()]
@@ -165,6 +170,14 @@ def _follows(follows: Sequence[FollowNext], total: int) -> list[dict]:
         ]
     lines = [_follow_line(follow) for follow in follows[:FOLLOW_LINES]]
     return blocks + _lines(None, lines, total, FOLLOWS_COMMAND)
+
+
+def _itineraries(dashboard: Dashboard) -> list[dict]:
+    """Where the principals the user follows are going: their legs, dates and zone changes."""
+    blocks = [_header("Itineraries of the people you follow")]
+    for query, answer in dashboard.itineraries[:ITINERARIES]:
+        blocks.append(_section(compact_itinerary(query, answer)))
+    return blocks
 
 
 def _feeds(feeds: Sequence[FeedHealth], total: int) -> list[dict]:

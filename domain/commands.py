@@ -117,6 +117,13 @@ class Following:
 
 
 @dataclass(frozen=True)
+class Itinerary:
+    """A principal's trip as legs: "blinken"."""
+
+    who: str
+
+
+@dataclass(frozen=True)
 class Invalid:
     message: str
 
@@ -139,6 +146,7 @@ Command = (
     | Follow
     | Unfollow
     | Following
+    | Itinerary
     | Invalid
 )
 
@@ -168,6 +176,10 @@ def parse_command(text: str) -> Command:
             return _query_of("unfollow", rest, Unfollow)
         case "following":
             return Following() if not rest else Invalid("`/trip following` takes nothing after it.")
+        case "itinerary":
+            if not query_words(rest):
+                return Invalid("Say whose: `/trip itinerary blinken` shows their trip stop by stop.")
+            return _query_of("itinerary", rest, Itinerary)
     if first.lower() in ("history", "reminders"):
         if not query_words(rest):
             return Invalid(f"Say which event: `/trip {first.lower()} macron`.")

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from domain.itinerary import PersonItinerary
 from domain.records import EventRecord
 from domain.vocabulary import Kind, Status
 
@@ -86,3 +87,6 @@ class Dashboard:
     feeds_total: int
     # Whether the user may change the schedule: the Add event button is for them.
     editor: bool
+    # The upcoming itineraries of the trips' principals the user follows: (the follow's query,
+    # the itinerary), in the follows' order.
+    itineraries: Sequence[tuple[str, PersonItinerary[EventRecord]]] = ()

@@ -30,7 +30,7 @@ def venue_time_text(*, starts_at: datetime, ends_at: datetime | None, precision:
     if precision is Precision.DAY:
         # The end is the exclusive start of the day after the last one.
         last_day = earlier(ends_at, timedelta(microseconds=1)).astimezone(venue).date() if ends_at else start.date()
-        return f"{_day_range(start.date(), last_day)}, time TBC"
+        return f"{day_range(start.date(), last_day)}, time TBC"
     # Instants compared in UTC: two wall times in one zone compare by the clock's face.
     if end is None or to_utc(end) == to_utc(start):
         return f"{day_text(start.date())}, {start:%H:%M} {start:%Z}"
@@ -44,7 +44,8 @@ def venue_time_text(*, starts_at: datetime, ends_at: datetime | None, precision:
     return f"{day_text(start.date(), with_year=False)} {opening} – {day_text(end.date())} {end:%H:%M} {end:%Z}"
 
 
-def _day_range(first: date, last: date) -> str:
+def day_range(first: date, last: date) -> str:
+    """ "Wed 3 – Fri 5 Apr 2024", "Tue 2 Apr 2024" for one day."""
     if last <= first:
         return day_text(first)
     if (first.year, first.month) == (last.year, last.month):

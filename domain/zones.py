@@ -115,3 +115,24 @@ def nominal_end(start: datetime, duration: timedelta) -> datetime:
     wall = start.replace(tzinfo=None) + days
     moved = wall.replace(tzinfo=start.tzinfo, fold=start.fold) if days else start
     return later(moved, duration - days)
+
+
+def offset_change(origin: str, destination: str, at: datetime) -> timedelta:
+    """How far the clocks of `destination` are ahead of those of `origin` at the instant `at`
+    (negative when behind): read from both zones' offsets at that moment, so that a journey
+    across a daylight-saving change or the date line gets the difference that holds then."""
+    instant = to_utc(at)
+    there, here = instant.astimezone(zone(destination)).utcoffset(), instant.astimezone(zone(origin)).utcoffset()
+    assert there is not None and here is not None, "a ZoneInfo always has an offset"
+    return there - here
+
+
+def whole_days_between(after: datetime, before: datetime, tz: str) -> tuple[date, date] | None:
+    """The first and last of the local days of `tz` that lie wholly between the instants
+    `after` and `before` (None when there is none): the days a schedule says nothing about."""
+    first = to_utc(after).astimezone(zone(tz)).date()
+    if start_of_day(first, tz) < to_utc(after):
+        first = add_days(first, 1)
+    # The day `before` falls on is not wholly before it; the one before it ends at its midnight.
+    last = add_days(to_utc(before).astimezone(zone(tz)).date(), -1)
+    return (first, last) if first <= last else None

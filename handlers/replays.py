@@ -24,7 +24,7 @@ from collections.abc import Callable
 
 from slack_bolt import App, BoltContext, BoltResponse
 
-from blocks.event_card import OPEN_ACTION
+from blocks.event_card import ITINERARY_ACTION, OPEN_ACTION
 from blocks.listing import MORE_ACTION, SUGGEST_ACTION_PREFIX
 from handlers.context import desk
 from services.replays import ReplayStoreUnavailable, failed, first_delivery, handled
@@ -82,7 +82,7 @@ def changes_something(body: dict) -> bool:
     Commands count as showing: most only show (`/trip add` opens a form, which saves nothing),
     and the few that write (`follow`, `feeds add`, `feed rotate`) need the very database the key
     is kept in, so they cannot go ahead unrecorded while it is down; a copy within the key's
-    lifetime is still dropped. So do the Home tab, Show more, a suggested name and a reminder's
+    lifetime is still dropped. So do the Home tab, Show more, a suggested name, a card's Itinerary and a reminder's
     Open event.
     """
     kind = body.get("type")
@@ -96,7 +96,7 @@ def changes_something(body: dict) -> bool:
 
 def _only_shows(action_id: object) -> bool:
     return isinstance(action_id, str) and (
-        action_id in (MORE_ACTION, OPEN_ACTION) or action_id.startswith(SUGGEST_ACTION_PREFIX)
+        action_id in (MORE_ACTION, OPEN_ACTION, ITINERARY_ACTION) or action_id.startswith(SUGGEST_ACTION_PREFIX)
     )
 
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
-from blocks.home import FEED_LINES, FOLLOW_LINES, GAP_LINES, MINE_LINES, WEEK_LINES
+from blocks.home import FEED_LINES, FOLLOW_LINES, GAP_LINES, ITINERARIES, MINE_LINES, WEEK_LINES
 from domain.home import (
     GAP_HORIZON,
     KEY_KINDS,
@@ -26,6 +26,7 @@ from domain.home import (
 from domain.search import query_words
 from domain.zones import add_days, later, start_of_day
 from services.fetching import shown_url
+from services.itineraries import followed_itineraries
 from storage.db import session
 from storage.events import COUNT_CAP, find_events
 from storage.home import (
@@ -105,6 +106,9 @@ def build_dashboard(
                 )
                 for row in found.subscriptions
             ]
+    itineraries = followed_itineraries(
+        engine, team_id=team_id, queries=[n.query for n in nexts], now=now, limit=ITINERARIES
+    )
     return Dashboard(
         user_id=user_id,
         now=now,
@@ -117,6 +121,7 @@ def build_dashboard(
         feeds=feeds,
         feeds_total=feeds_total,
         editor=editor,
+        itineraries=itineraries,
     )
 
 

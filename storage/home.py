@@ -16,7 +16,7 @@ from domain.vocabulary import Kind, Status
 from domain.zones import earlier
 from storage.db import insert_for
 from storage.events import COUNT_CAP, Page, matching_words
-from storage.models import Coverage, Event, FeedSubscription, Follow, HomeViewer, table_of
+from storage.models import Coverage, Event, FeedSubscription, Follow, HomeViewer, Trip, table_of
 
 
 def uncovered_events(
@@ -133,5 +133,13 @@ def viewers_since(session: Session, *, team_id: str, since: datetime) -> list[st
         select(HomeViewer.user_id)
         .where(col(HomeViewer.team_id) == team_id, col(HomeViewer.opened_at) >= since)
         .order_by(col(HomeViewer.opened_at).desc(), col(HomeViewer.user_id))
+    )
+    return list(rows)
+
+
+def trip_principals(session: Session, *, team_id: str, limit: int) -> list[str]:
+    """The people the workspace's trips are of, each once (read along the trips' unique index)."""
+    rows = session.exec(
+        select(Trip.principal).where(col(Trip.team_id) == team_id).distinct().order_by(col(Trip.principal)).limit(limit)
     )
     return list(rows)

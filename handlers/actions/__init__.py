@@ -5,7 +5,7 @@ import re
 from slack_bolt import App
 
 from blocks.drafts import REVIEW_ACTION, UPDATE_ACTION
-from blocks.event_card import ASSIGN_ACTION, COVER_ACTION, MENU_ACTION, OPEN_ACTION
+from blocks.event_card import ASSIGN_ACTION, COVER_ACTION, ITINERARY_ACTION, MENU_ACTION, OPEN_ACTION
 from blocks.home import ADD_ACTION, DRAFT_ACTION
 from blocks.listing import MORE_ACTION, SHARE_ACTION, SUGGEST_ACTION_PREFIX
 from handlers.actions import drafts, event_menu, home, listing
@@ -19,6 +19,7 @@ def register(app: App) -> None:
     app.action(COVER_ACTION)(event_menu.cover)
     app.action(ASSIGN_ACTION)(event_menu.assign)
     app.action(OPEN_ACTION)(event_menu.open_event)
+    app.action(ITINERARY_ACTION)(event_menu.itinerary)
     app.action(REVIEW_ACTION)(drafts.review)
     app.action(UPDATE_ACTION)(drafts.update)
     app.action(ADD_ACTION)(home.add_event)

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from blocks.event_card import event_message
 from blocks.event_form import event_modal
 from blocks.help import notice_message
+from blocks.itinerary import itinerary_message
 from blocks.notices import assign_modal, change_notice, confirm_modal, coverage_notice, is_loud
 from blocks.text import escape
 from domain.records import EventRecord
@@ -22,6 +23,9 @@ from handlers.notices import announce
 from handlers.payloads import event_id_of
 from handlers.replies import open_form, tell
 from services.editing import StaleEdit, change_coverage, set_status, trip_choices
+from services.itineraries import person_itinerary
+
+NO_TRIP = "That event no longer belongs to a trip: `/trip itinerary <name>` shows anyone's."
 
 
 def menu(ack: Ack, action: dict, body: dict, context: BoltContext, client: WebClient, respond: Respond) -> None:
@@ -153,3 +157,24 @@ def _open_event(action: dict, context: BoltContext, respond: Respond) -> None:
         tell(respond, notice_message(refusal.text), replace_original=False, response_type="ephemeral")
         return
     tell(respond, event_message(event), replace_original=False, response_type="ephemeral")
+
+
+def itinerary(ack: Ack, action: dict, context: BoltContext, respond: Respond) -> None:
+    """A card's Itinerary button: the trip's principal's itinerary, for whoever asked. The
+    principal is read from the event now, not from when the card was posted."""
+    ack()
+    afterwards(context, _itinerary, action, context, respond)
+
+
+def _itinerary(action: dict, context: BoltContext, respond: Respond) -> None:
+    try:
+        event = require_event(context, action.get("value", ""))
+    except Refused as refusal:
+        tell(respond, notice_message(refusal.text), replace_original=False, response_type="ephemeral")
+        return
+    if event.trip is None:
+        tell(respond, notice_message(NO_TRIP), replace_original=False, response_type="ephemeral")
+        return
+    ctx = desk(context)
+    answer = person_itinerary(ctx.engine, team_id=team_id(context), query=event.trip.principal, now=ctx.clock())
+    tell(respond, itinerary_message(answer), replace_original=False, response_type="ephemeral")

@@ -13,6 +13,7 @@ from blocks.drafts import paste_view
 from blocks.event_form import event_modal
 from blocks.help import help_message, notice_message
 from blocks.history import history_message
+from blocks.itinerary import itinerary_message
 from blocks.reminder_status import reminders_message
 from blocks.text import escape
 from domain.commands import (
@@ -26,6 +27,7 @@ from domain.commands import (
     Help,
     History,
     Invalid,
+    Itinerary,
     ListFeeds,
     Mine,
     Reminders,
@@ -44,6 +46,7 @@ from handlers.replies import listing_reply
 from infra.slack_failures import SLACK_FAILURES, slack_error
 from services.editing import trip_choices
 from services.history import event_history, event_reminders
+from services.itineraries import person_itinerary
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +80,11 @@ def trip(ack: Ack, command: dict, context: BoltContext, client: WebClient) -> No
             reply = listing_reply(context, user_id=user_id, request=ListingRequest(Mode.MINE))
         case Search(query):
             reply = listing_reply(context, user_id=user_id, request=ListingRequest(Mode.SEARCH, query))
+        case Itinerary(who):
+            ctx = desk(context)
+            reply = itinerary_message(
+                person_itinerary(ctx.engine, team_id=team_id(context), query=who, now=ctx.clock())
+            )
         case History(query):
             matched, rows = event_history(
                 desk(context).engine,
