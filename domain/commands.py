@@ -6,6 +6,7 @@ import html
 import re
 from dataclasses import dataclass
 
+from domain.changes import MAX_WINDOW_MINUTES
 from domain.numbers import parse_count
 from domain.search import query_words
 from domain.validation import MAX_LENGTH, storable
@@ -117,6 +118,14 @@ class Following:
 
 
 @dataclass(frozen=True)
+class Changes:
+    """What others changed on the schedule: since the user last asked, or in the last
+    `window_minutes`."""
+
+    window_minutes: int | None = None
+
+
+@dataclass(frozen=True)
 class Invalid:
     message: str
 
@@ -139,6 +148,7 @@ Command = (
     | Follow
     | Unfollow
     | Following
+    | Changes
     | Invalid
 )
 
@@ -168,6 +178,8 @@ def parse_command(text: str) -> Command:
             return _query_of("unfollow", rest, Unfollow)
         case "following":
             return Following() if not rest else Invalid("`/trip following` takes nothing after it.")
+        case "changes":
+            return _changes(rest)
     if first.lower() in ("history", "reminders"):
         if not query_words(rest):
             return Invalid(f"Say which event: `/trip {first.lower()} macron`.")
@@ -224,6 +236,21 @@ def _feeds(rest: str) -> Command:
                 return Invalid("Say which feed by its number in `/trip feeds`: `/trip feeds remove 2`.")
             return RemoveFeed(number)
     return Invalid("`/trip feeds` lists the calendars TripDesk follows; then `add <url> [name]`, `remove <n>`, `sync`.")
+
+
+def _changes(rest: str) -> Command:
+    if not rest:
+        return Changes()
+    # The same durations as a follow's lead time: "2h", "24 hours", "3d", "1w".
+    found = _LEAD.match(rest.lower())
+    if found is None or found[2] not in _LEAD_UNIT or found[2] in _ORDINAL:
+        return Invalid(
+            f"I can't read {rest[:40]!r} as a span of time: try `/trip changes 24h`, `2h`, `3d` or `1w`."
+        )
+    minutes = int(found[1]) * _LEAD_UNIT[found[2]]
+    if not 0 < minutes <= MAX_WINDOW_MINUTES:
+        return Invalid("`/trip changes` looks back from 1 minute to 30 days: `/trip changes 24h`.")
+    return Changes(minutes)
 
 
 def _follow(rest: str) -> Command:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from domain.changes import ChangesDigest
 from domain.records import EventRecord
 from domain.vocabulary import Kind, Status
 
@@ -86,3 +87,5 @@ class Dashboard:
     feeds_total: int
     # Whether the user may change the schedule: the Add event button is for them.
     editor: bool
+    # What others changed since the user last asked `/trip changes` (None: not shown).
+    changes: ChangesDigest | None = None

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
+from blocks.changes import HOME_LINES
 from blocks.home import FEED_LINES, FOLLOW_LINES, GAP_LINES, MINE_LINES, WEEK_LINES
 from domain.home import (
     GAP_HORIZON,
@@ -25,6 +26,7 @@ from domain.home import (
 )
 from domain.search import query_words
 from domain.zones import add_days, later, start_of_day
+from services.changes import unseen_changes
 from services.fetching import shown_url
 from storage.db import session
 from storage.events import COUNT_CAP, find_events
@@ -90,6 +92,8 @@ def build_dashboard(
             FollowNext(query=follow.query, next_event=first)
             for follow, first in zip(follows.follows, firsts, strict=True)
         ]
+        # Read, not marked: the tab is published by refreshes too, which are no one's reading.
+        changes = unseen_changes(db, team_id=team_id, user_id=user_id, now=now, editor=editor, limit=HOME_LINES)
         feeds: list[FeedHealth] | None = None
         feeds_total = 0
         if editor:
@@ -117,6 +121,7 @@ def build_dashboard(
         feeds=feeds,
         feeds_total=feeds_total,
         editor=editor,
+        changes=changes,
     )
 
 
