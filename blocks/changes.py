@@ -180,9 +180,7 @@ def _footer(digest: ChangesDigest, *, shown: int) -> str:
             + f" — {again} lists them again, `/trip history <name>` one event's changes"
         )
     if digest.own:
-        parts.append(
-            f"Your own changes ({digest.own} event{'s' if digest.own != 1 else ''}) are not listed."
-        )
+        parts.append(f"Your own changes ({digest.own} event{'s' if digest.own != 1 else ''}) are not listed.")
     return cut("  ·  ".join(parts), FALLBACK_TEXT)
 
 

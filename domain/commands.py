@@ -244,9 +244,7 @@ def _changes(rest: str) -> Command:
     # The same durations as a follow's lead time: "2h", "24 hours", "3d", "1w".
     found = _LEAD.match(rest.lower())
     if found is None or found[2] not in _LEAD_UNIT or found[2] in _ORDINAL:
-        return Invalid(
-            f"I can't read {rest[:40]!r} as a span of time: try `/trip changes 24h`, `2h`, `3d` or `1w`."
-        )
+        return Invalid(f"I can't read {rest[:40]!r} as a span of time: try `/trip changes 24h`, `2h`, `3d` or `1w`.")
     minutes = int(found[1]) * _LEAD_UNIT[found[2]]
     if not 0 < minutes <= MAX_WINDOW_MINUTES:
         return Invalid("`/trip changes` looks back from 1 minute to 30 days: `/trip changes 24h`.")
