@@ -67,14 +67,16 @@ def mark_seen(session: Session, *, team_id: str, user_id: str, point: Point) -> 
 
 
 def _in_span(team_id: str, after: Point, until: datetime, without_fields: Collection[str]) -> list:
-    return [
+    conditions = [
         col(EventChange.team_id) == team_id,
         # The range on (team_id, at) first, so that both databases read it from the index.
         col(EventChange.at) >= after.at,
         or_(col(EventChange.at) > after.at, col(EventChange.id) > after.change_id),
         col(EventChange.at) <= until,
-        or_(col(EventChange.field).is_(None), col(EventChange.field).not_in(list(without_fields))),
     ]
+    if without_fields:
+        conditions.append(or_(col(EventChange.field).is_(None), col(EventChange.field).not_in(list(without_fields))))
+    return conditions
 
 
 def _by_others(user_id: str):
