@@ -37,8 +37,15 @@ def changes_since_last_look(
     with session(engine) as db, db.begin():
         marker = seen_point(db, team_id=team_id, user_id=user_id)
         after = marker or Point(earlier(now, FIRST_LOOK))
-        digest = _digest(db, team_id=team_id, user_id=user_id, after=after, now=now, editor=editor, limit=limit)
+        # The newest change first, and then only what is up to it: a change committed while
+        # this reads is left for the next time rather than passed over by the marker.
         newest = newest_point(db, team_id=team_id, after=after, until=now)
+        if newest is None:
+            digest = _nothing(after, now)
+        else:
+            digest = _digest(
+                db, team_id=team_id, user_id=user_id, after=after, until=newest, now=now, editor=editor, limit=limit
+            )
         if newest is not None or marker is None:
             mark_seen(db, team_id=team_id, user_id=user_id, point=newest or after)
     return replace(digest, first=marker is None)
@@ -50,27 +57,33 @@ def changes_in_window(
     """What others changed in the last `window`; the marker stays where it is."""
     with session(engine) as db:
         digest = _digest(
-            db, team_id=team_id, user_id=user_id, after=Point(earlier(now, window)), now=now, editor=editor
+            db, team_id=team_id, user_id=user_id, after=Point(earlier(now, window)), until=now, now=now, editor=editor
         )
     return replace(digest, window_minutes=int(window.total_seconds() // 60))
 
 
 def unseen_changes(
-    db: Session, *, team_id: str, user_id: str, now: datetime, editor: bool, limit: int
+    engine: Engine, *, team_id: str, user_id: str, now: datetime, editor: bool, limit: int
 ) -> ChangesDigest:
-    """For the Home tab, in its read: what `/trip changes` would show now, without moving the marker."""
-    marker = seen_point(db, team_id=team_id, user_id=user_id)
-    digest = _digest(
-        db,
-        team_id=team_id,
-        user_id=user_id,
-        after=marker or Point(earlier(now, FIRST_LOOK)),
-        now=now,
-        editor=editor,
-        limit=limit,
-        more=0,
-    )
+    """For the Home tab: what `/trip changes` would show now, without moving the marker."""
+    with session(engine) as db:
+        marker = seen_point(db, team_id=team_id, user_id=user_id)
+        digest = _digest(
+            db,
+            team_id=team_id,
+            user_id=user_id,
+            after=marker or Point(earlier(now, FIRST_LOOK)),
+            until=now,
+            now=now,
+            editor=editor,
+            limit=limit,
+            more=0,
+        )
     return replace(digest, first=marker is None)
+
+
+def _nothing(after: Point, now: datetime) -> ChangesDigest:
+    return ChangesDigest(since=after.at, now=now, window_minutes=None, first=False, events=(), total=0, own=0)
 
 
 def _digest(
@@ -79,6 +92,7 @@ def _digest(
     team_id: str,
     user_id: str,
     after: Point,
+    until: datetime | Point,
     now: datetime,
     editor: bool,
     limit: int = MAX_EVENTS,
@@ -92,7 +106,7 @@ def _digest(
         team_id=team_id,
         user_id=user_id,
         after=after,
-        until=now,
+        until=until,
         now=now,
         limit=limit + more,
         without_fields=hidden,
@@ -105,7 +119,7 @@ def _digest(
         user_id=user_id,
         event_ids=shown_ids,
         after=after,
-        until=now,
+        until=until,
         limit=MAX_ROWS,
         without_fields=hidden,
     )

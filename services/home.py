@@ -92,8 +92,6 @@ def build_dashboard(
             FollowNext(query=follow.query, next_event=first)
             for follow, first in zip(follows.follows, firsts, strict=True)
         ]
-        # Read, not marked: the tab is published by refreshes too, which are no one's reading.
-        changes = unseen_changes(db, team_id=team_id, user_id=user_id, now=now, editor=editor, limit=HOME_LINES)
         feeds: list[FeedHealth] | None = None
         feeds_total = 0
         if editor:
@@ -109,6 +107,8 @@ def build_dashboard(
                 )
                 for row in found.subscriptions
             ]
+    # Read, not marked: the tab is published by refreshes too, which are no one's reading.
+    changes = unseen_changes(engine, team_id=team_id, user_id=user_id, now=now, editor=editor, limit=HOME_LINES)
     return Dashboard(
         user_id=user_id,
         now=now,

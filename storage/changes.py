@@ -66,14 +66,18 @@ def mark_seen(session: Session, *, team_id: str, user_id: str, point: Point) -> 
     )
 
 
-def _in_span(team_id: str, after: Point, until: datetime, without_fields: Collection[str]) -> list:
+def _in_span(team_id: str, after: Point, until: datetime | Point, without_fields: Collection[str]) -> list:
+    """After `after`, and up to `until`: an instant (all changes made then), or a change."""
+    last = until.at if isinstance(until, Point) else until
     conditions = [
         col(EventChange.team_id) == team_id,
         # The range on (team_id, at) first, so that both databases read it from the index.
         col(EventChange.at) >= after.at,
         or_(col(EventChange.at) > after.at, col(EventChange.id) > after.change_id),
-        col(EventChange.at) <= until,
+        col(EventChange.at) <= last,
     ]
+    if isinstance(until, Point):
+        conditions.append(or_(col(EventChange.at) < last, col(EventChange.id) <= until.change_id))
     if without_fields:
         conditions.append(or_(col(EventChange.field).is_(None), col(EventChange.field).not_in(list(without_fields))))
     return conditions
@@ -101,13 +105,13 @@ def changed_events(
     team_id: str,
     user_id: str,
     after: Point,
-    until: datetime,
+    until: datetime | Point,
     now: datetime,
     limit: int,
     without_fields: Collection[str] = (),
     include_deleted: bool = True,
 ) -> ChangedEvents:
-    """The events changed by others than `user_id` after `after` and not later than `until`:
+    """The events changed by others than `user_id` after `after` and up to `until`:
     those not over at `now` first, soonest first, then those over, latest first."""
     span = _in_span(team_id, after, until, without_fields)
     changed = select(EventChange.event_id).where(*span, _by_others(user_id)).distinct().subquery()
@@ -145,7 +149,7 @@ def changes_of(
     user_id: str,
     event_ids: Sequence[int],
     after: Point,
-    until: datetime,
+    until: datetime | Point,
     limit: int,
     without_fields: Collection[str] = (),
 ) -> list[EventChange]:
