@@ -177,7 +177,7 @@ def _footer(digest: ChangesDigest, *, shown: int) -> str:
         parts.append(
             f"And {count} more event{'s' if hidden != 1 else ''} changed"
             + (f": {titles}" if titles else "")
-            + f" — {again} lists them again, `/trip history <name>` one event's changes"
+            + f" — `/trip history` and a word of its title for one of them; {again} shows this span again"
         )
     if digest.own:
         parts.append(f"Your own changes ({digest.own} event{'s' if digest.own != 1 else ''}) are not listed.")

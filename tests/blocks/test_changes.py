@@ -124,6 +124,6 @@ def test_the_home_tab_with_every_part_full_stays_within_its_limits():
     )
     view = home_view(board, newsroom_tz=zone("Europe/Paris"))
     assert view_problems(view) == []
-    assert len(view["blocks"]) <= 40
+    assert len(view["blocks"]) <= 39
     part = home_blocks(changes)
     assert part[-1]["elements"][0]["text"] == "and 1,192+ more — `/trip changes`"

@@ -228,7 +228,7 @@ def test_many_changes_stay_within_limits_and_say_how_many_more(bot, engine, cloc
     assert len(entries(message)) == 25
     footer = contexts(message)
     assert "And 15 more events changed: Briefing 25" in footer
-    assert "`/trip changes 24h` lists them again" in footer
+    assert "`/trip changes 24h` shows this span again" in footer
     assert "<!channel>" not in json.dumps(message["blocks"]) and "&lt;!channel&gt;" in json.dumps(message["blocks"])
     assert "<!channel>" not in message["text"]
     # All were read: the next ask is empty.
