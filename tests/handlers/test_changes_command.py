@@ -248,3 +248,17 @@ def test_the_home_tab_shows_them_without_moving_the_marker(bot, fake_slack, engi
     assert after == "Nothing has changed on the schedule since your last `/trip changes`."
     # The colleague's own tab leaves their own changes out.
     assert "Nothing has changed" in part(home_of(bot, fake_slack, COLLEAGUE), "Since you last looked")
+
+
+def test_a_change_of_the_notes_alone_is_not_listed_to_those_who_may_not_see_it(desk, fake_slack, engine):
+    before = len(fake_slack.calls_to("views.open"))
+    menu, _ = card_controls(desk, "macron", user_id=COLLEAGUE)
+    choose(desk, fake_slack, menu["edit"], user_id=COLLEAGUE)
+    view = wait_for_calls(fake_slack, "views.open", before + 1)[-1].payload["view"]
+    reply = desk.submit(submission(view, {"notes": "Embassy contact: secret"}), user_id=COLLEAGUE)
+    assert json.loads(reply.text)["response_action"] == "update", reply.text
+    message = ask(desk)
+    assert entries(message) == ["Nothing changed on the schedule."]
+    assert "secret" not in json.dumps(message)
+    with session(engine) as db:
+        assert db.get(ChangesSeen, (TEAM, ME)) is not None
