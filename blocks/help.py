@@ -14,6 +14,7 @@ USAGE = [
     ("/trip add", "add an event; each card's ⋯ menu edits, postpones, cancels or deletes it"),
     ("/trip draft", "paste a story and add the events it mentions (or a message's ⋯ menu: Draft events from story)"),
     ("/trip history macron", "who changed what, newest first"),
+    ("/trip changes", "what others changed since you last asked, by event; `/trip changes 24h` for a span"),
     ("/trip reminders macron", "the reminders of an event and how they went"),
     (
         "/trip feed",

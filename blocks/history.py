@@ -68,26 +68,33 @@ def history_message(query: str, matched: int, rows: Sequence[tuple[ChangeRecord,
 
 
 def change_line(change: ChangeRecord, title: str) -> str:
-    if change.imported_from:
-        who = f"by import of {escaped(change.imported_from, 200)}"
-    elif change.actor == "import":
-        who = "an import"
-    else:
-        who = f"<@{change.actor}>"
     when = reader_time_token(change.at)
     subject = f"*{escaped(title, 120)}*"
+    return cut(f"{when} · {who_text(change)} · {subject}: {what_text(change)}", LINE_CHARS)
+
+
+def who_text(change: ChangeRecord) -> str:
+    """Who made a change: a mention, or the import (and its file or URL) it came from."""
+    if change.imported_from:
+        return f"by import of {escaped(change.imported_from, 200)}"
+    if change.actor == "import":
+        return "an import"
+    return f"<@{change.actor}>"
+
+
+def what_text(change: ChangeRecord) -> str:
+    """What one line of history did to its event: "Moved: …", "confirmed it", "coverage: …"."""
     if change.field == "origin":
         done = "added it to the schedule" if change.action == "created" else "changed it"
-        what = f"{done} from {escaped(change.new or '', 200)}"
-    elif change.action == "removed":  # gone from its subscribed feed, so cancelled
-        what = f"cancelled it: removed from {escaped(change.imported_from or 'its calendar feed', 200)}"
-    elif change.action == "coverage":
-        what = f"coverage: {_users(change.old)} → {_users(change.new)}"
-    elif change.action == "changed" and change.field:
+        return f"{done} from {escaped(change.new or '', 200)}"
+    if change.action == "removed":  # gone from its subscribed feed, so cancelled
+        return f"cancelled it: removed from {escaped(change.imported_from or 'its calendar feed', 200)}"
+    if change.action == "coverage":
+        return f"coverage: {_users(change.old)} → {_users(change.new)}"
+    if change.action == "changed" and change.field:
         (what,) = change_lines([FieldChange(change.field, change.old, change.new)]) or ["changed it"]
-    else:
-        what = _ACTIONS.get(change.action, change.action)
-    return cut(f"{when} · {who} · {subject}: {what}", LINE_CHARS)
+        return what
+    return _ACTIONS.get(change.action, change.action)
 
 
 def _users(ids: str | None) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from blocks.changes import home_blocks as home_changes
 from blocks.help import usage_blocks
 from blocks.itinerary import compact_itinerary
 from blocks.listing import count_text
@@ -85,6 +86,7 @@ def home_view(dashboard: Dashboard, *, newsroom_tz: ZoneInfo) -> dict:
             ],
         },
         {"type": "divider"},
+        *([*home_changes(dashboard.changes), {"type": "divider"}] if dashboard.changes is not None else []),
         *_week(dashboard, newsroom_tz),
         {"type": "divider"},
         *_gaps(dashboard.gaps),

@@ -6,6 +6,7 @@ import html
 import re
 from dataclasses import dataclass
 
+from domain.changes import MAX_WINDOW_MINUTES
 from domain.numbers import parse_count
 from domain.search import query_words
 from domain.validation import MAX_LENGTH, storable
@@ -121,6 +122,11 @@ class Itinerary:
     """A principal's trip as legs: "blinken"."""
 
     who: str
+class Changes:
+    """What others changed on the schedule: since the user last asked, or in the last
+    `window_minutes`."""
+
+    window_minutes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +153,7 @@ Command = (
     | Unfollow
     | Following
     | Itinerary
+    | Changes
     | Invalid
 )
 
@@ -180,6 +187,8 @@ def parse_command(text: str) -> Command:
             if not query_words(rest):
                 return Invalid("Say whose: `/trip itinerary blinken` shows their trip stop by stop.")
             return _query_of("itinerary", rest, Itinerary)
+        case "changes":
+            return _changes(rest)
     if first.lower() in ("history", "reminders"):
         if not query_words(rest):
             return Invalid(f"Say which event: `/trip {first.lower()} macron`.")
@@ -236,6 +245,19 @@ def _feeds(rest: str) -> Command:
                 return Invalid("Say which feed by its number in `/trip feeds`: `/trip feeds remove 2`.")
             return RemoveFeed(number)
     return Invalid("`/trip feeds` lists the calendars TripDesk follows; then `add <url> [name]`, `remove <n>`, `sync`.")
+
+
+def _changes(rest: str) -> Command:
+    if not rest:
+        return Changes()
+    # The same durations as a follow's lead time: "2h", "24 hours", "3d", "1w".
+    found = _LEAD.match(rest.lower())
+    if found is None or found[2] not in _LEAD_UNIT or found[2] in _ORDINAL:
+        return Invalid(f"I can't read {rest[:40]!r} as a span of time: try `/trip changes 24h`, `2h`, `3d` or `1w`.")
+    minutes = int(found[1]) * _LEAD_UNIT[found[2]]
+    if not 0 < minutes <= MAX_WINDOW_MINUTES:
+        return Invalid("`/trip changes` looks back from 1 minute to 30 days: `/trip changes 24h`.")
+    return Changes(minutes)
 
 
 def _follow(rest: str) -> Command:

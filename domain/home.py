@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from domain.itinerary import PersonItinerary
+from domain.changes import ChangesDigest
 from domain.records import EventRecord
 from domain.vocabulary import Kind, Status
 
@@ -90,3 +91,5 @@ class Dashboard:
     # The upcoming itineraries of the trips' principals the user follows: (the follow's query,
     # the itinerary), in the follows' order.
     itineraries: Sequence[tuple[str, PersonItinerary[EventRecord]]] = ()
+    # What others changed since the user last asked `/trip changes` (None: not shown).
+    changes: ChangesDigest | None = None

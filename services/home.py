@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from blocks.home import FEED_LINES, FOLLOW_LINES, GAP_LINES, ITINERARIES, MINE_LINES, WEEK_LINES
+from blocks.changes import HOME_LINES
+from blocks.home import FEED_LINES, FOLLOW_LINES, GAP_LINES, MINE_LINES, WEEK_LINES
 from domain.home import (
     GAP_HORIZON,
     KEY_KINDS,
@@ -25,6 +27,7 @@ from domain.home import (
 )
 from domain.search import query_words
 from domain.zones import add_days, later, start_of_day
+from services.changes import unseen_changes
 from services.fetching import shown_url
 from services.itineraries import followed_itineraries
 from storage.db import session
@@ -109,6 +112,8 @@ def build_dashboard(
     itineraries = followed_itineraries(
         engine, team_id=team_id, queries=[n.query for n in nexts], now=now, limit=ITINERARIES
     )
+    # Read, not marked: the tab is published by refreshes too, which are no one's reading.
+    changes = unseen_changes(engine, team_id=team_id, user_id=user_id, now=now, editor=editor, limit=HOME_LINES)
     return Dashboard(
         user_id=user_id,
         now=now,
@@ -122,6 +127,7 @@ def build_dashboard(
         feeds_total=feeds_total,
         editor=editor,
         itineraries=itineraries,
+        changes=changes,
     )
 
 

@@ -227,7 +227,11 @@ class EventChange(SQLModel, table=True):
     """One line of an event's history: who changed which field from what to what, and when."""
 
     __tablename__ = "event_changes"
-    __table_args__ = (Index("ix_event_changes_event_at", "event_id", "at"),)
+    __table_args__ = (
+        Index("ix_event_changes_event_at", "event_id", "at"),
+        # What changed in a workspace since a moment: `/trip changes`, the Home tab, the agenda.
+        Index("ix_event_changes_team_at", "team_id", "at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=TEAM_ID_MAX)
@@ -470,3 +474,15 @@ class HomeViewer(SQLModel, table=True):
     team_id: str = Field(primary_key=True, max_length=TEAM_ID_MAX)
     user_id: str = Field(primary_key=True, max_length=USER_ID_MAX)
     opened_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+
+
+class ChangesSeen(SQLModel, table=True):
+    """How far each user has read the schedule's changes with `/trip changes`: the newest change
+    they were shown (its time, and its id to tell apart changes made at the same instant)."""
+
+    __tablename__ = "changes_seen"
+
+    team_id: str = Field(primary_key=True, max_length=TEAM_ID_MAX)
+    user_id: str = Field(primary_key=True, max_length=USER_ID_MAX)
+    seen_until: datetime = Field(sa_column=_instant())
+    seen_change_id: int = 0

@@ -5,10 +5,12 @@ then acknowledge."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
+from blocks.changes import changes_message
 from blocks.drafts import paste_view
 from blocks.event_form import event_modal
 from blocks.help import help_message, notice_message
@@ -20,6 +22,7 @@ from domain.commands import (
     Add,
     AddFeed,
     Agenda,
+    Changes,
     Draft,
     FeedAddress,
     Follow,
@@ -44,6 +47,7 @@ from handlers.context import desk, team_id
 from handlers.guard import Refused, may_edit, require_editor
 from handlers.replies import listing_reply
 from infra.slack_failures import SLACK_FAILURES, slack_error
+from services.changes import changes_in_window, changes_since_last_look
 from services.editing import trip_choices
 from services.history import event_history, event_reminders
 from services.itineraries import person_itinerary
@@ -102,7 +106,20 @@ def trip(ack: Ack, command: dict, context: BoltContext, client: WebClient) -> No
                 user_id=user_id,
             )
             reply = reminders_message(query, matched, events)
+        case Changes(window_minutes):
+            reply = changes_reply(context, client, user_id=user_id, window_minutes=window_minutes)
     ack(response_type="ephemeral", **reply)
+
+
+def changes_reply(context: BoltContext, client: WebClient, *, user_id: str, window_minutes: int | None) -> dict:
+    ctx = desk(context)
+    team, now, editor = team_id(context), ctx.clock(), may_edit(context, client, user_id)
+    if window_minutes is None:
+        digest = changes_since_last_look(ctx.engine, team_id=team, user_id=user_id, now=now, editor=editor)
+    else:
+        window = timedelta(minutes=window_minutes)
+        digest = changes_in_window(ctx.engine, team_id=team, user_id=user_id, now=now, editor=editor, window=window)
+    return changes_message(digest)
 
 
 def open_add_form(ack: Ack, command: dict, context: BoltContext, client: WebClient) -> None:

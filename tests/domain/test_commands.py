@@ -54,3 +54,17 @@ def test_follow_commands():
     wrong_ones = ("follow", "follow !!", "follow blinken 8d", "follow blinken 0m", "follow blinken 2months")
     for wrong in (*wrong_ones, "follow 2h", "follow 1 hour", "unfollow", "following x"):
         assert isinstance(parse_command(wrong), Invalid), wrong
+
+
+def test_changes_commands():
+    from domain.commands import Changes
+
+    assert parse_command("changes") == Changes()
+    assert parse_command("CHANGES 24h") == Changes(24 * 60)
+    assert parse_command("changes 2 hours") == Changes(120)
+    assert parse_command("changes 3d") == Changes(3 * 1440)
+    assert parse_command("changes 1w") == Changes(7 * 1440)
+    assert parse_command("changes 90 min") == Changes(90)
+    assert parse_command("changes 30d") == Changes(30 * 1440)
+    for bad in ("changes soon", "changes 5th", "changes 24", "changes h", "changes 0m", "changes 31d", "changes 2h x"):
+        assert isinstance(parse_command(bad), Invalid), bad
