@@ -11,6 +11,7 @@ from blocks.home import home_view
 from blocks.text import SECTION_TEXT
 from domain.changes import CANCELLED, CONFIRMED, EDITED, MOVED, NEW, ChangesDigest, group_changes, kinds_of
 from domain.home import FeedHealth
+from domain.itinerary import Found, PersonItinerary, build_itinerary
 from domain.validation import MAX_LENGTH
 from domain.zones import zone
 from storage.models import EventChange
@@ -118,12 +119,19 @@ def test_the_home_tab_with_every_part_full_stays_within_its_limits():
     changes = digest(group_changes(rows, events), total=1200, count_cap=1000)
     week = [event(i, starts_at=START + timedelta(hours=i * 5), title=HOSTILE) for i in range(30)]
     feeds = [FeedHealth(HOSTILE, "https://example.org/" + "x" * 2000, None, HOSTILE, START) for _ in range(10)]
+    cities = [("Paris", "France", "Europe/Paris"), ("Tokyo", "Japan", "Asia/Tokyo")]
+    legs = [
+        event(n, title=HOSTILE, city=cities[n % 2][0], country=cities[n % 2][1], tz=cities[n % 2][2]) for n in range(30)
+    ]
+    trip = PersonItinerary(query=HOSTILE, found=Found.UPCOMING, person=HOSTILE, itinerary=build_itinerary(legs))
     board = replace(
         dashboard(week, total=2000, mine=week[:10], gaps=week[:10], follows=[(HOSTILE, week[0])] * 10, feeds=feeds),
         changes=changes,
+        itineraries=[(HOSTILE, trip)] * 5,
     )
     view = home_view(board, newsroom_tz=zone("Europe/Paris"))
     assert view_problems(view) == []
-    assert len(view["blocks"]) <= 39
+    # The frame docs/home.md states: what changed and the itineraries (at most 3) included.
+    assert len(view["blocks"]) <= 44
     part = home_blocks(changes)
     assert part[-1]["elements"][0]["text"] == "and 1,192+ more — `/trip changes`"
