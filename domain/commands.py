@@ -122,6 +122,9 @@ class Itinerary:
     """A principal's trip as legs: "blinken"."""
 
     who: str
+
+
+@dataclass(frozen=True)
 class Changes:
     """What others changed on the schedule: since the user last asked, or in the last
     `window_minutes`."""

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from domain.itinerary import PersonItinerary
 from domain.changes import ChangesDigest
+from domain.itinerary import PersonItinerary
 from domain.records import EventRecord
 from domain.vocabulary import Kind, Status
 

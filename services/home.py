@@ -12,9 +12,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
-from blocks.home import FEED_LINES, FOLLOW_LINES, GAP_LINES, ITINERARIES, MINE_LINES, WEEK_LINES
 from blocks.changes import HOME_LINES
-from blocks.home import FEED_LINES, FOLLOW_LINES, GAP_LINES, MINE_LINES, WEEK_LINES
+from blocks.home import FEED_LINES, FOLLOW_LINES, GAP_LINES, ITINERARIES, MINE_LINES, WEEK_LINES
 from domain.home import (
     GAP_HORIZON,
     KEY_KINDS,
