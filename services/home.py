@@ -13,10 +13,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from blocks.home import FEED_LINES, FOLLOW_LINES, GAP_LINES, MINE_LINES, WEEK_LINES
+from domain.coverage import KEY_KINDS, LIVE_STATUSES
 from domain.home import (
     GAP_HORIZON,
-    KEY_KINDS,
-    LIVE_STATUSES,
     WEEK_DAYS,
     Dashboard,
     FeedHealth,

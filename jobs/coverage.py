@@ -1,0 +1,91 @@
+"""The chase for coverage: key events no one covers, 48 and 24 hours before they start, in one
+message to TRIPDESK_CHANNEL with an *I'll cover* button each, once whatever the number of
+replicas and restarts (storage/coverage.py claims each event and lead time before posting)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+
+from blocks.coverage import MAX_CHASED, chase_message
+from domain.coverage import CHASE_LEADS, chase_lead, chase_opens, lead_hours
+from domain.zones import later
+from infra.slack_failures import SLACK_FAILURES, slack_error
+from storage.coverage import claim_chase, finish_chases, key_uncovered
+from storage.db import session
+from storage.models import Event, saved_id
+
+log = logging.getLogger(__name__)
+# Key events no one covers in the next 48 hours: a handful on a busy week; read generously, so
+# that events already chased never crowd out one that is owed.
+CANDIDATES = 500
+
+
+class CoverageChaser:
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        client: WebClient,
+        clock: Callable[[], datetime],
+        channel_id: str | None,
+        team_id: Callable[[], str],
+        replica: str,
+        lease: timedelta = timedelta(minutes=5),
+    ):
+        self.engine, self.client, self.clock = engine, client, clock
+        self.channel_id, self.team_id, self.replica, self.lease = channel_id, team_id, replica, lease
+
+    def run_once(self) -> str:
+        """Chase what is owed now; says what happened."""
+        if self.channel_id is None:
+            return "no channel"
+        now, team_id = self.clock(), self.team_id()
+        with session(self.engine) as db, db.begin():
+            candidates = key_uncovered(
+                db, team_id=team_id, starts_after=now, starts_by=later(now, CHASE_LEADS[0]), limit=CANDIDATES
+            )
+            claimed: list[tuple[Event, int]] = []
+            for event in candidates:
+                lead = chase_lead(event, now)
+                if lead is None or len(claimed) == MAX_CHASED:
+                    continue
+                if claim_chase(
+                    db,
+                    team_id=team_id,
+                    event_id=saved_id(event),
+                    lead_hours=lead_hours(lead),
+                    channel_id=self.channel_id,
+                    starts_at=event.starts_at,
+                    opens=chase_opens(event.starts_at, lead),
+                    now=now,
+                    lease_until=later(now, self.lease),
+                    replica=self.replica,
+                ):
+                    claimed.append((event, lead_hours(lead)))
+        if not claimed:
+            return "nothing owed"
+        keys = [(saved_id(event), hours) for event, hours in claimed]
+        message = chase_message([event for event, _ in claimed], now=now)
+        try:
+            response = self.client.chat_postMessage(channel=self.channel_id, unfurl_links=False, **message)
+        except SLACK_FAILURES as error:
+            log.error(
+                "coverage chase not posted channel=%s chases=%s error=%s",
+                self.channel_id,
+                ",".join(f"{event_id}@{hours}h" for event_id, hours in keys),
+                slack_error(error),
+            )
+            with session(self.engine) as db, db.begin():
+                finish_chases(db, keys=keys, replica=self.replica, sent=False, last_error=slack_error(error)[:500])
+            return "failed"
+        with session(self.engine) as db, db.begin():
+            finish_chases(
+                db, keys=keys, replica=self.replica, sent=True, message_ts=response.get("ts"), last_error=None
+            )
+        log.info("coverage chase posted channel=%s events=%d", self.channel_id, len(keys))
+        return f"posted {len(keys)}"
