@@ -76,8 +76,10 @@ def claim_chase(
         insert_for(session)(table_of(CoverageChase))
         .values(event_id=event_id, lead_hours=lead_hours, **claim)
         .on_conflict_do_nothing(index_elements=["event_id", "lead_hours"])
+        # Its row count reads -1 on PostgreSQL; the row it returns says that it inserted.
+        .returning(col(CoverageChase.event_id))
     )
-    if inserted.rowcount == 1:
+    if inserted.first() is not None:
         return True
     status, chased_at, until = col(CoverageChase.status), col(CoverageChase.chased_at), col(CoverageChase.claimed_until)
     taken = session.exec(
@@ -116,4 +118,3 @@ def finish_chases(
         .execution_options(synchronize_session=False)
     )
     return result.rowcount
-
