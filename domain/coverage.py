@@ -43,11 +43,11 @@ def chase_lead(event, now: datetime) -> timedelta | None:
     return min(owed) if owed else None
 
 
-def chase_opens(starts_at: datetime, lead: timedelta) -> datetime:
-    """The moment a chase `lead` before `starts_at` falls due. A chase sent before this moment
+def chase_opens(starts_at: datetime, lead_time: timedelta) -> datetime:
+    """The moment a chase `lead_time` before `starts_at` falls due. A chase sent before this moment
     was for an earlier start (the event has moved later since), so it is owed again."""
-    return earlier(starts_at, lead)
+    return earlier(starts_at, lead_time)
 
 
-def lead_hours(lead: timedelta) -> int:
-    return int(lead.total_seconds() // 3600)
+def lead_hours(lead_time: timedelta) -> int:
+    return int(lead_time.total_seconds() // 3600)
