@@ -272,3 +272,14 @@ def test_ill_cover_in_the_chase_covers_the_event(bot, engine, fake_slack, clock)
         assert found is not None and [c.user_id for c in found.coverage] == ["U0CORRESP"]
     clock.advance(timedelta(hours=1))
     assert chaser(engine, fake_slack, clock).run_once() == "nothing owed"
+
+
+def test_at_the_samples_own_moment_the_nato_ministerial_is_chased_48_hours_ahead(engine, fake_slack, clock, sample):
+    job = chaser(engine, fake_slack, clock)  # the clock: 1 April 2024, 08:00 UTC
+    assert job.run_once() == "posted 1"
+    (message,) = chases(fake_slack)
+    assert chased_titles(message) == ["NATO foreign ministers' meeting"]
+    assert "starts in 38 hours" in json.dumps(message, ensure_ascii=False)
+    at(clock, datetime(2024, 4, 1, 22, 0, tzinfo=UTC))  # 00:00 in Brussels on 2 April
+    assert job.run_once() == "posted 1"
+    assert "starts in 24 hours" in json.dumps(chases(fake_slack)[1], ensure_ascii=False)
