@@ -145,6 +145,7 @@ def _run(_args, settings: Settings) -> int:
 
     from handlers.context import AppContext, system_clock
     from jobs.agenda import DailyAgenda
+    from jobs.coverage import CoverageChaser
     from jobs.feeds import FeedSyncer
     from jobs.follows import FollowNotifier
     from jobs.home import HomeRefresher
@@ -192,7 +193,23 @@ def _run(_args, settings: Settings) -> int:
         newsroom_tz=settings.newsroom_tz.key,
         replica=replica,
     )
-    jobs = Jobs(deliverer=deliverer, agenda=agenda, settings=settings, feeds=feeds, home=home, notifier=notifier)
+    chaser = CoverageChaser(
+        engine=ctx.engine,
+        client=delivery_client(settings),
+        clock=system_clock,
+        channel_id=settings.default_channel,
+        team_id=team_id,
+        replica=replica,
+    )
+    jobs = Jobs(
+        deliverer=deliverer,
+        agenda=agenda,
+        settings=settings,
+        feeds=feeds,
+        home=home,
+        notifier=notifier,
+        chaser=chaser,
+    )
     ctx = replace(ctx, on_schedule_change=jobs.wake)
     feeds.on_change = jobs.wake
     app = create_app(ctx)

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 from blocks.event_card import card_text, event_line
 from blocks.history import change_line
-from blocks.text import HEADER_TEXT, SECTION_TEXT, fallback, listed, mrkdwn, plain
+from blocks.text import HEADER_TEXT, SECTION_TEXT, escape, escaped, fallback, listed, mrkdwn, plain
 from domain.records import ChangeRecord, EventRecord
-from domain.snapshot import PRIVATE_FIELDS
+from domain.snapshot import PRIVATE_FIELDS, event_time_text
 from domain.timetext import day_text
 
 MAX_CARDS_PER_DAY = 20
@@ -24,7 +24,10 @@ def agenda_message(
     *,
     newsroom_tz: ZoneInfo,
     since: datetime | None,
+    uncovered: Sequence[EventRecord] = (),
+    uncovered_total: int = 0,
 ) -> dict:
+    """`uncovered`: the key events of the two days that no one covers (`uncovered_total` in all)."""
     title = f"Agenda for {day_text(today)}"
     changes = [c for c in changes if c.field not in PRIVATE_FIELDS]  # the agenda goes to a channel
     blocks: list[dict] = [{"type": "header", "text": plain(title, HEADER_TEXT)}]
@@ -55,6 +58,20 @@ def agenda_message(
         lines += (
             [f"{label}:", *(event_line(e) for e in day_events)] if day_events else [f"{label}: nothing on the schedule"]
         )
+    if uncovered:
+        gaps = [f":rotating_light: *{escaped(e.title, 200)}* — {escape(event_time_text(e))}" for e in uncovered]
+        unlisted = max(uncovered_total, len(uncovered)) - len(uncovered)
+        more = "more: `/trip week`"
+        text = listed(
+            ["*Not covered yet* (key events; press *I'll cover* on the card in `/trip`)", *gaps],
+            SECTION_TEXT - 40,
+            separator="\n",
+            more=lambda count: f"\n…and {count + unlisted} {more}",
+        )
+        if unlisted and not text.endswith(more):
+            text += f"\n…and {unlisted} {more}"
+        blocks.append({"type": "section", "text": mrkdwn(text)})
+        lines.append(f"Not covered yet: {'; '.join(e.title for e in uncovered)}")
     if changes:
         changed = listed(
             ["*Changed since the last agenda*", *(change_line(c, titles.get(c.event_id, "an event")) for c in changes)],

@@ -42,7 +42,9 @@ def card_text(event: EventRecord) -> str:
     title = f"*{escaped(event.title, TITLE_CHARS)}*"
     if status is Status.CANCELLED:
         title = f"~{escaped(event.title, TITLE_CHARS)}~  *CANCELLED*"
-    lines = [f"{title}  ·  {event.kind.label}"]
+    # An editor's mark; a summit or ministerial meeting is key by its kind, which the card shows.
+    key = "  ·  :key: Key event" if event.marked_key else ""
+    lines = [f"{title}  ·  {event.kind.label}{key}"]
 
     when = escaped(event_time_text(event), WHEN_CHARS)
     if event.precision is Precision.EXACT:

@@ -21,6 +21,8 @@ from domain.zones import zone
 
 CALLBACK_ID = "event_form"
 PAST_RECORD = "past_record"
+MARKED_KEY = "marked_key"
+KEY_OPTION = "Key event: chase coverage 48 and 24 hours before"
 # Slack's select menus hold 100 options: the trip select's two choices, then the trips.
 TRIP_OPTIONS = 98
 
@@ -47,6 +49,18 @@ def event_modal(
             "kind",
             "Kind",
             _select("kind", [(k.label, k.value) for k in Kind], event.kind.value if event else Kind.BILATERAL.value),
+        ),
+        _input(
+            MARKED_KEY,
+            "Key",
+            _element(
+                "checkboxes",
+                MARKED_KEY,
+                options=[_option(KEY_OPTION, "yes")],
+                initial_options=[_option(KEY_OPTION, "yes")] if event and event.marked_key else None,
+            ),
+            optional=True,
+            hint="Summits and ministerial meetings are always key. No one covering a key event: the desk is told.",
         ),
         _participants_input(event),
         _input(
@@ -247,6 +261,7 @@ def read_form(values: Any) -> FormValues:
         source_url=text("source_url"),
         notes=text("notes"),
         past_record="yes" in selected_many(PAST_RECORD),
+        marked_key="yes" in selected_many(MARKED_KEY),
     )
 
 

@@ -26,7 +26,8 @@ from blocks.text import (
     source,
 )
 from blocks.when import reader_time_token
-from domain.home import GAP_HORIZON, KEY_KINDS, Dashboard, FeedHealth, FollowNext, Part
+from domain.coverage import KEY_KINDS
+from domain.home import GAP_HORIZON, Dashboard, FeedHealth, FollowNext, Part
 from domain.records import EventRecord
 from domain.snapshot import event_time_text
 from domain.timetext import day_text, local_day
@@ -145,7 +146,11 @@ def _gaps(gaps: Part) -> list[dict]:
     blocks = [_header(f"Coverage gaps: key events in the next {hours} hours")]
     if not gaps.events:
         kinds = ", ".join(sorted(kind.label.lower() for kind in KEY_KINDS))
-        return blocks + [_section(f"Every key event ({kinds}) of the next {hours} hours has someone covering it.")]
+        return blocks + [
+            _section(
+                f"Every key event ({kinds}, and events marked key) of the next {hours} hours has someone covering it."
+            )
+        ]
     lines = [f":rotating_light: {_event_line(event)}" for event in gaps.events[:GAP_LINES]]
     intro = "No one covers these yet: press *I'll cover* under the event in `/trip`."
     return blocks + _lines(intro, lines, gaps.total, WEEK_COMMAND, capped=_capped(gaps))

@@ -61,6 +61,7 @@ class FormValues:
     source_url: str = ""
     notes: str = ""
     past_record: bool = False
+    marked_key: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,9 @@ class EventInput:
     channel_id: str | None
     lead_times: tuple[int, ...] | None
     past_record: bool
+    # An editor's mark that the event is key (its coverage is chased); summits and ministerial
+    # meetings are key whatever the mark (domain/coverage.py).
+    marked_key: bool = False
 
 
 @dataclass
@@ -162,6 +166,7 @@ def validate(
             channel_id=channel,
             lead_times=() if form.past_record else lead_times,
             past_record=form.past_record,
+            marked_key=form.marked_key,
         )
     )
 

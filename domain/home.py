@@ -1,5 +1,5 @@
 """The Home tab as the desk's dashboard: what it is made of, and the rules that decide what goes
-in it (which events are key, how far ahead a coverage gap is looked for).
+in it (how far ahead a coverage gap is looked for; which events are key is domain/coverage.py's rule).
 
 The service gathers a `Dashboard` for one user; blocks/home.py lays it out. Each part carries
 the total found beside the rows it holds, so that the tab can say "and 12 more" when only some
@@ -10,33 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from domain.changes import ChangesDigest
+from domain.coverage import CHASE_LEADS
 from domain.itinerary import PersonItinerary
 from domain.records import EventRecord
-from domain.vocabulary import Kind, Status
 
-# The events a desk must not miss: when one is under way or close and no one covers it, the
-# Home tab says so to everyone.
-KEY_KINDS = frozenset({Kind.SUMMIT, Kind.MINISTERIAL})
-# How far ahead a key event without anyone covering it counts as a gap.
-GAP_HORIZON = timedelta(hours=48)
+# How far ahead a key event without anyone covering it counts as a gap: the first chase's lead.
+GAP_HORIZON = CHASE_LEADS[0]
 # The days of the schedule the tab lists: today and the six after it, on the newsroom's calendar.
 WEEK_DAYS = 7
-
-
-def is_key(kind: Kind) -> bool:
-    return kind in KEY_KINDS
-
-
-def needs_coverage(event: EventRecord) -> bool:
-    """A key event still expected to happen (neither cancelled nor postponed) that nobody covers."""
-    return is_key(event.kind) and event.status.live and not event.coverage
-
-
-# What the query for gaps asks of the status: the same rule as `needs_coverage`.
-LIVE_STATUSES = tuple(status for status in Status if status.live)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ LABELS = {
     "notes": "Notes",
     "channel": "Reminder channel",
     "reminders": "Reminders",
+    "key": "Key event",
 }
 
 
@@ -79,6 +80,7 @@ def snapshot(event) -> dict[str, str]:
         "notes": event.notes,
         "channel": event.channel_id or "",
         "reminders": reminders_text(event),
+        "key": "Yes" if event.marked_key else "No",
     }
 
 

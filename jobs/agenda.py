@@ -12,17 +12,20 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from blocks.agenda import agenda_message
+from domain.coverage import KEY_KINDS, LIVE_STATUSES
 from domain.snapshot import PRIVATE_FIELDS
 from domain.zones import add_days, later, start_of_day, to_utc
 from infra.slack_failures import SLACK_FAILURES
 from storage.agenda import SENT, changes_since, claim_day, finish_day, last_posted_at
 from storage.db import session
 from storage.events import find_events
+from storage.home import uncovered_events
 from storage.models import Event
 
 log = logging.getLogger(__name__)
 MAX_EVENTS = 40
 MAX_CHANGES = 15
+MAX_UNCOVERED = 15
 
 
 class DailyAgenda:
@@ -90,7 +93,27 @@ class DailyAgenda:
                 else []
             )
             titles = _titles(db, changes)
-        message = agenda_message(today, events, changes, titles, newsroom_tz=self.newsroom_tz, since=since)
+            # The key events of the two days that nobody covers: also those the day lists
+            # cut off, and those still under way.
+            uncovered = uncovered_events(
+                db,
+                team_id=team_id,
+                kinds=KEY_KINDS,
+                statuses=LIVE_STATUSES,
+                not_over_at=now,
+                starts_before=start_of_day(add_days(today, 2), self.newsroom_tz),
+                limit=MAX_UNCOVERED,
+            )
+        message = agenda_message(
+            today,
+            events,
+            changes,
+            titles,
+            newsroom_tz=self.newsroom_tz,
+            since=since,
+            uncovered=uncovered.events,
+            uncovered_total=uncovered.total,
+        )
         try:
             response = self.client.chat_postMessage(channel=self.channel_id, unfurl_links=False, **message)
         except SLACK_FAILURES as error:

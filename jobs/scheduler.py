@@ -1,5 +1,6 @@
 """APScheduler (UTC) drives the jobs: a reminder run at the next due time, a periodic sweep that
-catches what another replica added or what a dead replica left, and the daily agenda.
+catches what another replica added or what a dead replica left, the daily agenda, and the chase
+for coverage of key events.
 
 The scheduler holds no reminder: jobs only say when to look in the database, so a restart or
 a second replica loses and duplicates nothing.
@@ -16,6 +17,7 @@ from apscheduler.triggers.cron import CronTrigger
 from domain.zones import earlier, later
 from infra.config import Settings
 from jobs.agenda import DailyAgenda
+from jobs.coverage import CoverageChaser
 from jobs.feeds import FeedSyncer
 from jobs.follows import FollowNotifier
 from jobs.home import HomeRefresher
@@ -49,9 +51,10 @@ class Jobs:
         feeds: FeedSyncer | None = None,
         home: HomeRefresher | None = None,
         notifier: FollowNotifier | None = None,
+        chaser: CoverageChaser | None = None,
     ):
         self.deliverer, self.agenda, self.settings = deliverer, agenda, settings
-        self.feeds, self.home, self.notifier = feeds, home, notifier
+        self.feeds, self.home, self.notifier, self.chaser = feeds, home, notifier, chaser
         # A late job still runs (APScheduler's default grace is one second, which silently drops
         # a reminder whose wake-up came a little late); overlapping runs collapse into one.
         self.scheduler = BackgroundScheduler(
@@ -68,6 +71,16 @@ class Jobs:
         if self.feeds is not None:
             # Each minute every replica looks for feeds whose TRIPDESK_FEED_SYNC_MINUTES have passed.
             self.scheduler.add_job(self.feeds.run_once, "interval", minutes=1, id="feed-sync")
+        if self.chaser is not None:
+            # As often as the sweep: a chase falls due at any minute, and looking costs one
+            # indexed query when nothing is owed.
+            self.scheduler.add_job(
+                self.chaser.run_once,
+                "interval",
+                seconds=self.settings.sweep_seconds,
+                id="coverage-chase",
+                next_run_time=datetime.now(UTC),
+            )
         self.scheduler.start()
 
     def wake(self) -> None:

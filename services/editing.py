@@ -192,6 +192,7 @@ def _save(
             channel_id=form.channel_id,
             lead_times=lead_times,
             past_record=form.past_record,
+            marked_key=form.marked_key,
         )
         db.refresh(event)
         record(db, event=event, actor=actor, now=now, action="created", changes=noted)
@@ -209,6 +210,7 @@ def _save(
         channel_id=form.channel_id,
         lead_times=lead_times,
         past_record=form.past_record,
+        marked_key=form.marked_key,
     )
     db.refresh(event)
     changes = diff(before, snapshot(event))

@@ -14,10 +14,9 @@ from sqlalchemy import Engine
 
 from blocks.changes import HOME_LINES
 from blocks.home import FEED_LINES, FOLLOW_LINES, GAP_LINES, ITINERARIES, MINE_LINES, WEEK_LINES
+from domain.coverage import KEY_KINDS, LIVE_STATUSES
 from domain.home import (
     GAP_HORIZON,
-    KEY_KINDS,
-    LIVE_STATUSES,
     WEEK_DAYS,
     Dashboard,
     FeedHealth,

@@ -58,6 +58,7 @@ def create_event(
     channel_id: str | None,
     lead_times: str | None,
     past_record: bool,
+    marked_key: bool = False,
 ) -> Event:
     trip_id = (
         trip_id if trip_id is not None else trip_id_for(session, team_id=team_id, ref=draft.trip, now=now, cache={})
@@ -72,6 +73,7 @@ def create_event(
         channel_id=channel_id,
         lead_times=lead_times,
         past_record=past_record,
+        marked_key=marked_key,
         **schedule_fields(draft, trip_id),
     )
     session.add(event)
@@ -92,6 +94,7 @@ def update_event(
     channel_id: str | None,
     lead_times: str | None,
     past_record: bool,
+    marked_key: bool = False,
 ) -> None:
     trip_id = (
         trip_id
@@ -105,6 +108,7 @@ def update_event(
     if channel_id != event.channel_id:
         event.thread_ts = None  # the old thread lives in the old channel
     event.channel_id, event.lead_times, event.past_record = channel_id, lead_times, past_record
+    event.marked_key = marked_key
     event.updated_by, event.updated_at = actor, now
     session.flush()
     session.expire(event, ["trip", "version"])

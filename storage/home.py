@@ -8,7 +8,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, func
+from sqlalchemy import exists, func, or_
 from sqlmodel import Session, col, select
 
 from domain.drafts import MAX_SPAN
@@ -29,12 +29,12 @@ def uncovered_events(
     starts_before: datetime,
     limit: int,
 ) -> Page:
-    """Events of `kinds` and `statuses` under way at `not_over_at` or starting before
-    `starts_before` that no one covers, in start order."""
+    """Key events (of `kinds`, or marked key) of `statuses` under way at `not_over_at` or
+    starting before `starts_before` that no one covers, in start order."""
     conditions = [
         col(Event.team_id) == team_id,
         col(Event.deleted_at).is_(None),
-        col(Event.kind).in_(list(kinds)),
+        or_(col(Event.marked_key), col(Event.kind).in_(list(kinds))),
         col(Event.status).in_(list(statuses)),
         col(Event.finishes_at) > not_over_at,
         # As in find_events: a lower bound on the start keeps this an index range.

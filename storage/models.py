@@ -129,6 +129,8 @@ class Event(SQLModel, table=True):
     lead_times: str | None = Field(default=None, max_length=64)
     # Entered after the fact, as a record: never reminded.
     past_record: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    # An editor marked it key: its coverage is chased like a summit's (domain/coverage.py).
+    marked_key: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
     # Deleted events are kept, out of every listing, so that their history stays readable.
     deleted_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
     # What the calendar feed said at the last import of this UID (JSON, domain/feed.py), so that
@@ -304,6 +306,30 @@ class AgendaPost(SQLModel, table=True):
     claimed_until: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
     claimed_by: str | None = Field(default=None, max_length=64)
     posted_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    message_ts: str | None = Field(default=None, max_length=TS_MAX)
+    last_error: str | None = Field(default=None, max_length=500)
+
+
+class CoverageChase(SQLModel, table=True):
+    """The desk's channel told that no one covers a key event, `lead_hours` before its start:
+    the row is claimed before posting, so that every replica chases each event once a lead time.
+
+    `chased_at` says which start it was for: an event moved later since, whose lead time came
+    round again after that moment, is chased again (domain/coverage.py)."""
+
+    __tablename__ = "coverage_chases"
+
+    event_id: int = Field(sa_column=Column(Integer, ForeignKey("events.id", ondelete="CASCADE"), primary_key=True))
+    lead_hours: int = Field(primary_key=True)
+    team_id: str = Field(max_length=TEAM_ID_MAX)
+    channel_id: str = Field(max_length=CHANNEL_ID_MAX)
+    # The event's start when it was chased.
+    starts_at: datetime = Field(sa_column=_instant())
+    chased_at: datetime = Field(sa_column=_instant())
+    # sending (claimed), sent, or pending (a failed post, to be tried again).
+    status: str = Field(max_length=16)
+    claimed_until: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    claimed_by: str | None = Field(default=None, max_length=64)
     message_ts: str | None = Field(default=None, max_length=TS_MAX)
     last_error: str | None = Field(default=None, max_length=500)
 

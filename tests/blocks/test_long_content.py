@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from blocks.agenda import agenda_message
+from blocks.coverage import MAX_CHASED, chase_message
 from blocks.event_card import card_text, event_message
 from blocks.event_form import event_modal
 from blocks.help import notice_message
@@ -157,6 +158,26 @@ def test_the_daily_agenda_fits(big, other, n):
     changes = long_changes(other, big, n)
     message = agenda_message(today, events, changes, {big.id: big.title}, newsroom_tz=PARIS, since=NOW)
     assert_message_fits(message)
+    uncovered = (page * 2)[:15]
+    message = agenda_message(
+        today,
+        events,
+        changes,
+        {big.id: big.title},
+        newsroom_tz=PARIS,
+        since=NOW,
+        uncovered=uncovered,
+        uncovered_total=10_000,
+    )
+    assert_message_fits(message)
+
+
+@LONG
+@given(big=long_events())
+def test_the_chase_for_coverage_fits(big):
+    chased = [event(i, **{k: getattr(big, k) for k in ("title", "venue", "city", "country")}) for i in range(60)]
+    assert_message_fits(chase_message(chased[:MAX_CHASED], now=NOW))
+    assert_message_fits(chase_message(chased[:1], now=NOW))
 
 
 @LONG

@@ -138,16 +138,22 @@ def test_a_coverage_gap_is_shown_until_someone_covers_it(bot, fake_slack, engine
         status=Status.CANCELLED,
         start=clock() + timedelta(hours=20),
     )
+    add_event(engine, clock, title="Marked dinner", start=clock() + timedelta(hours=30), marked_key=True)
     gaps = part(home_of(bot, fake_slack), "Coverage gaps")
     assert MINISTERS in gaps  # Wednesday in Brussels, within 48 hours
     assert MACRON not in gaps  # a bilateral meeting: not a key event
+    assert "Marked dinner" in gaps  # an editor marked it key
     assert PASHINYAN not in gaps and "Far summit" not in gaps and "Called-off summit" not in gaps
 
     change_coverage(
         engine, team_id=TEAM, actor="U0EDITOR", event_id=event_id(engine, MINISTERS), users=["U0BOB"], now=clock()
     )
     gaps = part(home_of(bot, fake_slack), "Coverage gaps")
-    assert MINISTERS not in gaps
+    assert MINISTERS not in gaps and "Marked dinner" in gaps
+    change_coverage(
+        engine, team_id=TEAM, actor="U0EDITOR", event_id=event_id(engine, "Marked dinner"), users=["U0BOB"], now=clock()
+    )
+    gaps = part(home_of(bot, fake_slack), "Coverage gaps")
     assert "has someone covering it" in gaps
 
 

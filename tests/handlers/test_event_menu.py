@@ -203,3 +203,21 @@ def test_another_workspace_cannot_touch_the_event(bot, fake_slack, added, engine
     reply = wait_for_calls(fake_slack, "response_url")[0].payload
     assert "no longer on the schedule" in reply["text"]
     assert len(fake_slack.calls_to("views.open")) == 1
+
+
+def test_an_editor_marks_an_event_key_on_its_card_and_in_its_history(bot, fake_slack, added, engine):
+    assert not the_event(engine).marked_key
+    view = open_edit(bot, fake_slack)
+    key = next(b for b in view["blocks"] if b["block_id"] == "marked_key")["element"]
+    assert key["type"] == "checkboxes" and "initial_options" not in key
+    bot.submit(submission(view, {"marked_key": ["yes"]}))
+    assert the_event(engine).marked_key
+    card = json.dumps(json.loads(bot.command("macron").text), ensure_ascii=False)
+    assert ":key: Key event" in card
+    history = json.dumps(json.loads(bot.command("history macron").text), ensure_ascii=False)
+    assert "Key event: No → Yes" in history
+    view = open_edit(bot, fake_slack, 2)
+    key = next(b for b in view["blocks"] if b["block_id"] == "marked_key")["element"]
+    assert [o["value"] for o in key["initial_options"]] == ["yes"]
+    bot.submit(submission(view, {"venue": "Quai d'Orsay"}))  # kept when other fields change
+    assert the_event(engine).marked_key

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
+from domain.vocabulary import Kind
 from domain.zones import zone
 from infra.config import load_settings
 from jobs.agenda import DailyAgenda
@@ -127,3 +128,48 @@ def test_a_25_hour_day_holds_exactly_the_events_that_start_on_it(engine, fake_sl
             days[current] += [title for title in {**sunday, **around} if title in text]
     assert days["Today"] == ["Saturday night"]
     assert sorted(days["Tomorrow"]) == sorted(sunday)
+
+
+def not_covered(message: dict) -> str:
+    return next(
+        (
+            b["text"]["text"]
+            for b in message["blocks"]
+            if b["type"] == "section" and b["text"]["text"].startswith("*Not covered yet*")
+        ),
+        "",
+    )
+
+
+def test_the_agenda_lists_the_key_events_of_its_days_no_one_covers(engine, fake_slack, clock, sample):
+    clock.moment = datetime(2024, 4, 1, 12, 0, tzinfo=UTC)
+    add_event(
+        engine,
+        clock,
+        title="Blinken and Lecornu dinner",
+        start=datetime(2024, 4, 2, 18, 0, tzinfo=UTC),
+        marked_key=True,
+    )
+    covered = add_event(
+        engine, clock, title="G7 ministerial", start=datetime(2024, 4, 2, 9, 0, tzinfo=UTC), kind=Kind.MINISTERIAL
+    )
+    change_coverage(engine, team_id="T0NEWSROOM", actor="U0EDITOR", event_id=covered.id, users=["U0ALICE"], now=clock())
+    clock.moment = datetime(2024, 4, 2, 5, 0, tzinfo=UTC)  # 07:00 in Paris on Tuesday
+    assert agenda(engine, fake_slack, clock).post() == "posted"
+    (post,) = fake_slack.posts()
+    section = not_covered(post.payload)
+    assert "NATO foreign ministers" in section  # Wednesday's ministerial
+    assert "Blinken and Lecornu dinner" in section  # marked key
+    assert "G7 ministerial" not in section  # covered
+    assert "Blinken meets President Macron" not in section  # a bilateral, not marked
+    assert "Pashinyan" not in section  # Friday: beyond the agenda's two days
+    assert "Not covered yet: Blinken and Lecornu dinner; NATO foreign ministers' meeting" in post.payload["text"]
+
+
+def test_an_agenda_with_every_key_event_covered_has_no_such_section(engine, fake_slack, clock):
+    clock.moment = datetime(2024, 4, 1, 12, 0, tzinfo=UTC)
+    add_event(engine, clock, title="Bilateral", start=datetime(2024, 4, 2, 9, 0, tzinfo=UTC))
+    clock.moment = datetime(2024, 4, 2, 5, 0, tzinfo=UTC)
+    assert agenda(engine, fake_slack, clock).post() == "posted"
+    (post,) = fake_slack.posts()
+    assert not_covered(post.payload) == "" and "Not covered yet" not in post.payload["text"]

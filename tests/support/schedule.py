@@ -30,6 +30,7 @@ def add_event(
     channel="C0FOREIGN",
     actor="U0EDITOR",
     status=Status.CONFIRMED,
+    marked_key=False,
     **fields,
 ):
     draft = EventDraft(
@@ -44,7 +45,9 @@ def add_event(
         participants=("Antony Blinken", "Emmanuel Macron"),
         **fields,
     )
-    form = EventInput(draft=draft, trip_id=None, channel_id=channel, lead_times=lead_times, past_record=False)
+    form = EventInput(
+        draft=draft, trip_id=None, channel_id=channel, lead_times=lead_times, past_record=False, marked_key=marked_key
+    )
     return save_event(engine, team_id=TEAM, actor=actor, form=form, now=clock(), default_channel=None).event
 
 
