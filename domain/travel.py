@@ -137,3 +137,22 @@ def _fits(before: Whereabouts, after: Whereabouts, journey: timedelta) -> bool:
     earliest_end = later(before.window[0], before.least)
     latest_start = earlier(after.window[1], after.least)
     return later(earliest_end, journey) <= latest_start
+
+
+def detail(found: Clash, *, for_id: int) -> str:
+    """The clash from one event's side, for its card: "impossible travel from Paris (264 km)"."""
+    other = found.first if found.second.id == for_id else found.second
+    if found.kind is ClashKind.OVERLAP:
+        return f"at the same time, in {other.city}"
+    direction = "from" if other is found.first else "to"
+    return f"impossible travel {direction} {other.city} ({found.distance_km or 0:,.0f} km)"
+
+
+def people(principal: str | None, participants: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """An event's people by folded name (the trip's principal and each participant), each with
+    the name as written."""
+    named: dict[str, str] = {}
+    for name in (principal, *participants):
+        if name and (key := fold(name).strip()):
+            named.setdefault(key, name)
+    return named

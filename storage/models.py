@@ -470,3 +470,26 @@ class HomeViewer(SQLModel, table=True):
     team_id: str = Field(primary_key=True, max_length=TEAM_ID_MAX)
     user_id: str = Field(primary_key=True, max_length=USER_ID_MAX)
     opened_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+
+
+class EventClash(SQLModel, table=True):
+    """One event's clash with another of the same person's (domain/travel.py), kept both ways
+    round (a row for each event) so that a card reads its own rows. Rewritten whenever either
+    event is saved; the clash is told to the channel once, whichever replica finds it."""
+
+    __tablename__ = "event_clashes"
+
+    event_id: int = Field(sa_column=Column(Integer, ForeignKey("events.id", ondelete="CASCADE"), primary_key=True))
+    other_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("events.id", ondelete="CASCADE"), primary_key=True, index=True)
+    )
+    team_id: str = Field(max_length=TEAM_ID_MAX)
+    # overlap, travel
+    kind: str = Field(max_length=16)
+    # From this event's side: "impossible travel from Paris (264 km)".
+    detail: str = Field(max_length=200)
+    # Whom it concerns: the names the two events share.
+    people: str = Field(default="", max_length=NAME_MAX)
+    # On the row whose event_id is the smaller: when the clash was told (posted to the channel,
+    # or shown to the editor who saved it). None: not told yet.
+    noticed_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))

@@ -1,0 +1,251 @@
+"""Clashes between events of one person (domain/travel.py), kept in `event_clashes`.
+
+`refresh_clashes` rewrites the clashes of the events just saved, in the saving transaction:
+one query finds the events of the same people around them through the search terms (each
+person's longest folded word, an index range in `event_terms`), a second reads their
+participants; the rule then runs in memory on each person's events near each saved one. An
+import's whole batch goes through the same two queries.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, delete, or_, select, update
+from sqlmodel import Session, col
+
+from domain.places import coordinates
+from domain.search import words
+from domain.travel import REACH, Clash, Whereabouts, clash, detail, people
+from domain.vocabulary import Status
+from domain.zones import earlier, elapsed, later
+from storage.db import insert_for
+from storage.models import Event, EventClash, EventTerm, Participant, Trip, table_of
+
+_IN_CHUNK = 500
+# Events that are not happening at their time.
+_ABSENT = (Status.CANCELLED, Status.POSTPONED)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A clash found for a saved event, with the names the two events share."""
+
+    clash: Clash
+    people: tuple[str, ...]
+
+    @property
+    def pair(self) -> tuple[int, int]:
+        a, b = self.clash.first.id, self.clash.second.id
+        return (a, b) if a < b else (b, a)
+
+
+@dataclass(frozen=True)
+class _Seen:
+    where: Whereabouts
+    named: dict[str, str]
+    absent: bool
+
+
+def find_clashes(session: Session, *, team_id: str, event_ids: Sequence[int]) -> list[Found]:
+    """The clashes of these events with any other event of the same people (none for an event
+    deleted, cancelled or postponed), each pair once."""
+    subjects = [
+        seen
+        for chunk in _chunks(event_ids)
+        for seen in _read(session, team_id=team_id, condition=col(Event.id).in_(chunk))
+        if not seen.absent
+    ]
+    if not subjects:
+        return []
+    names = {key for s in subjects for key in s.named}
+    keys = sorted({max(words(name), key=len) for name in names if words(name)})
+    low = min(earlier(s.where.starts_at, REACH) for s in subjects)
+    high = max(later(s.where.window[1], REACH) for s in subjects)
+    if not keys:
+        return []
+    found: dict[tuple[int, int], Found] = {}
+    condition = and_(
+        col(Event.id).in_(
+            select(col(EventTerm.event_id)).where(col(EventTerm.team_id) == team_id, col(EventTerm.term).in_(keys))
+        ),
+        col(Event.deleted_at).is_(None),
+        col(Event.status).not_in(_ABSENT),
+        col(Event.starts_at) < high,
+        col(Event.finishes_at) > low,
+    )
+    nearby = _read(session, team_id=team_id, condition=condition)
+    by_person: dict[str, list[_Seen]] = {}
+    for seen in nearby:
+        for key in seen.named:
+            if key in names:
+                by_person.setdefault(key, []).append(seen)
+    for events in by_person.values():
+        events.sort(key=lambda s: s.where.starts_at)
+    for subject in subjects:
+        for key in subject.named:
+            events = by_person.get(key, [])
+            starts = [s.where.starts_at for s in events]
+            # An event that started long before can still be under way: look back by the longest.
+            longest = max((elapsed(s.where.starts_at, s.where.finishes_at) for s in events), default=REACH)
+            first = bisect.bisect_left(starts, earlier(earlier(subject.where.starts_at, REACH), longest))
+            last = bisect.bisect_right(starts, later(subject.where.window[1], REACH))
+            for other in events[first:last]:
+                a, b = subject.where.id, other.where.id
+                pair = (a, b) if a < b else (b, a)
+                if a == b or pair in found:
+                    continue
+                verdict = clash(subject.where, other.where)
+                if verdict is not None:
+                    shared = [subject.named[k] for k in subject.named if k in other.named]
+                    found[pair] = Found(verdict, tuple(shared))
+    return list(found.values())
+
+
+def refresh_clashes(
+    session: Session, *, team_id: str, event_ids: Sequence[int], noticed_at: datetime | None = None
+) -> list[Found]:
+    """Rewrite the clashes of these events (after they were saved, in the same transaction) and
+    return the ones that are new: pairs that did not clash before. `noticed_at`: the new ones
+    were told already (an editor saw them in the form)."""
+    if not event_ids:
+        return []
+    found = find_clashes(session, team_id=team_id, event_ids=event_ids)
+    before: dict[tuple[int, int], datetime | None] = {}
+    for chunk in _chunks(event_ids):
+        touching = or_(col(EventClash.event_id).in_(chunk), col(EventClash.other_id).in_(chunk))
+        for row in session.execute(select(EventClash).where(touching)).scalars():
+            key = (min(row.event_id, row.other_id), max(row.event_id, row.other_id))
+            if row.event_id < row.other_id:
+                before[key] = row.noticed_at
+            else:
+                before.setdefault(key, None)
+        session.execute(delete(EventClash).where(touching))
+    rows = []
+    for one in found:
+        low, high = one.pair
+        told = before[one.pair] if one.pair in before else noticed_at
+        for event_id, other_id in ((low, high), (high, low)):
+            rows.append(
+                {
+                    "event_id": event_id,
+                    "other_id": other_id,
+                    "team_id": team_id,
+                    "kind": one.clash.kind.value,
+                    "detail": detail(one.clash, for_id=event_id)[:200],
+                    "people": ", ".join(one.people)[:200],
+                    "noticed_at": told if event_id == low else None,
+                }
+            )
+    if rows:
+        # Another transaction rewriting a clash of the same pair may have written it first.
+        session.execute(insert_for(session)(table_of(EventClash)).values(rows).on_conflict_do_nothing())
+    return [one for one in found if one.pair not in before]
+
+
+def claim_notice(session: Session, *, pair: tuple[int, int], now: datetime) -> bool:
+    """Whether this caller is the one to tell the clash of `pair` (the first to ask)."""
+    low, high = sorted(pair)
+    result = session.execute(
+        update(table_of(EventClash))
+        .where(
+            table_of(EventClash).c.event_id == low,
+            table_of(EventClash).c.other_id == high,
+            table_of(EventClash).c.noticed_at.is_(None),
+        )
+        .values(noticed_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class ClashLine:
+    """What a card says of one clash: the other event's title and the clash from this side."""
+
+    other_id: int
+    other_title: str
+    kind: str
+    detail: str
+    people: str
+
+
+def clashes_for(session: Session, *, team_id: str, event_ids: Iterable[int]) -> dict[int, list[ClashLine]]:
+    """The clashes of each of these events (a page of cards), soonest other event first."""
+    lines: dict[int, list[ClashLine]] = {}
+    ids = list(dict.fromkeys(event_ids))
+    for chunk in _chunks(ids):
+        statement = (
+            select(
+                col(EventClash.event_id),
+                col(EventClash.other_id),
+                col(Event.title),
+                col(EventClash.kind),
+                col(EventClash.detail),
+                col(EventClash.people),
+            )
+            .join(Event, col(Event.id) == col(EventClash.other_id))
+            .where(col(EventClash.team_id) == team_id, col(EventClash.event_id).in_(chunk))
+            .order_by(col(EventClash.event_id), col(Event.starts_at))
+        )
+        for event_id, other_id, title, kind, text, names in session.execute(statement):
+            lines.setdefault(event_id, []).append(ClashLine(other_id, title, kind, text, names))
+    return lines
+
+
+def _read(session: Session, *, team_id: str, condition) -> list[_Seen]:
+    statement = (
+        select(
+            col(Event.id),
+            col(Event.title),
+            col(Event.starts_at),
+            col(Event.finishes_at),
+            col(Event.ends_at),
+            col(Event.precision),
+            col(Event.tz),
+            col(Event.city),
+            col(Event.country),
+            col(Event.status),
+            col(Event.deleted_at),
+            col(Trip.principal),
+        )
+        .outerjoin(Trip, col(Trip.id) == col(Event.trip_id))
+        .where(col(Event.team_id) == team_id, condition)
+    )
+    rows = list(session.execute(statement))
+    names: dict[int, list[str]] = {}
+    for chunk in _chunks([row.id for row in rows]):
+        query = (
+            select(col(Participant.event_id), col(Participant.name))
+            .where(col(Participant.event_id).in_(chunk))
+            .order_by(col(Participant.event_id), col(Participant.position))
+        )
+        for event_id, name in session.execute(query):
+            names.setdefault(event_id, []).append(name)
+    return [
+        _Seen(
+            Whereabouts(
+                id=row.id,
+                title=row.title,
+                starts_at=row.starts_at,
+                finishes_at=row.finishes_at,
+                ends_at=row.ends_at,
+                precision=row.precision,
+                tz=row.tz,
+                city=row.city,
+                country=row.country,
+                coordinates=coordinates(row.city, row.country),
+            ),
+            people(row.principal, tuple(names.get(row.id, ()))),
+            row.deleted_at is not None or row.status in _ABSENT,
+        )
+        for row in rows
+    ]
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), _IN_CHUNK):
+        yield list(ids[start : start + _IN_CHUNK])
+
