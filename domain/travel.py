@@ -96,6 +96,19 @@ class Clash:
     journey: timedelta
 
 
+@dataclass(frozen=True)
+class PersonClash:
+    """A clash between two events of the same people (their names as written)."""
+
+    clash: Clash
+    people: tuple[str, ...]
+
+    @property
+    def pair(self) -> tuple[int, int]:
+        a, b = self.clash.first.id, self.clash.second.id
+        return (a, b) if a < b else (b, a)
+
+
 def journey_time(distance_km: float) -> timedelta:
     return timedelta(hours=distance_km / SPEED_KMH) + ON_THE_GROUND
 

@@ -19,7 +19,7 @@ from sqlmodel import Session, col
 
 from domain.places import coordinates
 from domain.search import words
-from domain.travel import REACH, Clash, Whereabouts, clash, detail, people
+from domain.travel import REACH, PersonClash, Whereabouts, clash, detail, people
 from domain.vocabulary import Status
 from domain.zones import earlier, elapsed, later
 from storage.db import insert_for
@@ -31,26 +31,13 @@ _ABSENT = (Status.CANCELLED, Status.POSTPONED)
 
 
 @dataclass(frozen=True)
-class Found:
-    """A clash found for a saved event, with the names the two events share."""
-
-    clash: Clash
-    people: tuple[str, ...]
-
-    @property
-    def pair(self) -> tuple[int, int]:
-        a, b = self.clash.first.id, self.clash.second.id
-        return (a, b) if a < b else (b, a)
-
-
-@dataclass(frozen=True)
 class _Seen:
     where: Whereabouts
     named: dict[str, str]
     absent: bool
 
 
-def find_clashes(session: Session, *, team_id: str, event_ids: Sequence[int]) -> list[Found]:
+def find_clashes(session: Session, *, team_id: str, event_ids: Sequence[int]) -> list[PersonClash]:
     """The clashes of these events with any other event of the same people (none for an event
     deleted, cancelled or postponed), each pair once."""
     subjects = [
@@ -67,7 +54,7 @@ def find_clashes(session: Session, *, team_id: str, event_ids: Sequence[int]) ->
     high = max(later(s.where.window[1], REACH) for s in subjects)
     if not keys:
         return []
-    found: dict[tuple[int, int], Found] = {}
+    found: dict[tuple[int, int], PersonClash] = {}
     condition = and_(
         col(Event.id).in_(
             select(col(EventTerm.event_id)).where(col(EventTerm.team_id) == team_id, col(EventTerm.term).in_(keys))
@@ -101,13 +88,13 @@ def find_clashes(session: Session, *, team_id: str, event_ids: Sequence[int]) ->
                 verdict = clash(subject.where, other.where)
                 if verdict is not None:
                     shared = [subject.named[k] for k in subject.named if k in other.named]
-                    found[pair] = Found(verdict, tuple(shared))
+                    found[pair] = PersonClash(verdict, tuple(shared))
     return list(found.values())
 
 
 def refresh_clashes(
     session: Session, *, team_id: str, event_ids: Sequence[int], noticed_at: datetime | None = None
-) -> list[Found]:
+) -> list[PersonClash]:
     """Rewrite the clashes of these events (after they were saved, in the same transaction) and
     return the ones that are new: pairs that did not clash before. `noticed_at`: the new ones
     were told already (an editor saw them in the form)."""
@@ -135,6 +122,7 @@ def refresh_clashes(
                     "other_id": other_id,
                     "team_id": team_id,
                     "kind": one.clash.kind.value,
+                    "other_title": (one.clash.first if other_id == one.clash.first.id else one.clash.second).title,
                     "detail": detail(one.clash, for_id=event_id)[:200],
                     "people": ", ".join(one.people)[:200],
                     "noticed_at": told if event_id == low else None,
@@ -159,40 +147,6 @@ def claim_notice(session: Session, *, pair: tuple[int, int], now: datetime) -> b
         .values(noticed_at=now)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-@dataclass(frozen=True)
-class ClashLine:
-    """What a card says of one clash: the other event's title and the clash from this side."""
-
-    other_id: int
-    other_title: str
-    kind: str
-    detail: str
-    people: str
-
-
-def clashes_for(session: Session, *, team_id: str, event_ids: Iterable[int]) -> dict[int, list[ClashLine]]:
-    """The clashes of each of these events (a page of cards), soonest other event first."""
-    lines: dict[int, list[ClashLine]] = {}
-    ids = list(dict.fromkeys(event_ids))
-    for chunk in _chunks(ids):
-        statement = (
-            select(
-                col(EventClash.event_id),
-                col(EventClash.other_id),
-                col(Event.title),
-                col(EventClash.kind),
-                col(EventClash.detail),
-                col(EventClash.people),
-            )
-            .join(Event, col(Event.id) == col(EventClash.other_id))
-            .where(col(EventClash.team_id) == team_id, col(EventClash.event_id).in_(chunk))
-            .order_by(col(EventClash.event_id), col(Event.starts_at))
-        )
-        for event_id, other_id, title, kind, text, names in session.execute(statement):
-            lines.setdefault(event_id, []).append(ClashLine(other_id, title, kind, text, names))
-    return lines
 
 
 def _read(session: Session, *, team_id: str, condition) -> list[_Seen]:

@@ -150,6 +150,16 @@ class Event(SQLModel, table=True):
             "cascade": "all, delete-orphan",
         },
     )
+    # Read with every event for its card: an indexed lookup for all the events a query loads.
+    clashes: list["EventClash"] = Relationship(
+        sa_relationship_kwargs={
+            "lazy": "selectin",
+            "foreign_keys": "EventClash.event_id",
+            "primaryjoin": "Event.id == EventClash.event_id",
+            "order_by": "EventClash.other_id",
+            "viewonly": True,
+        },
+    )
     coverage: list["Coverage"] = Relationship(
         sa_relationship_kwargs={
             "lazy": "selectin",
@@ -486,10 +496,12 @@ class EventClash(SQLModel, table=True):
     team_id: str = Field(max_length=TEAM_ID_MAX)
     # overlap, travel
     kind: str = Field(max_length=16)
+    # The other event's title as it was when either was last saved (each save rewrites it).
+    other_title: str = Field(max_length=TITLE_MAX)
     # From this event's side: "impossible travel from Paris (264 km)".
     detail: str = Field(max_length=200)
     # Whom it concerns: the names the two events share.
     people: str = Field(default="", max_length=NAME_MAX)
     # On the row whose event_id is the smaller: when the clash was told (posted to the channel,
     # or shown to the editor who saved it). None: not told yet.
-    noticed_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    noticed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True))
