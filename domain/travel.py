@@ -153,12 +153,12 @@ def _fits(before: Whereabouts, after: Whereabouts, journey: timedelta) -> bool:
 
 
 def detail(found: Clash, *, for_id: int) -> str:
-    """The clash from one event's side, for its card: "impossible travel from Paris (264 km)"."""
+    """The clash from one event's side, for its card: "impossible travel from Paris, 264 km"."""
     other = found.first if found.second.id == for_id else found.second
     if found.kind is ClashKind.OVERLAP:
         return f"at the same time, in {other.city}"
     direction = "from" if other is found.first else "to"
-    return f"impossible travel {direction} {other.city} ({found.distance_km or 0:,.0f} km)"
+    return f"impossible travel {direction} {other.city}, {found.distance_km or 0:,.0f} km"
 
 
 def people(principal: str | None, participants: list[str] | tuple[str, ...]) -> dict[str, str]:

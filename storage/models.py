@@ -498,7 +498,7 @@ class EventClash(SQLModel, table=True):
     kind: str = Field(max_length=16)
     # The other event's title as it was when either was last saved (each save rewrites it).
     other_title: str = Field(max_length=TITLE_MAX)
-    # From this event's side: "impossible travel from Paris (264 km)".
+    # From this event's side: "impossible travel from Paris, 264 km".
     detail: str = Field(max_length=200)
     # Whom it concerns: the names the two events share.
     people: str = Field(default="", max_length=NAME_MAX)

@@ -66,8 +66,8 @@ def test_a_clash_of_the_principal_is_kept_both_ways_and_read_for_cards(engine):
         (paris_line,) = get_event(db, team_id=TEAM, event_id=found["paris"]).clashes  # type: ignore[union-attr]
         (brussels_line,) = get_event(db, team_id=TEAM, event_id=found["brussels"]).clashes  # type: ignore[union-attr]
     assert paris_line.other_title == "Blinken meets De Croo" and brussels_line.other_title == "Blinken meets Macron"
-    assert paris_line.detail == "impossible travel to Brussels (264 km)"
-    assert brussels_line.detail == "impossible travel from Paris (264 km)"
+    assert paris_line.detail == "impossible travel to Brussels, 264 km"
+    assert brussels_line.detail == "impossible travel from Paris, 264 km"
     # Saving either again finds the pair, but it is no longer new.
     assert refresh(engine, [found["paris"]]) == []
     with session(engine) as db:
