@@ -124,6 +124,7 @@ def refresh_clashes(
                     "kind": one.clash.kind.value,
                     "other_title": (one.clash.first if other_id == one.clash.first.id else one.clash.second).title,
                     "detail": detail(one.clash, for_id=event_id)[:200],
+                    "distance_km": round(one.clash.distance_km) if one.clash.distance_km is not None else None,
                     "people": ", ".join(one.people)[:200],
                     "noticed_at": told if event_id == low else None,
                 }
@@ -203,3 +204,23 @@ def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
     for start in range(0, len(ids), _IN_CHUNK):
         yield list(ids[start : start + _IN_CHUNK])
 
+
+def untold(session: Session, *, limit: int) -> list[EventClash]:
+    """Clashes not told yet, one row a pair (the smaller event's), oldest events first."""
+    statement = (
+        select(EventClash)
+        .where(col(EventClash.noticed_at).is_(None), col(EventClash.event_id) < col(EventClash.other_id))
+        .order_by(col(EventClash.event_id), col(EventClash.other_id))
+        .limit(limit)
+    )
+    return list(session.execute(statement).scalars())
+
+
+def unclaim_notice(session: Session, *, pair: tuple[int, int]) -> None:
+    """The clash's notice could not be posted: another run tries again."""
+    low, high = sorted(pair)
+    session.execute(
+        update(table_of(EventClash))
+        .where(table_of(EventClash).c.event_id == low, table_of(EventClash).c.other_id == high)
+        .values(noticed_at=None)
+    )

@@ -500,6 +500,8 @@ class EventClash(SQLModel, table=True):
     other_title: str = Field(max_length=TITLE_MAX)
     # From this event's side: "impossible travel from Paris, 264 km".
     detail: str = Field(max_length=200)
+    # Great-circle kilometres between the two cities; None when either is unknown.
+    distance_km: int | None = None
     # Whom it concerns: the names the two events share.
     people: str = Field(default="", max_length=NAME_MAX)
     # On the row whose event_id is the smaller: when the clash was told (posted to the channel,

@@ -23,6 +23,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(16), nullable=False),
         sa.Column("other_title", sa.String(300), nullable=False),
         sa.Column("detail", sa.String(200), nullable=False),
+        sa.Column("distance_km", sa.Integer, nullable=True),
         sa.Column("people", sa.String(200), nullable=False),
         sa.Column("noticed_at", sa.DateTime(timezone=True), nullable=True),
     )
