@@ -58,9 +58,10 @@ class UnknownTrip(Exception):
 class Clashing(Exception):
     """Saving would make clashes the editor has not seen: nothing was saved."""
 
-    def __init__(self, clashes: list[PersonClash]):
+    def __init__(self, clashes: list[PersonClash], *, event_id: int | None):
         super().__init__(len(clashes))
-        self.clashes = clashes
+        # The event as it would have been saved (its id, for a new one, is not kept).
+        self.clashes, self.event_id = clashes, event_id
 
 
 class AlreadySaved(Exception):
@@ -124,7 +125,7 @@ def save_event(
         )
         new = refresh_clashes(db, team_id=team_id, event_ids=[outcome.event.id or 0], noticed_at=now)
         if warn_clashes and new:
-            raise Clashing(new)
+            raise Clashing(new, event_id=outcome.event.id)
         db.refresh(outcome.event, attribute_names=["clashes"])
     on_change()
     return outcome
