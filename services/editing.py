@@ -279,7 +279,7 @@ def set_status(
         changes = [FieldChange("status", old.label, status.label)] if old is not status else []
         record(db, event=event, actor=actor, now=now, action=status.value, changes=changes)
         refresh_clashes(db, team_id=team_id, event_ids=[event_id])
-        db.refresh(event, attribute_names=["clashes"])
+        db.refresh(event)
         sync_reminders(db, event=event, now=now, default_channel=default_channel)
     on_change()
     return EditOutcome(event, status.value, changes)
