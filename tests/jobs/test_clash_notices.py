@@ -6,10 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from domain.drafts import EventDraft
+from domain.event_form import EventInput
 from jobs.feeds import FeedSyncer
+from services.editing import new_uid, save_events
 from services.subscriptions import SyncOptions
 from tests.support.samples import SAMPLE, load_ics
-from tests.support.schedule import client_for
+from tests.support.schedule import TEAM, client_for
 
 NOW = datetime(2024, 4, 1, 8, 0, tzinfo=UTC)
 OPTIONS = SyncOptions(
@@ -69,3 +72,21 @@ def test_a_clash_post_slack_refused_is_tried_again(engine, fake_slack, syncer):
     assert syncer("replica-a").run_once().clashes == 0
     del fake_slack.failures["chat.postMessage"]
     assert syncer("replica-a").run_once().clashes == 3
+
+
+def test_a_clash_that_drafts_from_a_story_bring_is_posted_once(engine, fake_slack, syncer):
+    load_ics(engine, SAMPLE.read_bytes(), now=NOW)
+    draft = EventDraft(
+        uid=new_uid(),
+        title="Blinken meets De Croo",
+        starts_at=datetime(2024, 4, 2, 9, 0, tzinfo=UTC),  # 11:00 in Brussels
+        tz="Europe/Brussels",
+        city="Brussels",
+        country="Belgium",
+        participants=("Antony Blinken", "Alexander De Croo"),
+    )
+    form = EventInput(draft=draft, trip_id=None, channel_id="C0FOREIGN", lead_times=(), past_record=False)
+    save_events(engine, team_id=TEAM, actor="U0EDITOR", forms=[form], now=NOW, default_channel=None, origin="a story")
+    assert syncer("replica-a").run_once().clashes == 3
+    assert syncer("replica-b").run_once().clashes == 0
+    assert len(clash_posts(fake_slack)) == 3
