@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from domain.places import coordinates
 from domain.travel import ClashKind, Whereabouts, clash, distance_km, journey_time
 from domain.vocabulary import Precision
-from domain.zones import first_of_next_month, localize, start_of_day, add_days
+from domain.zones import add_days, first_of_next_month, localize, start_of_day
 
 _ids = iter(range(1, 1000))
 

@@ -11,8 +11,8 @@ from domain.drafts import EventDraft, TripRef
 from domain.travel import ClashKind
 from domain.vocabulary import Status
 from storage.clashes import claim_notice, refresh_clashes
-from storage.editing import get_event
 from storage.db import session
+from storage.editing import get_event
 from storage.events import upsert_drafts
 from storage.models import Event, EventClash
 
