@@ -31,6 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from haversine import haversine
 
@@ -47,6 +48,10 @@ SAME_PLACE_KM = 50.0
 LEAST = timedelta(hours=1)
 # How far apart two events can be and still be compared: no journey takes longer.
 REACH = timedelta(days=3)
+
+
+# A batch's events name the same people and cities again and again.
+_folded = lru_cache(maxsize=16384)(fold)
 
 
 class ClashKind(StrEnum):
@@ -118,7 +123,7 @@ def distance_km(a: Coordinates, b: Coordinates) -> float:
 
 
 def same_place(a: Whereabouts, b: Whereabouts) -> bool:
-    if (fold(a.city), fold(a.country)) == (fold(b.city), fold(b.country)):
+    if (_folded(a.city), _folded(a.country)) == (_folded(b.city), _folded(b.country)):
         return True
     return (
         a.coordinates is not None
@@ -166,6 +171,6 @@ def people(principal: str | None, participants: list[str] | tuple[str, ...]) -> 
     the name as written."""
     named: dict[str, str] = {}
     for name in (principal, *participants):
-        if name and (key := fold(name).strip()):
+        if name and (key := _folded(name)):
             named.setdefault(key, name)
     return named
