@@ -220,7 +220,8 @@ def clash_warning_view(view: dict, clashes: list[PersonClash], *, event_id: int 
     at = next((i + 1 for i, b in enumerate(blocks) if b.get("block_id") == "start_time"), len(blocks))
     blocks[at:at] = [warning, confirm]
     kept = ("type", "callback_id", "title", "submit", "close", "private_metadata")
-    return {**{key: view[key] for key in kept if key in view}, "blocks": blocks}
+    buttons = {"submit": plain("Save", VIEW_TITLE), "close": plain("Cancel", VIEW_TITLE)}
+    return {"type": "modal", **buttons, **{key: view[key] for key in kept if key in view}, "blocks": blocks}
 
 
 def clash_text(found: PersonClash, *, event_id: int | None) -> str:

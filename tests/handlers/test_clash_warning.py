@@ -46,6 +46,7 @@ def test_moving_the_brussels_meeting_next_to_paris_warns_then_saves_anyway(bot, 
     warning = warned["blocks"][ids.index("clash_warning")]["elements"][0]["text"]
     assert warning.splitlines()[0] == WARNING
     assert warned["private_metadata"] == view["private_metadata"] and warned["callback_id"] == "event_form"
+    assert warned["submit"]["text"] == "Save" and warned["type"] == "modal"
     after = armenia(engine)
     assert (after.starts_at, after.version) == (before.starts_at, before.version)
 
