@@ -32,7 +32,8 @@ PEOPLE_CHARS = 600
 COVERAGE_CHARS = 600
 # The clashes a card lists, each title cut to CLASH_CHARS; the rest are counted.
 CLASHES_SHOWN = 2
-CLASH_CHARS = 300
+CLASH_CHARS = 120
+CLASH_DETAIL_CHARS = 80
 # Eleven fields at most, each value cut to FEED_VALUE_CHARS: well inside this.
 FEED_CHARS = 1000
 
@@ -64,7 +65,7 @@ def clash_lines(event: EventRecord) -> list[str]:
     people at another event that this one leaves no time to reach (domain/travel.py)."""
     clashes = list(event.clashes)
     lines = [
-        f":warning: Clashes with *{escaped(c.other_title, CLASH_CHARS)}* ({escaped(c.detail, CLASH_CHARS // 2)})"
+        f":warning: Clashes with *{escaped(c.other_title, CLASH_CHARS)}* ({escaped(c.detail, CLASH_DETAIL_CHARS)})"
         for c in clashes[:CLASHES_SHOWN]
     ]
     if len(clashes) > CLASHES_SHOWN:
