@@ -32,6 +32,10 @@ WHEN_CHARS = 300
 PLACE_CHARS = 400
 PEOPLE_CHARS = 600
 COVERAGE_CHARS = 600
+# The clashes a card lists, each title cut to CLASH_CHARS; the rest are counted.
+CLASHES_SHOWN = 2
+CLASH_CHARS = 120
+CLASH_DETAIL_CHARS = 80
 # Eleven fields at most, each value cut to FEED_VALUE_CHARS: well inside this.
 FEED_CHARS = 1000
 
@@ -54,9 +58,24 @@ def card_text(event: EventRecord) -> str:
     place = place_text(event)
     if place:
         lines.append(f":round_pushpin: {escaped(place, PLACE_CHARS)}")
+    lines += clash_lines(event)
     feed = feed_says(event)
     room = SECTION_TEXT - sum(len(line) + 1 for line in lines + feed)
     return "\n".join(lines + people_coverage_source(event, room) + feed)
+
+
+def clash_lines(event: EventRecord) -> list[str]:
+    """ "⚠️ Clashes with Blinken meets Macron (impossible travel from Paris, 264 km)": the same
+    people at another event that this one leaves no time to reach (domain/travel.py)."""
+    clashes = list(event.clashes)
+    lines = [
+        f":warning: Clashes with *{escaped(c.other_title, CLASH_CHARS)}* ({escaped(c.detail, CLASH_DETAIL_CHARS)})"
+        for c in clashes[:CLASHES_SHOWN]
+    ]
+    if len(clashes) > CLASHES_SHOWN:
+        more = len(clashes) - CLASHES_SHOWN
+        lines.append(f":warning: and {more} more clash{'es' if more != 1 else ''}")
+    return lines
 
 
 def feed_says(event: EventRecord) -> list[str]:

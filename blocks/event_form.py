@@ -11,10 +11,12 @@ from collections.abc import Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from blocks.text import INPUT_TEXT, OPTION_TEXT, VIEW_TITLE, plain, shorten
+from blocks.text import INPUT_TEXT, OPTION_TEXT, VIEW_TITLE, escaped, mrkdwn, plain, shorten
 from domain.event_form import AUTO_ZONE, NEW_TRIP, NO_REMINDERS, NO_TRIP, FormValues
 from domain.records import EventRecord, TripRecord
 from domain.reminders import LEAD_TIMES, stored_lead_times
+from domain.timetext import day_text
+from domain.travel import ClashKind, PersonClash, Whereabouts
 from domain.validation import MAX_LENGTH
 from domain.vocabulary import Kind, Precision, Status
 from domain.zones import zone
@@ -23,6 +25,11 @@ CALLBACK_ID = "event_form"
 PAST_RECORD = "past_record"
 MARKED_KEY = "marked_key"
 KEY_OPTION = "Key event: chase coverage 48 and 24 hours before"
+# The clash warning under the start time, and the box that saves all the same.
+CLASH_WARNING = "clash_warning"
+SAVE_ANYWAY = "save_anyway"
+# Clashes named in the warning; the rest are counted.
+CLASHES_SHOWN = 5
 # Slack's select menus hold 100 options: the trip select's two choices, then the trips.
 TRIP_OPTIONS = 98
 
@@ -199,6 +206,71 @@ def event_modal(
         "private_metadata": json.dumps(metadata, separators=(",", ":")),
         "blocks": blocks,
     }
+
+
+def clash_warning_view(view: dict, clashes: list[PersonClash], *, event_id: int | None) -> dict:
+    """The submitted form again, with what clashes under the start time and a "Save anyway" box.
+
+    The blocks are the submitted view's own, with the same block_id and action_id: Slack keeps
+    what the editor typed in inputs that keep both when it updates a view, so nothing is lost.
+    A warning from an earlier submission is replaced."""
+    blocks = [b for b in view.get("blocks", []) if b.get("block_id") not in (CLASH_WARNING, SAVE_ANYWAY)]
+    lines = [clash_text(c, event_id=event_id) for c in clashes[:CLASHES_SHOWN]]
+    if len(clashes) > CLASHES_SHOWN:
+        lines.append(f"and {len(clashes) - CLASHES_SHOWN} more")
+    warning = {
+        "type": "context",
+        "block_id": CLASH_WARNING,
+        "elements": [mrkdwn("\n".join(escaped(line, 400) for line in lines), 2000)],
+    }
+    option = _option("Save anyway: the schedule is right", "yes")
+    confirm = _input(
+        SAVE_ANYWAY,
+        "This clashes with another event",
+        _element("checkboxes", SAVE_ANYWAY, options=[option]),
+        optional=True,
+        hint="Tick to save all the same, or change the time or place and save.",
+    )
+    at = next((i + 1 for i, b in enumerate(blocks) if b.get("block_id") == "start_time"), len(blocks))
+    blocks[at:at] = [warning, confirm]
+    kept = ("type", "callback_id", "title", "submit", "close", "private_metadata")
+    buttons = {"submit": plain("Save", VIEW_TITLE), "close": plain("Cancel", VIEW_TITLE)}
+    return {"type": "modal", **buttons, **{key: view[key] for key in kept if key in view}, "blocks": blocks}
+
+
+def clash_text(found: PersonClash, *, event_id: int | None) -> str:
+    """ "⚠️ Impossible travel: Paris 10:00 → Brussels 11:00 (264 km) for Antony Blinken — Blinken
+    meets President Macron": the other event's title last."""
+    first, second = found.clash.first, found.clash.second
+    other = first if second.id == event_id else second
+    both_days = _local_day(first) != _local_day(second)
+    places = f"{first.city} {_moment(first, both_days)} → {second.city} {_moment(second, both_days)}"
+    who = f" for {', '.join(found.people)}" if found.people else ""
+    if found.clash.kind is ClashKind.OVERLAP:
+        return f"⚠️ At the same time: {places}{who} — {other.title}"
+    distance = f" ({found.clash.distance_km:,.0f} km)" if found.clash.distance_km is not None else ""
+    return f"⚠️ Impossible travel: {places}{distance}{who} — {other.title}"
+
+
+def _local_day(where: Whereabouts):
+    return where.starts_at.astimezone(zone(where.tz)).date()
+
+
+def _moment(where: Whereabouts, with_day: bool) -> str:
+    local = where.starts_at.astimezone(zone(where.tz))
+    if where.precision is Precision.MONTH:
+        return f"{local:%B %Y}"
+    if where.precision is Precision.DAY:
+        return day_text(local.date(), with_year=False)
+    return f"{day_text(local.date(), with_year=False)} {local:%H:%M}" if with_day else f"{local:%H:%M}"
+
+
+def save_anyway(values: Any) -> bool:
+    """Whether the editor ticked "Save anyway" under a clash warning."""
+    block = values.get(SAVE_ANYWAY) if isinstance(values, dict) else None
+    element = block.get(SAVE_ANYWAY) if isinstance(block, dict) else None
+    options = element.get("selected_options") if isinstance(element, dict) else None
+    return isinstance(options, list) and any(isinstance(o, dict) and o.get("value") == "yes" for o in options)
 
 
 def zone_options(query: str, names: tuple[str, ...], *, newsroom_tz: ZoneInfo, limit: int = 100) -> list[dict]:

@@ -170,3 +170,26 @@ def notice_view(title: str, text: str) -> dict:
         "close": plain("Close", VIEW_TITLE),
         "blocks": [{"type": "section", "text": mrkdwn(text)}],
     }
+
+
+def clash_reason(kind: str, first_city: str, second_city: str, distance_km: int | None) -> str:
+    """ "impossible travel: Paris → Brussels (264 km)", or "at the same time: Paris and Brussels"."""
+    if kind == "overlap":
+        return f"at the same time: {first_city} and {second_city}"
+    distance = f" ({distance_km:,} km)" if distance_km is not None else ""
+    return f"impossible travel: {first_city} → {second_city}{distance}"
+
+
+def clash_notice(first: EventRecord, second: EventRecord, *, kind: str, people: str, distance_km: int | None) -> dict:
+    """A clash that arrived by import, feed or drafts, with both events (the earlier first)."""
+    reason = clash_reason(kind, first.city, second.city, distance_km)
+    who = f" for {people}" if people else ""
+    heading = f":warning: *Clash on the schedule*{escaped(who, PEOPLE_CHARS)} — {escaped(reason, VALUE_CHARS)}"
+    return {
+        "text": fallback(f"Clash on the schedule{who}: {reason}: {event_line(first)} / {event_line(second)}"),
+        "blocks": [
+            {"type": "context", "elements": [mrkdwn(heading)]},
+            *event_blocks(first),
+            *event_blocks(second),
+        ],
+    }

@@ -20,6 +20,10 @@ class _Place(NamedTuple):
     country_code: str
     tz: str
     name: str = ""
+    # Degrees, for the distance between two venues (domain/travel.py): two floats a city add
+    # about 2 MB to the index.
+    latitude: float = 0.0
+    longitude: float = 0.0
 
 
 class City(NamedTuple):
@@ -27,6 +31,11 @@ class City(NamedTuple):
     country: str
     tz: str
     population: int
+
+
+class Coordinates(NamedTuple):
+    latitude: float
+    longitude: float
 
 
 @lru_cache(maxsize=4096)
@@ -46,7 +55,7 @@ def zone_for_place(city: str | None, country: str | None) -> str | None:
 
 def prepare() -> None:
     """Build the index now rather than at first use. Its GeoNames data takes about 50 MB while
-    it is read, freed once the index (about 18 MB) is built: built before a large file is
+    it is read, freed once the index (about 21 MB) is built: built before a large file is
     read, that memory is used again by the import instead of adding to its peak."""
     _cities()
     _country_codes()
@@ -62,6 +71,22 @@ def find_city(name: str, country: str | None = None) -> City | None:
     best = max(candidates)
     by_code = {c["iso"]: c["name"] for c in _countries()}
     return City(best.name, by_code.get(best.country_code, best.country_code), best.tz, best.population)
+
+
+@lru_cache(maxsize=4096)
+def coordinates(city: str | None, country: str | None) -> Coordinates | None:
+    """Where the most populous city called `city` is (in `country` when given, by name or
+    code); None for an empty or unknown city. A country alone has no point to measure from."""
+    if not city or not city.strip():
+        return None
+    code = _country_codes().get(fold(country or "")) if country and country.strip() else None
+    if country and country.strip() and code is None:
+        return None
+    candidates = [p for p in _cities().get(fold(city), []) if code is None or p.country_code == code]
+    if not candidates:
+        return None
+    best = max(candidates)
+    return Coordinates(best.latitude, best.longitude)
 
 
 def country_code(name: str) -> str | None:
@@ -96,7 +121,7 @@ def _geonames():
 
 
 # What the index reads of a city.
-_CITY_FIELDS = ("name", "population", "countrycode", "timezone", "alternatenames")
+_CITY_FIELDS = ("name", "population", "countrycode", "timezone", "alternatenames", "latitude", "longitude")
 
 
 def _city_records(capitals: set[tuple[str, str]]) -> list[dict]:
@@ -126,7 +151,14 @@ def _cities() -> dict[str, list[_Place]]:
     index: dict[str, list[_Place]] = {}
     # The raw data is not kept: only this index stays in memory.
     for city in _city_records(capitals):
-        place = _Place(int(city["population"]), city["countrycode"], city["timezone"], city["name"])
+        place = _Place(
+            int(city["population"]),
+            city["countrycode"],
+            city["timezone"],
+            city["name"],
+            float(city["latitude"]),
+            float(city["longitude"]),
+        )
         names = {fold(city["name"])}
         if _exonyms_indexed(city, capitals):
             # Non-Latin alternate names fold to transliterations nobody types.

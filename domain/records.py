@@ -34,6 +34,21 @@ class CoverageRecord(Protocol):
     def user_id(self) -> str: ...
 
 
+class ClashRecord(Protocol):
+    """A clash of an event with another of the same people's (domain/travel.py), from its side."""
+
+    @property
+    def other_id(self) -> int: ...
+    @property
+    def other_title(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def detail(self) -> str: ...
+    @property
+    def people(self) -> str: ...
+
+
 class ScheduledEvent(Protocol):
     """What an event says of itself: what it is, when and where, who meets whom (the live
     feed writes events from this)."""
@@ -95,6 +110,8 @@ class EventRecord(ScheduledEvent, Protocol):
     def past_record(self) -> bool: ...
     @property
     def marked_key(self) -> bool: ...
+    @property
+    def clashes(self) -> Sequence[ClashRecord]: ...
 
 
 class ChangeRecord(Protocol):

@@ -14,8 +14,10 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from blocks.feeds import failure_message
+from blocks.notices import clash_notice
 from domain.subscriptions import SyncResult
 from infra.slack_failures import SLACK_FAILURES, slack_error
+from services.clashes import clash_not_told, clashes_to_tell
 from services.subscriptions import (
     SyncOptions,
     claim_due,
@@ -39,6 +41,7 @@ class SyncRun:
     results: list[SyncResult] = field(default_factory=list)
     errors: int = 0
     posted: int = 0
+    clashes: int = 0
 
 
 class FeedSyncer:
@@ -101,7 +104,39 @@ class FeedSyncer:
             if result is not None:
                 run.results.append(result)
         run.posted = self.post_failures()
+        run.clashes = self.post_clashes()
         return run
+
+    def post_clashes(self) -> int:
+        """Tell each event's channel (or the desk's) about clashes that imports, feed syncs and
+        drafts brought, once each: a clash is claimed before it is posted, and given back if
+        Slack did not take it."""
+        try:
+            due = clashes_to_tell(self.engine, now=self.clock())
+        except Exception:
+            log.exception("could not look for clashes to post")
+            return 0
+        posted = 0
+        for clash in due:
+            channel = clash.second.channel_id or clash.first.channel_id or self.options.default_channel
+            if channel is None:
+                log.info("no channel for clash events=%s; set TRIPDESK_CHANNEL", clash.pair)
+                continue
+            message = clash_notice(
+                clash.first, clash.second, kind=clash.kind, people=clash.people, distance_km=clash.distance_km
+            )
+            try:
+                self.client.chat_postMessage(channel=channel, unfurl_links=False, **message)
+            except SLACK_FAILURES as error:
+                log.error("clash not posted events=%s channel=%s error=%s", clash.pair, channel, slack_error(error))
+                try:
+                    clash_not_told(self.engine, pair=clash.pair)
+                except Exception:
+                    log.exception("could not mark the clash for another post events=%s", clash.pair)
+                continue
+            posted += 1
+            log.info("clash posted events=%s team=%s channel=%s", clash.pair, clash.team_id, channel)
+        return posted
 
     def post_failures(self) -> int:
         """Tell the desk's channel about each feed failing for an hour, once a failure streak."""

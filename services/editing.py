@@ -19,7 +19,9 @@ from domain.drafts import TripRef
 from domain.event_form import EventInput
 from domain.reminders import storable_lead_times
 from domain.snapshot import FieldChange, diff, snapshot
+from domain.travel import PersonClash
 from domain.vocabulary import Status
+from storage.clashes import refresh_clashes
 from storage.db import session
 from storage.editing import (
     claim_version,
@@ -51,6 +53,15 @@ class StaleEdit(Exception):
 
 class UnknownTrip(Exception):
     """The chosen trip is not one of this workspace's."""
+
+
+class Clashing(Exception):
+    """Saving would make clashes the editor has not seen: nothing was saved."""
+
+    def __init__(self, clashes: list[PersonClash], *, event_id: int | None):
+        super().__init__(len(clashes))
+        # The event as it would have been saved (its id, for a new one, is not kept).
+        self.clashes, self.event_id = clashes, event_id
 
 
 class AlreadySaved(Exception):
@@ -86,9 +97,14 @@ def save_event(
     version: int | None = None,
     submission: str | None = None,
     origin: str | None = None,
+    warn_clashes: bool = False,
     on_change: ScheduleChanged = _nothing,
 ) -> EditOutcome:
     """Create the event, or update `event_id` if it is still at `version`; its reminders follow.
+
+    Its clashes are found again (domain/travel.py). With `warn_clashes`, a save that makes a
+    new clash raises Clashing and saves nothing; without, new clashes count as seen by the
+    editor and are not posted to the channel.
 
     `submission` names the submitted form (its view id and hash): a form already saved is not
     saved twice, whether Slack re-sends it or the user submits again after a slow answer.
@@ -107,6 +123,10 @@ def save_event(
             submission=submission,
             origin=origin,
         )
+        new = refresh_clashes(db, team_id=team_id, event_ids=[outcome.event.id or 0], noticed_at=now)
+        if warn_clashes and new:
+            raise Clashing(new, event_id=outcome.event.id)
+        db.refresh(outcome.event, attribute_names=["clashes"])
     on_change()
     return outcome
 
@@ -148,6 +168,10 @@ def save_events(
         ]
         if outcomes:
             _remember_submission(db, submission, event=outcomes[0].event, now=now)
+        # Clashes that drafts bring are told to the channel (jobs/feeds.py), as an import's are.
+        refresh_clashes(db, team_id=team_id, event_ids=[o.event.id or 0 for o in outcomes])
+        for outcome in outcomes:
+            db.refresh(outcome.event, attribute_names=["clashes"])
         if then is not None:
             then(db, outcomes)
     on_change()
@@ -256,6 +280,7 @@ def set_status(
         touch(db, event=event, actor=actor, now=now)
         changes = [FieldChange("status", old.label, status.label)] if old is not status else []
         record(db, event=event, actor=actor, now=now, action=status.value, changes=changes)
+        refresh_clashes(db, team_id=team_id, event_ids=[event_id])
         db.refresh(event)
         sync_reminders(db, event=event, now=now, default_channel=default_channel)
     on_change()
@@ -279,6 +304,8 @@ def delete_event(
         event.deleted_at = now
         touch(db, event=event, actor=actor, now=now)
         record(db, event=event, actor=actor, now=now, action="deleted")
+        refresh_clashes(db, team_id=team_id, event_ids=[event_id])
+        db.refresh(event, attribute_names=["clashes"])
         sync_reminders(db, event=event, now=now, default_channel=default_channel)
     on_change()
     return EditOutcome(event, "deleted")

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from domain.ical import CalendarError, ParsedCalendar, Problem, parse_calendar
 from domain.progress import SILENT, Progress
 from services.fetching import FetchFailed, fetch
+from storage.clashes import refresh_clashes
 from storage.db import session
 from storage.editing import record_many
 from storage.events import ChangedMeanwhile, Removal, cancel_missing, upsert_drafts
@@ -53,6 +54,9 @@ class ImportReport:
     # Events the calendar has that were not imported, and imported ones with something made up or cut.
     skipped: tuple[Problem, ...] = field(default=())
     flagged: tuple[Problem, ...] = field(default=())
+    # New clashes of the imported events with others of the same people (told to the channel
+    # by jobs/feeds.py, once).
+    clashes: int = 0
 
     @property
     def changed(self) -> bool:
@@ -68,6 +72,8 @@ class ImportReport:
             line += f"; kept editors' changes in {self.kept} event{'s' if self.kept != 1 else ''} the feed also changed"
         if self.cancelled:
             line += f"; cancelled {self.cancelled} no longer in the feed"
+        if self.clashes:
+            line += f"; {self.clashes} new clash{'es' if self.clashes != 1 else ''}"
         if self.skipped:
             line += f"; skipped {len(self.skipped)} that could not be imported"
         if self.flagged:
@@ -188,6 +194,8 @@ def import_calendar(
                     )
                 touched = [*counts.touched, *(event for event, _change in removal.cancelled)]
                 sync_many(db, events=touched, now=now, default_channel=default_channel)
+                # The whole batch at once: two queries, whatever its size.
+                clashes = refresh_clashes(db, team_id=team_id, event_ids=[event.id for event in touched if event.id])
                 report = ImportReport(
                     created=counts.created,
                     updated=counts.updated,
@@ -196,6 +204,7 @@ def import_calendar(
                     cancelled=len(removal.cancelled),
                     skipped=(*parsed.skipped, *(Problem(f"event {uid!r}", FOREIGN) for uid in counts.foreign)),
                     flagged=tuple(parsed.flagged),
+                    clashes=len(clashes),
                 )
                 if then is not None:
                     then(db, report)

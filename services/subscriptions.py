@@ -333,6 +333,8 @@ def feed_report(report: ImportReport) -> str:
         extras.append(f"{report.cancelled} cancelled (no longer in the feed)")
     if report.kept:
         extras.append(f"editors' changes kept in {report.kept}")
+    if report.clashes:
+        extras.append(f"{report.clashes} new clash{'es' if report.clashes != 1 else ''}")
     if report.skipped:
         extras.append(f"{len(report.skipped)} skipped" + _reasons(report.skipped))
     if report.flagged:

@@ -152,6 +152,16 @@ class Event(SQLModel, table=True):
             "cascade": "all, delete-orphan",
         },
     )
+    # Read with every event for its card: an indexed lookup for all the events a query loads.
+    clashes: list["EventClash"] = Relationship(
+        sa_relationship_kwargs={
+            "lazy": "selectin",
+            "foreign_keys": "EventClash.event_id",
+            "primaryjoin": "Event.id == EventClash.event_id",
+            "order_by": "EventClash.other_id",
+            "viewonly": True,
+        },
+    )
     coverage: list["Coverage"] = Relationship(
         sa_relationship_kwargs={
             "lazy": "selectin",
@@ -512,3 +522,30 @@ class ChangesSeen(SQLModel, table=True):
     user_id: str = Field(primary_key=True, max_length=USER_ID_MAX)
     seen_until: datetime = Field(sa_column=_instant())
     seen_change_id: int = 0
+
+
+class EventClash(SQLModel, table=True):
+    """One event's clash with another of the same person's (domain/travel.py), kept both ways
+    round (a row for each event) so that a card reads its own rows. Rewritten whenever either
+    event is saved; the clash is told to the channel once, whichever replica finds it."""
+
+    __tablename__ = "event_clashes"
+
+    event_id: int = Field(sa_column=Column(Integer, ForeignKey("events.id", ondelete="CASCADE"), primary_key=True))
+    other_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("events.id", ondelete="CASCADE"), primary_key=True, index=True)
+    )
+    team_id: str = Field(max_length=TEAM_ID_MAX)
+    # overlap, travel
+    kind: str = Field(max_length=16)
+    # The other event's title as it was when either was last saved (each save rewrites it).
+    other_title: str = Field(max_length=TITLE_MAX)
+    # From this event's side: "impossible travel from Paris, 264 km".
+    detail: str = Field(max_length=200)
+    # Great-circle kilometres between the two cities; None when either is unknown.
+    distance_km: int | None = None
+    # Whom it concerns: the names the two events share.
+    people: str = Field(default="", max_length=NAME_MAX)
+    # On the row whose event_id is the smaller: when the clash was told (posted to the channel,
+    # or shown to the editor who saved it). None: not told yet.
+    noticed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True))

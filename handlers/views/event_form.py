@@ -8,7 +8,7 @@ import logging
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from blocks.event_form import read_form
+from blocks.event_form import clash_warning_view, read_form, save_anyway
 from blocks.notices import change_notice, is_loud, new_event_notice, saved_view
 from domain.event_form import validate
 from domain.records import EventRecord
@@ -19,7 +19,7 @@ from handlers.context import desk, team_id
 from handlers.guard import Refused, require_editor, require_event
 from handlers.notices import announce
 from handlers.payloads import metadata, state_values, submission_key, version_of
-from services.editing import AlreadySaved, StaleEdit, UnknownTrip, load_event, new_uid, save_event
+from services.editing import AlreadySaved, Clashing, StaleEdit, UnknownTrip, load_event, new_uid, save_event
 
 log = logging.getLogger(__name__)
 STALE = (
@@ -84,8 +84,13 @@ def save_form(
             version=version,
             submission=submission_key(view),
             origin=origin,
+            warn_clashes=not save_anyway(state_values(view)),
             on_change=ctx.schedule_changed,
         )
+    except Clashing as clashing:
+        # Nothing was saved: the form again, as typed, with the clash and a box to save anyway.
+        ack(response_action="update", view=clash_warning_view(view, clashing.clashes, event_id=clashing.event_id))
+        return None
     except AlreadySaved as saved:
         event = load_event(ctx.engine, team_id=team_id(context), event_id=saved.event_id) if saved.event_id else None
         log.info("form submitted again view=%s event=%s: not saved twice", view.get("id"), saved.event_id)

@@ -35,7 +35,7 @@ from domain.validation import MAX_LENGTH
 from domain.vocabulary import ReminderStatus, Status
 from domain.zones import zone
 from services.itinerary import PAGE_SIZE
-from storage.models import Coverage, EventChange, Reminder, Trip
+from storage.models import Coverage, EventChange, EventClash, Reminder, Trip
 from tests.support.block_kit_limits import message_problems, view_problems
 from tests.support.event_rows import dashboard, event, listing
 from tests.support.long_content import broken_markup, long_text, mrkdwn_texts, web_urls
@@ -259,6 +259,26 @@ def test_a_long_card_keeps_its_beginning_and_says_how_many_more():
     assert re.search(r"and \d+ more", text.split(":writing_hand:")[0])  # participants
     assert re.search(r"<@U0000000000>, <@U0000000001>.* and \d+ more", text)  # coverage
     assert "diplomatie.gouv.fr" in text
+
+
+def test_a_card_with_long_clashes_still_fits():
+    big = maximal_event()
+    big.clashes = [
+        EventClash(
+            event_id=1,
+            other_id=n,
+            team_id="T",
+            kind="travel",
+            other_title="Blinken & Séjourné <talks> " * 11,
+            detail="impossible travel from " + "Saint-Rémy-de-Provence & " * 8,
+            people="Antony Blinken",
+        )
+        for n in range(2, 7)
+    ]
+    text = card_text(big)
+    assert len(text) <= 3000
+    assert text.count(":warning: Clashes with *Blinken &amp; Séjourné &lt;talks&gt;") == 2
+    assert ":warning: and 3 more clashes" in text
 
 
 def test_a_source_address_is_a_link_when_it_fits_and_its_host_when_it_does_not():

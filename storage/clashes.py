@@ -1,0 +1,233 @@
+"""Clashes between events of one person (domain/travel.py), kept in `event_clashes`.
+
+`refresh_clashes` rewrites the clashes of the events just saved, in the saving transaction:
+one query finds the events of the same people around them through the search terms (each
+person's longest folded word, an index range in `event_terms`), a second reads their
+participants; the rule then runs in memory on each person's events near each saved one. An
+import's whole batch goes through the same two queries.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlmodel import Session, col
+
+from domain.places import coordinates
+from domain.search import words
+from domain.travel import REACH, PersonClash, Whereabouts, clash, detail, people
+from domain.vocabulary import Status
+from domain.zones import earlier, elapsed, later
+from storage.db import insert_for
+from storage.models import Event, EventClash, EventTerm, Participant, Trip, table_of
+
+_IN_CHUNK = 500
+# Events that are not happening at their time.
+_ABSENT = (Status.CANCELLED, Status.POSTPONED)
+
+
+@dataclass(frozen=True)
+class _Seen:
+    where: Whereabouts
+    named: dict[str, str]
+    absent: bool
+
+
+def find_clashes(session: Session, *, team_id: str, event_ids: Sequence[int]) -> list[PersonClash]:
+    """The clashes of these events with any other event of the same people (none for an event
+    deleted, cancelled or postponed), each pair once."""
+    subjects = [
+        seen
+        for chunk in _chunks(event_ids)
+        for seen in _read(session, team_id=team_id, condition=col(Event.id).in_(chunk))
+        if not seen.absent
+    ]
+    if not subjects:
+        return []
+    names = {key for s in subjects for key in s.named}
+    keys = sorted({max(words(name), key=len) for name in names if words(name)})
+    low = min(earlier(s.where.starts_at, REACH) for s in subjects)
+    high = max(later(s.where.window[1], REACH) for s in subjects)
+    if not keys:
+        return []
+    found: dict[tuple[int, int], PersonClash] = {}
+    terms = select(col(EventTerm.event_id)).where(col(EventTerm.team_id) == team_id, col(EventTerm.term).in_(keys))
+    condition = and_(
+        # The people's terms lead: a few hundred ids a person in a year, each then one lookup by
+        # id. The times are wrapped so that no planner walks the start or finish index instead,
+        # from the beginning or to the end of time (SQLite, which keeps no statistics, would).
+        col(Event.id).in_(terms),
+        col(Event.deleted_at).is_(None),
+        col(Event.status).not_in(_ABSENT),
+        func.coalesce(col(Event.starts_at), col(Event.starts_at)) < high,
+        func.coalesce(col(Event.finishes_at), col(Event.finishes_at)) > low,
+    )
+    # The terms are the workspace's own: the events they name are too.
+    nearby = _read(session, team_id=None, condition=condition)
+    by_person: dict[str, list[_Seen]] = {}
+    for seen in nearby:
+        for key in seen.named:
+            if key in names:
+                by_person.setdefault(key, []).append(seen)
+    # Each person's events by start, and the longest of them: an event that started long
+    # before can still be under way, so each look back goes that much further.
+    timeline: dict[str, tuple[list[_Seen], list[datetime], timedelta]] = {}
+    for key, events in by_person.items():
+        events.sort(key=lambda s: s.where.starts_at)
+        longest = max((elapsed(s.where.starts_at, s.where.finishes_at) for s in events), default=REACH)
+        timeline[key] = (events, [s.where.starts_at for s in events], longest)
+    for subject in subjects:
+        for key in subject.named:
+            if key not in timeline:
+                continue
+            events, starts, longest = timeline[key]
+            first = bisect.bisect_left(starts, earlier(earlier(subject.where.starts_at, REACH), longest))
+            last = bisect.bisect_right(starts, later(subject.where.window[1], REACH))
+            for other in events[first:last]:
+                a, b = subject.where.id, other.where.id
+                pair = (a, b) if a < b else (b, a)
+                if a == b or pair in found:
+                    continue
+                verdict = clash(subject.where, other.where)
+                if verdict is not None:
+                    shared = [subject.named[k] for k in subject.named if k in other.named]
+                    found[pair] = PersonClash(verdict, tuple(shared))
+    return list(found.values())
+
+
+def refresh_clashes(
+    session: Session, *, team_id: str, event_ids: Sequence[int], noticed_at: datetime | None = None
+) -> list[PersonClash]:
+    """Rewrite the clashes of these events (after they were saved, in the same transaction) and
+    return the ones that are new: pairs that did not clash before. `noticed_at`: the new ones
+    were told already (an editor saw them in the form)."""
+    if not event_ids:
+        return []
+    found = find_clashes(session, team_id=team_id, event_ids=event_ids)
+    before: dict[tuple[int, int], datetime | None] = {}
+    for chunk in _chunks(event_ids):
+        touching = or_(col(EventClash.event_id).in_(chunk), col(EventClash.other_id).in_(chunk))
+        for row in session.execute(select(EventClash).where(touching)).scalars():
+            key = (min(row.event_id, row.other_id), max(row.event_id, row.other_id))
+            if row.event_id < row.other_id:
+                before[key] = row.noticed_at
+            else:
+                before.setdefault(key, None)
+        session.execute(delete(EventClash).where(touching))
+    rows = []
+    for one in found:
+        low, high = one.pair
+        told = before[one.pair] if one.pair in before else noticed_at
+        for event_id, other_id in ((low, high), (high, low)):
+            rows.append(
+                {
+                    "event_id": event_id,
+                    "other_id": other_id,
+                    "team_id": team_id,
+                    "kind": one.clash.kind.value,
+                    "other_title": (one.clash.first if other_id == one.clash.first.id else one.clash.second).title,
+                    "detail": detail(one.clash, for_id=event_id)[:200],
+                    "distance_km": round(one.clash.distance_km) if one.clash.distance_km is not None else None,
+                    "people": ", ".join(one.people)[:200],
+                    "noticed_at": told if event_id == low else None,
+                }
+            )
+    if rows:
+        # Another transaction rewriting a clash of the same pair may have written it first.
+        session.execute(insert_for(session)(table_of(EventClash)).on_conflict_do_nothing(), rows)
+    return [one for one in found if one.pair not in before]
+
+
+def claim_notice(session: Session, *, pair: tuple[int, int], now: datetime) -> bool:
+    """Whether this caller is the one to tell the clash of `pair` (the first to ask)."""
+    low, high = sorted(pair)
+    result = session.execute(
+        update(table_of(EventClash))
+        .where(
+            table_of(EventClash).c.event_id == low,
+            table_of(EventClash).c.other_id == high,
+            table_of(EventClash).c.noticed_at.is_(None),
+        )
+        .values(noticed_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _read(session: Session, *, team_id: str | None, condition) -> list[_Seen]:
+    statement = (
+        select(
+            col(Event.id),
+            col(Event.title),
+            col(Event.starts_at),
+            col(Event.finishes_at),
+            col(Event.ends_at),
+            col(Event.precision),
+            col(Event.tz),
+            col(Event.city),
+            col(Event.country),
+            col(Event.status),
+            col(Event.deleted_at),
+            col(Trip.principal),
+        )
+        .outerjoin(Trip, col(Trip.id) == col(Event.trip_id))
+        .where(condition if team_id is None else and_(col(Event.team_id) == team_id, condition))
+    )
+    rows = list(session.execute(statement))
+    names: dict[int, list[str]] = {}
+    for chunk in _chunks([row.id for row in rows]):
+        query = (
+            select(col(Participant.event_id), col(Participant.name))
+            .where(col(Participant.event_id).in_(chunk))
+            .order_by(col(Participant.event_id), col(Participant.position))
+        )
+        for event_id, name in session.execute(query):
+            names.setdefault(event_id, []).append(name)
+    return [
+        _Seen(
+            Whereabouts(
+                id=row.id,
+                title=row.title,
+                starts_at=row.starts_at,
+                finishes_at=row.finishes_at,
+                ends_at=row.ends_at,
+                precision=row.precision,
+                tz=row.tz,
+                city=row.city,
+                country=row.country,
+                coordinates=coordinates(row.city, row.country),
+            ),
+            people(row.principal, tuple(names.get(row.id, ()))),
+            row.deleted_at is not None or row.status in _ABSENT,
+        )
+        for row in rows
+    ]
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), _IN_CHUNK):
+        yield list(ids[start : start + _IN_CHUNK])
+
+
+def untold(session: Session, *, limit: int) -> list[EventClash]:
+    """Clashes not told yet, one row a pair (the smaller event's), oldest events first."""
+    statement = (
+        select(EventClash)
+        .where(col(EventClash.noticed_at).is_(None), col(EventClash.event_id) < col(EventClash.other_id))
+        .order_by(col(EventClash.event_id), col(EventClash.other_id))
+        .limit(limit)
+    )
+    return list(session.execute(statement).scalars())
+
+
+def unclaim_notice(session: Session, *, pair: tuple[int, int]) -> None:
+    """The clash's notice could not be posted: another run tries again."""
+    low, high = sorted(pair)
+    session.execute(
+        update(table_of(EventClash))
+        .where(table_of(EventClash).c.event_id == low, table_of(EventClash).c.other_id == high)
+        .values(noticed_at=None)
+    )

@@ -1,0 +1,92 @@
+"""Clashes that an import brings are posted once to the channel, whichever replica runs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from domain.drafts import EventDraft
+from domain.event_form import EventInput
+from jobs.feeds import FeedSyncer
+from services.editing import new_uid, save_events
+from services.subscriptions import SyncOptions
+from tests.support.samples import SAMPLE, load_ics
+from tests.support.schedule import TEAM, client_for
+
+NOW = datetime(2024, 4, 1, 8, 0, tzinfo=UTC)
+OPTIONS = SyncOptions(
+    fallback_tz="Europe/Paris", default_channel="C0FOREIGN", every=timedelta(minutes=15), deadline=2.0, private=True
+)
+ARMENIA_DAY = b"DTSTART;VALUE=DATE:20240405\r\n"
+
+
+def moved_sample(start: bytes) -> bytes:
+    """The sample calendar with the Brussels meeting (US-EU-Armenia) moved to `start`."""
+    data = SAMPLE.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    assert data.count(ARMENIA_DAY) == 1
+    return data.replace(ARMENIA_DAY, start + b"\r\n")
+
+
+@pytest.fixture
+def syncer(engine, fake_slack, clock):
+    def make(replica: str) -> FeedSyncer:
+        return FeedSyncer(engine=engine, client=client_for(fake_slack), clock=clock, options=OPTIONS, replica=replica)
+
+    return make
+
+
+def clash_posts(fake_slack) -> list[dict]:
+    return [p.payload for p in fake_slack.posts("C0FOREIGN") if "Clash on the schedule" in p.payload["text"]]
+
+
+def test_the_sample_trip_has_no_clash(engine, fake_slack, syncer):
+    report = load_ics(engine, SAMPLE.read_bytes(), now=NOW)
+    assert report.clashes == 0
+    assert syncer("replica-a").run_once().clashes == 0
+
+
+def test_an_imported_clash_is_posted_once_across_replicas_and_runs(engine, fake_slack, syncer):
+    load_ics(engine, SAMPLE.read_bytes(), now=NOW)
+    report = load_ics(engine, moved_sample(b"DTSTART;TZID=Europe/Brussels:20240402T110000"), now=NOW)
+    # Paris 10:00-11:00 before it; after its hour, Paris at 12:00 and at 13:15 (2 h 20 min away).
+    assert report.clashes == 3 and "3 new clashes" in report.summary("the sample")
+    first, second = syncer("replica-a"), syncer("replica-b")
+    assert first.run_once().clashes + second.run_once().clashes == 3
+    assert first.run_once().clashes == 0 and second.run_once().clashes == 0
+    posts = clash_posts(fake_slack)
+    assert len(posts) == 3
+    texts = " ".join(p["text"] for p in posts)
+    assert "for Antony Blinken: impossible travel: Paris → Brussels (264 km)" in texts
+    assert "for Antony Blinken: impossible travel: Brussels → Paris (264 km)" in texts
+    assert "Blinken meets President Macron" in texts
+    # Importing the same again changes nothing: the clashes were told.
+    load_ics(engine, moved_sample(b"DTSTART;TZID=Europe/Brussels:20240402T110000"), now=NOW)
+    assert first.run_once().clashes == 0 and len(clash_posts(fake_slack)) == 3
+
+
+def test_a_clash_post_slack_refused_is_tried_again(engine, fake_slack, syncer):
+    load_ics(engine, SAMPLE.read_bytes(), now=NOW)
+    load_ics(engine, moved_sample(b"DTSTART;TZID=Europe/Brussels:20240402T110000"), now=NOW)
+    fake_slack.fail("chat.postMessage", "channel_not_found")
+    assert syncer("replica-a").run_once().clashes == 0
+    del fake_slack.failures["chat.postMessage"]
+    assert syncer("replica-a").run_once().clashes == 3
+
+
+def test_a_clash_that_drafts_from_a_story_bring_is_posted_once(engine, fake_slack, syncer):
+    load_ics(engine, SAMPLE.read_bytes(), now=NOW)
+    draft = EventDraft(
+        uid=new_uid(),
+        title="Blinken meets De Croo",
+        starts_at=datetime(2024, 4, 2, 9, 0, tzinfo=UTC),  # 11:00 in Brussels
+        tz="Europe/Brussels",
+        city="Brussels",
+        country="Belgium",
+        participants=("Antony Blinken", "Alexander De Croo"),
+    )
+    form = EventInput(draft=draft, trip_id=None, channel_id="C0FOREIGN", lead_times=(), past_record=False)
+    save_events(engine, team_id=TEAM, actor="U0EDITOR", forms=[form], now=NOW, default_channel=None, origin="a story")
+    assert syncer("replica-a").run_once().clashes == 3
+    assert syncer("replica-b").run_once().clashes == 0
+    assert len(clash_posts(fake_slack)) == 3

@@ -1,0 +1,116 @@
+"""Clashes kept in the database, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from sqlmodel import select
+
+from domain.drafts import EventDraft, TripRef
+from domain.travel import ClashKind
+from domain.vocabulary import Status
+from storage.clashes import claim_notice, refresh_clashes
+from storage.db import session
+from storage.editing import get_event
+from storage.events import upsert_drafts
+from storage.models import Event, EventClash
+
+NOW = datetime(2024, 4, 1, 8, 0, tzinfo=UTC)
+TEAM = "T0NEWSROOM"
+
+
+def draft(uid: str, **fields) -> EventDraft:
+    base = EventDraft(
+        uid=uid,
+        title="Blinken meets Macron",
+        starts_at=datetime(2024, 4, 2, 8, 0, tzinfo=UTC),
+        ends_at=datetime(2024, 4, 2, 9, 0, tzinfo=UTC),
+        tz="Europe/Paris",
+        city="Paris",
+        country="France",
+        participants=("Emmanuel Macron",),
+        trip=TripRef("Antony Blinken", "Europe, April 2024"),
+    )
+    return replace(base, **fields)
+
+
+BRUSSELS = {
+    "title": "Blinken meets De Croo",
+    "starts_at": datetime(2024, 4, 2, 9, 0, tzinfo=UTC),  # 11:00 in Brussels
+    "ends_at": None,
+    "tz": "Europe/Brussels",
+    "city": "Brussels",
+    "country": "Belgium",
+    "participants": ("Alexander De Croo",),
+}
+
+
+def ids(engine, drafts) -> dict[str, int]:
+    with session(engine) as db, db.begin():
+        upsert_drafts(db, team_id=TEAM, drafts=drafts, actor="import", now=NOW)
+    with session(engine) as db:
+        return {e.uid: e.id for e in db.exec(select(Event)).unique()}  # type: ignore[misc]
+
+
+def refresh(engine, event_ids, **kw):
+    with session(engine) as db, db.begin():
+        return refresh_clashes(db, team_id=TEAM, event_ids=event_ids, **kw)
+
+
+def test_a_clash_of_the_principal_is_kept_both_ways_and_read_for_cards(engine):
+    found = ids(engine, [draft("paris"), draft("brussels", **BRUSSELS)])
+    (new,) = refresh(engine, [found["brussels"]])
+    assert new.clash.kind is ClashKind.TRAVEL and new.people == ("Antony Blinken",)
+    with session(engine) as db:
+        (paris_line,) = get_event(db, team_id=TEAM, event_id=found["paris"]).clashes  # type: ignore[union-attr]
+        (brussels_line,) = get_event(db, team_id=TEAM, event_id=found["brussels"]).clashes  # type: ignore[union-attr]
+    assert paris_line.other_title == "Blinken meets De Croo" and brussels_line.other_title == "Blinken meets Macron"
+    assert paris_line.detail == "impossible travel to Brussels, 264 km"
+    assert brussels_line.detail == "impossible travel from Paris, 264 km"
+    # Saving either again finds the pair, but it is no longer new.
+    assert refresh(engine, [found["paris"]]) == []
+    with session(engine) as db:
+        assert len(db.exec(select(EventClash)).all()) == 2
+
+
+def test_a_shared_participant_counts_with_accents_and_case_folded(engine):
+    paris = draft("paris", trip=None, participants=("Stéphane Séjourné",))
+    brussels = draft("brussels", **{**BRUSSELS, "trip": None, "participants": ("STEPHANE SEJOURNE",)})
+    found = ids(engine, [paris, brussels])
+    (new,) = refresh(engine, [found["paris"], found["brussels"]])
+    assert new.people == ("Stéphane Séjourné",)
+
+
+def test_other_people_cancelled_and_far_away_events_do_not_clash(engine):
+    stranger = draft("stranger", **{**BRUSSELS, "trip": None})
+    cancelled = draft("cancelled", **{**BRUSSELS, "status": Status.CANCELLED})
+    later = draft("later", **{**BRUSSELS, "starts_at": datetime(2024, 4, 9, 9, 0, tzinfo=UTC)})
+    found = ids(engine, [draft("paris"), stranger, cancelled, later])
+    assert refresh(engine, list(found.values())) == []
+
+
+def test_a_clash_that_is_resolved_goes_and_notices_are_claimed_once(engine):
+    found = ids(engine, [draft("paris"), draft("brussels", **BRUSSELS)])
+    (new,) = refresh(engine, [found["brussels"]])
+    with session(engine) as db, db.begin():
+        assert claim_notice(db, pair=new.pair, now=NOW)
+    with session(engine) as db, db.begin():
+        assert not claim_notice(db, pair=new.pair, now=NOW)
+    # Moved later in the day: reachable, so the clash goes.
+    moved = {**BRUSSELS, "starts_at": datetime(2024, 4, 2, 15, 0, tzinfo=UTC)}
+    with session(engine) as db, db.begin():
+        upsert_drafts(db, team_id=TEAM, drafts=[draft("brussels", **moved)], actor="import", now=NOW)
+    assert refresh(engine, [found["brussels"]]) == []
+    with session(engine) as db:
+        assert db.exec(select(EventClash)).all() == []
+
+
+def test_a_clash_told_already_is_not_told_again_after_a_change_that_keeps_it(engine):
+    found = ids(engine, [draft("paris"), draft("brussels", **BRUSSELS)])
+    (new,) = refresh(engine, [found["brussels"]], noticed_at=NOW)
+    with session(engine) as db, db.begin():
+        assert not claim_notice(db, pair=new.pair, now=NOW)
+    refresh(engine, [found["paris"]])
+    with session(engine) as db, db.begin():
+        assert not claim_notice(db, pair=new.pair, now=NOW)
