@@ -238,9 +238,9 @@ def _term_statements(
     count = select(func.count()).select_from(counted.limit(COUNT_CAP + 1).subquery())
     starts_at, event_id = matched.c.starts_at, matched.c.event_id
     order = (starts_at.desc(), event_id.desc()) if newest_first else (starts_at.asc(), event_id.asc())
-    ids = select(starts_at, event_id).where(*conditions)
+    in_window = select(starts_at, event_id).where(*conditions)
     ids = (
-        (ids if one_term else ids.distinct())
+        (in_window if one_term else in_window.distinct())
         .order_by(*order)
         .limit(bindparam("limit"))
         .offset(bindparam("offset"))

@@ -54,9 +54,7 @@ def upgrade() -> None:
     with op.batch_alter_table("event_terms") as batch:
         batch.alter_column("starts_at", existing_type=INSTANT, nullable=False)
         batch.alter_column("finishes_at", existing_type=INSTANT, nullable=False)
-    op.create_index(
-        _INDEX, "event_terms", ["team_id", "term", "starts_at", "event_id", "finishes_at", "deleted_at"]
-    )
+    op.create_index(_INDEX, "event_terms", ["team_id", "term", "starts_at", "event_id", "finishes_at", "deleted_at"])
     # A query's other words are checked per event: (event, term) answers it from the index.
     op.drop_index("ix_event_terms_event_id", table_name="event_terms")
     op.create_index("ix_event_terms_event_term", "event_terms", ["event_id", "term"])
