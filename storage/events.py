@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import ColumnElement, Select, bindparam, delete, exists, func, insert, tuple_, update
+from sqlalchemy import ColumnElement, Select, bindparam, delete, func, insert, tuple_, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
@@ -224,11 +224,13 @@ def _term_statements(
         # (event, term)): the planner must not start from a common word's events instead.
         other = table_of(EventTerm).alias(f"word_{n}")
         conditions.append(
-            exists().where(
+            select(other.c.term)
+            .where(
                 other.c.event_id == matched.c.event_id,
                 other.c.term >= bindparam(f"word_{n}"),
                 other.c.term < bindparam(f"word_{n}_end"),
             )
+            .exists()
         )
     if covered:
         conditions.append(matched.c.event_id.in_(_covered()))
