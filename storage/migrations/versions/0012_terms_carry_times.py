@@ -5,6 +5,13 @@ events for "blinken", 26,405 terms for "ukraine" at 100,000 events). With the ti
 term, the count and the page are answered from the terms' index alone, and only the page's
 events are read.
 
+The table is rebuilt keyed by (workspace, term, start, event), so that its own key is the index
+a search reads: without row ids on SQLite (the rows are the key's b-tree, finish and deletion
+beside it), with finish and deletion included in the key's index on PostgreSQL. A separate
+index on (event, term) serves the replacement of an event's terms and a query's other words.
+Kept as a plain table with a second index for the copies, the terms had doubled in size and in
+the time to write them.
+
 The copies are kept by a trigger on `events`, so that no writer can forget them (the editor,
 a move, a delete, an import's update, a feed sync, a script); a term inserted takes them from
 the code that writes it, which has the event in hand.
@@ -23,8 +30,8 @@ branch_labels = None
 depends_on = None
 
 INSTANT = sa.DateTime(timezone=True)
+TERM = sa.String(64).with_variant(sa.String(64, collation="C"), "postgresql")
 _TRIGGER = "event_terms_follow_event"
-_INDEX = "ix_event_terms_team_term_starts"
 _CHANGED = (
     "OLD.starts_at IS DISTINCT FROM NEW.starts_at OR OLD.finishes_at IS DISTINCT FROM NEW.finishes_at"
     " OR OLD.deleted_at IS DISTINCT FROM NEW.deleted_at"
@@ -41,22 +48,50 @@ $$
 """
 
 
+def _rebuild(columns: list[sa.Column], key: sa.PrimaryKeyConstraint, select: str, **table_options) -> None:
+    """Replace event_terms with a table of `columns` and `key`, filled by `select`."""
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    op.create_table(
+        "event_terms_new",
+        *columns,
+        key,
+        sa.ForeignKeyConstraint(["event_id"], ["events.id"], ondelete="CASCADE", name="event_terms_new_event_id_fkey"),
+        **table_options,
+    )
+    names = ", ".join(column.name for column in columns)
+    op.execute(f"INSERT INTO event_terms_new ({names}) {select}")
+    op.drop_table("event_terms")
+    op.rename_table("event_terms_new", "event_terms")
+    if postgresql:
+        op.execute("ALTER TABLE event_terms RENAME CONSTRAINT event_terms_new_pkey TO event_terms_pkey")
+        op.execute(
+            "ALTER TABLE event_terms RENAME CONSTRAINT event_terms_new_event_id_fkey TO event_terms_event_id_fkey"
+        )
+
+
 def upgrade() -> None:
     postgresql = op.get_bind().dialect.name == "postgresql"
-    with op.batch_alter_table("event_terms") as batch:
-        batch.add_column(sa.Column("starts_at", INSTANT, nullable=True))
-        batch.add_column(sa.Column("finishes_at", INSTANT, nullable=True))
-        batch.add_column(sa.Column("deleted_at", INSTANT, nullable=True))
-    op.execute(
-        "UPDATE event_terms SET starts_at = e.starts_at, finishes_at = e.finishes_at, deleted_at = e.deleted_at"
-        " FROM events AS e WHERE e.id = event_terms.event_id"
+    _rebuild(
+        [
+            sa.Column("team_id", sa.String(32), nullable=False),
+            sa.Column("term", TERM, nullable=False),
+            sa.Column("event_id", sa.Integer(), nullable=False),
+            sa.Column("starts_at", INSTANT, nullable=False),
+            sa.Column("finishes_at", INSTANT, nullable=False),
+            sa.Column("deleted_at", INSTANT, nullable=True),
+        ],
+        sa.PrimaryKeyConstraint(
+            "team_id",
+            "term",
+            "starts_at",
+            "event_id",
+            name="event_terms_new_pkey",
+            postgresql_include=["finishes_at", "deleted_at"],
+        ),
+        "SELECT t.team_id, t.term, t.event_id, e.starts_at, e.finishes_at, e.deleted_at"
+        " FROM event_terms AS t JOIN events AS e ON e.id = t.event_id",
+        sqlite_with_rowid=False,
     )
-    with op.batch_alter_table("event_terms") as batch:
-        batch.alter_column("starts_at", existing_type=INSTANT, nullable=False)
-        batch.alter_column("finishes_at", existing_type=INSTANT, nullable=False)
-    op.create_index(_INDEX, "event_terms", ["team_id", "term", "starts_at", "event_id", "finishes_at", "deleted_at"])
-    # A query's other words are checked per event: (event, term) answers it from the index.
-    op.drop_index("ix_event_terms_event_id", table_name="event_terms")
     op.create_index("ix_event_terms_event_term", "event_terms", ["event_id", "term"])
     if postgresql:
         op.execute(_POSTGRES_FUNCTION)
@@ -77,10 +112,13 @@ def downgrade() -> None:
     op.execute(f"DROP TRIGGER IF EXISTS {_TRIGGER} ON events" if postgresql else f"DROP TRIGGER IF EXISTS {_TRIGGER}")
     if postgresql:
         op.execute("DROP FUNCTION IF EXISTS event_terms_follow_event()")
-    op.drop_index("ix_event_terms_event_term", table_name="event_terms")
+    _rebuild(
+        [
+            sa.Column("team_id", sa.String(32), nullable=False),
+            sa.Column("term", TERM, nullable=False),
+            sa.Column("event_id", sa.Integer(), nullable=False),
+        ],
+        sa.PrimaryKeyConstraint("team_id", "term", "event_id", name="event_terms_new_pkey"),
+        "SELECT team_id, term, event_id FROM event_terms",
+    )
     op.create_index("ix_event_terms_event_id", "event_terms", ["event_id"])
-    op.drop_index(_INDEX, table_name="event_terms")
-    with op.batch_alter_table("event_terms") as batch:
-        batch.drop_column("deleted_at")
-        batch.drop_column("finishes_at")
-        batch.drop_column("starts_at")
