@@ -146,7 +146,14 @@ def generate(engine: Engine, *, events: int, seed: int = 7, now: datetime | None
             )
             participant_rows += [{"event_id": event_id, "position": n, "name": name} for n, name in enumerate(people)]
             term_rows += [
-                {"team_id": TEAM, "term": term, "event_id": event_id}
+                {
+                    "team_id": TEAM,
+                    "term": term,
+                    "event_id": event_id,
+                    "starts_at": start,
+                    "finishes_at": event_rows[-1]["finishes_at"],
+                    "deleted_at": None,
+                }
                 for term in sorted(terms(title, city, country, venue, notes, principal, *people))
             ]
     with engine.begin() as connection:

@@ -11,7 +11,7 @@ inserts, so the column types' conversions are applied here and the rows handed t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Table, func, insert, select
@@ -33,7 +33,8 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
     # the type: the generic one has no conversion for SQLite's text dates, and the driver's
     # default would write 10:00:00 where SQLAlchemy writes 10:00:00.000000, which then sorts
     # before it.
-    pairs = [(name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in names]
+    processors = [(name, table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) for name in names]
+    pairs = [(name, None if process is None else _repeating(process)) for name, process in processors]
     values = ([row[name] if process is None else process(row[name]) for name, process in pairs] for row in rows)
     quote = dialect.identifier_preparer.quote
     columns = ", ".join(quote(name) for name in names)
@@ -57,6 +58,20 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
                 cursor.close()
     except failure as error:
         raise DBAPIError.instance(statement, None, error, failure, hide_parameters=True, dialect=dialect) from error
+
+
+def _repeating(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`process`, run again only when the value differs from the last one: consecutive rows
+    often repeat it (an event's dozen search terms carry its same three instants), and
+    converting an instant cost more than inserting its row."""
+    last: list[Any] = [object(), None]
+
+    def converted(value: Any) -> Any:
+        if value is not last[0] and (type(value) is not type(last[0]) or value != last[0]):
+            last[0], last[1] = value, process(value)
+        return last[1]
+
+    return converted
 
 
 def insert_numbered(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> list[int]:

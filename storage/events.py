@@ -72,8 +72,21 @@ def find_events(
     `over_by`: already over then (the past list); `starts_before` closes a window;
     `covered_by`: a user covers them. Deleted events are left out unless `include_deleted`.
     """
+    values: dict[str, object] = {"team_id": team_id, "limit": limit, "offset": offset}
+    for n, word in enumerate(words):
+        values[f"word_{n}"], values[f"word_{n}_end"] = word, prefix_upper_bound(word)
+    one_term = False
+    if words:
+        # The first and last terms the first word starts: none, nothing matches; one (the usual
+        # case, a whole word), the terms of that word are read in start order from the index.
+        first, last = session.exec(_word_bounds(), params=values).one()  # type: ignore[call-overload]
+        if first is None:
+            return Page(events=[], total=0)
+        if first == last:
+            one_term, values["term_0"] = True, first
     count, page = _find_statements(
         len(words),
+        one_term=one_term,
         include_deleted=include_deleted,
         covered=covered_by is not None,
         not_over=not_over_at is not None,
@@ -81,9 +94,6 @@ def find_events(
         window=starts_before is not None,
         newest_first=newest_first,
     )
-    values: dict[str, object] = {"team_id": team_id, "limit": limit, "offset": offset}
-    for n, word in enumerate(words):
-        values[f"word_{n}"], values[f"word_{n}_end"] = word, prefix_upper_bound(word)
     if covered_by is not None:
         values["covered_by"] = covered_by
     if not_over_at is not None:
@@ -102,9 +112,26 @@ def find_events(
 
 
 @cache
+def _word_bounds() -> Select:
+    terms = table_of(EventTerm)
+    in_word = (
+        terms.c.team_id == bindparam("team_id"),
+        terms.c.term >= bindparam("word_0"),
+        terms.c.term < bindparam("word_0_end"),
+    )
+    # The first and the last in index order, each one seek: PostgreSQL planned min() and max()
+    # as reading the whole range when its statistics expected few rows.
+    return select(
+        select(terms.c.term).where(*in_word).order_by(terms.c.term.asc()).limit(1).scalar_subquery(),
+        select(terms.c.term).where(*in_word).order_by(terms.c.term.desc()).limit(1).scalar_subquery(),
+    )
+
+
+@cache
 def _find_statements(
     words: int,
     *,
+    one_term: bool = False,
     include_deleted: bool,
     covered: bool,
     not_over: bool,
@@ -115,20 +142,22 @@ def _find_statements(
     """The count and the page of `find_events`, built once for each shape of search, with the
     values as bound parameters: building a statement and its cache key cost more than running
     it on a small schedule, and `/trip` runs up to four for each request."""
+    if words:
+        return _term_statements(
+            words,
+            one_term=one_term,
+            include_deleted=include_deleted,
+            covered=covered,
+            not_over=not_over,
+            over=over,
+            window=window,
+            newest_first=newest_first,
+        )
     conditions: list[ColumnElement[bool]] = [col(Event.team_id) == bindparam("team_id")]
     if not include_deleted:
         conditions.append(col(Event.deleted_at).is_(None))
     if covered:
-        conditions.append(
-            col(Event.id).in_(select(Coverage.event_id).where(Coverage.user_id == bindparam("covered_by")))
-        )
-    for n in range(words):
-        matching = select(EventTerm.event_id).where(
-            col(EventTerm.team_id) == bindparam("team_id"),
-            col(EventTerm.term) >= bindparam(f"word_{n}"),
-            col(EventTerm.term) < bindparam(f"word_{n}_end"),
-        )
-        conditions.append(col(Event.id).in_(matching))
+        conditions.append(col(Event.id).in_(_covered()))
     if not_over:
         conditions += [
             col(Event.finishes_at) > bindparam("not_over_at"),
@@ -146,6 +175,90 @@ def _find_statements(
     order = (starts_at.desc(), event_id.desc()) if newest_first else (starts_at.asc(), event_id.asc())
     page = select(Event).where(*conditions).order_by(*order).limit(bindparam("limit")).offset(bindparam("offset"))
     return count, page
+
+
+def _term_statements(
+    words: int,
+    *,
+    one_term: bool,
+    include_deleted: bool,
+    covered: bool,
+    not_over: bool,
+    over: bool,
+    window: bool,
+    newest_first: bool,
+) -> tuple[Select, Select]:
+    """A search with words, answered from the terms of its first (longest) word, which carry
+    their event's times: the count and the page's ids come from the terms' index
+    (team, term, start, event, finish, deletion) without reading the events, and only the
+    page's events are read.
+
+    `one_term`: the word starts one term only (`term_0`); its entries are then in start order
+    and one per event, so that the page is the index's first rows from the window's start and
+    the count stops at its cap. Otherwise the word's range is read and each event taken once:
+    it may have several terms starting with the word ("paris", "parisian")."""
+    matched = table_of(EventTerm).alias("matched")
+    conditions: list[ColumnElement[bool]] = [matched.c.team_id == bindparam("team_id")]
+    if one_term:
+        conditions.append(matched.c.term == bindparam("term_0"))
+    else:
+        conditions += [matched.c.term >= bindparam("word_0"), matched.c.term < bindparam("word_0_end")]
+    if not include_deleted:
+        conditions.append(matched.c.deleted_at.is_(None))
+    if not_over:
+        conditions += [
+            matched.c.finishes_at > bindparam("not_over_at"),
+            matched.c.starts_at > bindparam("started_after"),
+        ]
+    if over:
+        # An event starts before it finishes: the second condition is implied by the first, and
+        # lets the index start there.
+        conditions += [
+            matched.c.finishes_at <= bindparam("over_by"),
+            matched.c.starts_at <= bindparam("over_by"),
+        ]
+    if window:
+        conditions.append(matched.c.starts_at < bindparam("starts_before"))
+    for n in range(1, words):
+        # Checked for each event the first word found (EXISTS, through the index on
+        # (event, term)): the planner must not start from a common word's events instead.
+        other = table_of(EventTerm).alias(f"word_{n}")
+        conditions.append(
+            select(other.c.term)
+            .where(
+                other.c.event_id == matched.c.event_id,
+                other.c.term >= bindparam(f"word_{n}"),
+                other.c.term < bindparam(f"word_{n}_end"),
+            )
+            .exists()
+        )
+    if covered:
+        conditions.append(matched.c.event_id.in_(_covered()))
+
+    counted = select(matched.c.event_id).where(*conditions)
+    counted = counted if one_term else counted.distinct()
+    count = select(func.count()).select_from(counted.limit(COUNT_CAP + 1).subquery())
+    starts_at, event_id = matched.c.starts_at, matched.c.event_id
+    order = (starts_at.desc(), event_id.desc()) if newest_first else (starts_at.asc(), event_id.asc())
+    in_window = select(starts_at, event_id).where(*conditions)
+    ids = (
+        (in_window if one_term else in_window.distinct())
+        .order_by(*order)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+        .subquery()
+    )
+    in_order = (
+        (col(Event.starts_at).desc(), col(Event.id).desc())
+        if newest_first
+        else (col(Event.starts_at).asc(), col(Event.id).asc())
+    )
+    page = select(Event).where(col(Event.id).in_(select(ids.c.event_id))).order_by(*in_order)
+    return count, page
+
+
+def _covered() -> Select:
+    return select(Coverage.event_id).where(Coverage.user_id == bindparam("covered_by"))
 
 
 def matching_words(*, team_id: str, words: Sequence[str]) -> list[ColumnElement[bool]]:
@@ -358,6 +471,7 @@ def _insert_new(
             terms_rows += _term_rows(
                 team_id,
                 event_id,
+                (draft.starts_at, draft.finishes_at, None),
                 draft.title,
                 draft.city,
                 draft.country,
@@ -497,6 +611,7 @@ def term_rows(event: Event, *, principal: str | None) -> list[dict]:
     return _term_rows(
         event.team_id,
         saved_id(event),
+        (event.starts_at, event.finishes_at, event.deleted_at),
         event.title,
         event.city,
         event.country,
@@ -509,8 +624,22 @@ def term_rows(event: Event, *, principal: str | None) -> list[dict]:
     )
 
 
-def _term_rows(team_id: str, event_id: int, *texts: str | None) -> list[dict]:
-    return [{"team_id": team_id, "term": term, "event_id": event_id} for term in sorted(terms(*texts))]
+def _term_rows(
+    team_id: str, event_id: int, times: tuple[datetime, datetime, datetime | None], *texts: str | None
+) -> list[dict]:
+    """The terms of one event's texts, each with the event's start, finish and deletion (`times`)."""
+    starts_at, finishes_at, deleted_at = times
+    return [
+        {
+            "team_id": team_id,
+            "term": term,
+            "event_id": event_id,
+            "starts_at": starts_at,
+            "finishes_at": finishes_at,
+            "deleted_at": deleted_at,
+        }
+        for term in sorted(terms(*texts))
+    ]
 
 
 def _events_by_uid(session: Session, *, team_id: str, uids: list[str]) -> dict[str, Event]:

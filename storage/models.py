@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -210,18 +211,35 @@ class Participant(SQLModel, table=True):
 
 
 class EventTerm(SQLModel, table=True):
-    """One folded word of an event's text, for indexed accent-insensitive prefix search."""
+    """One folded word of an event's text, for indexed accent-insensitive prefix search.
+
+    Each term carries its event's start, finish and deletion, so that a search counts and pages
+    the upcoming matches in start order from the key alone, reading only the page's events. A
+    trigger on `events` (migration 0012) keeps the copies when an event moves or is deleted;
+    whoever inserts terms gives them the event's values. Keyed by (workspace, term, start,
+    event): without row ids on SQLite, so that the rows are that b-tree, and with finish and
+    deletion in the key's index on PostgreSQL."""
 
     __tablename__ = "event_terms"
+    __table_args__ = (
+        PrimaryKeyConstraint(
+            "team_id", "term", "starts_at", "event_id", postgresql_include=["finishes_at", "deleted_at"]
+        ),
+        # An event's terms (replaced when it is edited), and whether it has a term starting with
+        # a query's second word, without reading the rows.
+        Index("ix_event_terms_event_term", "event_id", "term"),
+        {"sqlite_with_rowid": False},
+    )
 
-    team_id: str = Field(primary_key=True, max_length=TEAM_ID_MAX)
+    team_id: str = Field(max_length=TEAM_ID_MAX)
     # Byte order ("C") on PostgreSQL, so that a prefix is one contiguous index range.
     term: str = Field(
-        sa_column=Column(String(TERM_MAX).with_variant(String(TERM_MAX, collation="C"), "postgresql"), primary_key=True)
+        sa_column=Column(String(TERM_MAX).with_variant(String(TERM_MAX, collation="C"), "postgresql"), nullable=False)
     )
-    event_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("events.id", ondelete="CASCADE"), primary_key=True, index=True)
-    )
+    event_id: int = Field(sa_column=Column(Integer, ForeignKey("events.id", ondelete="CASCADE"), nullable=False))
+    starts_at: datetime = Field(sa_column=_instant())
+    finishes_at: datetime = Field(sa_column=_instant())
+    deleted_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
 
 
 class Coverage(SQLModel, table=True):

@@ -63,3 +63,27 @@ def test_a_reminder_that_may_have_been_posted_keeps_that_across_0005(engine, clo
             assert dict(rows.all()) == before
     finally:
         upgrade(engine)
+
+
+def test_0012_gives_existing_terms_their_events_times(engine, clock):
+    """Terms written before 0012 get their event's start, finish and deletion from the upgrade."""
+    add_event(engine, clock, start=clock() + timedelta(days=2), title="Blinken in Paris")
+    add_event(engine, clock, start=clock() + timedelta(days=3), title="Other")
+    downgrade(engine, "0011")
+    try:
+        with engine.begin() as connection:
+            assert "starts_at" not in {c["name"] for c in inspect(connection).get_columns("event_terms")}
+            connection.execute(text("UPDATE events SET deleted_at = starts_at WHERE title = 'Other'"))
+        upgrade(engine)
+        with engine.connect() as connection:
+            following, deleted, total = connection.execute(
+                text(
+                    "SELECT sum(CASE WHEN t.starts_at = e.starts_at AND t.finishes_at = e.finishes_at"
+                    " AND t.deleted_at IS NOT DISTINCT FROM e.deleted_at THEN 1 ELSE 0 END),"
+                    " sum(CASE WHEN t.deleted_at IS NOT NULL THEN 1 ELSE 0 END), count(*)"
+                    " FROM event_terms t JOIN events e ON e.id = t.event_id"
+                )
+            ).one()
+        assert following == total > deleted > 0
+    finally:
+        upgrade(engine)
