@@ -29,13 +29,12 @@ from enum import StrEnum
 from typing import Generic, Protocol, TypeVar
 
 from domain.drafts import finishes_at
+from domain.places import place_key
 from domain.records import ScheduledEvent
 from domain.search import fold, words
 from domain.vocabulary import Precision, Status
 from domain.zones import earlier, offset_change, to_utc, whole_days_between, zone
 
-# Words that place an event by a city without being in it: "near Paris" is on the Paris leg.
-_QUALIFIERS = ("near", "outside", "around", "greater", "central", "downtown", "suburbs", "of")
 _MICROSECOND = timedelta(microseconds=1)
 MINUS = "\u2212"
 
@@ -147,17 +146,10 @@ def build_itinerary(events: Iterable[S]) -> Itinerary[S]:
     return Itinerary(legs=legs, moves=moves, off=off)
 
 
-def _place_key(text: str) -> str:
-    parts = fold(text).split()
-    while parts and parts[0] in _QUALIFIERS:
-        parts.pop(0)
-    return " ".join(parts)
-
-
 def _same_place(group: Sequence[Stop], event: Stop) -> bool:
-    city = _place_key(event.city)
+    city = place_key(event.city)
     country = fold(event.country)
-    cities = {c for c in (_place_key(e.city) for e in group) if c}
+    cities = {c for c in (place_key(e.city) for e in group) if c}
     countries = {c for c in (fold(e.country) for e in group) if c}
     if country and countries and country not in countries:
         return False
@@ -187,7 +179,7 @@ def _finish(event: Stop) -> datetime:
 def _leg(events: list[S]) -> Leg[S]:
     # Shown as the plain name when one event gives it ("Paris" rather than "near Paris").
     cities = [e.city for e in events if e.city]
-    plain = [c for c in cities if _place_key(c) == fold(c)]
+    plain = [c for c in cities if place_key(c) == fold(c)]
     city = (plain or cities or [""])[0]
     country = next((e.country for e in events if e.country), "")
     gaps: list[Gap | None] = [None]

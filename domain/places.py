@@ -73,6 +73,19 @@ def find_city(name: str, country: str | None = None) -> City | None:
     return City(best.name, by_code.get(best.country_code, best.country_code), best.tz, best.population)
 
 
+# Words that place an event by a city without being in it: "near Paris" is Paris, for an
+# itinerary's legs as for the distance between two events.
+_QUALIFIERS = ("near", "outside", "around", "greater", "central", "downtown", "suburbs", "of")
+
+
+def place_key(city: str) -> str:
+    """The city a place names, folded: "Near Paris" and "paris" are both "paris"."""
+    parts = fold(city).split()
+    while parts and parts[0] in _QUALIFIERS:
+        parts.pop(0)
+    return " ".join(parts)
+
+
 @lru_cache(maxsize=4096)
 def coordinates(city: str | None, country: str | None) -> Coordinates | None:
     """Where the most populous city called `city` is (in `country` when given, by name or
@@ -82,7 +95,7 @@ def coordinates(city: str | None, country: str | None) -> Coordinates | None:
     code = _country_codes().get(fold(country or "")) if country and country.strip() else None
     if country and country.strip() and code is None:
         return None
-    candidates = [p for p in _cities().get(fold(city), []) if code is None or p.country_code == code]
+    candidates = [p for p in _cities().get(place_key(city), []) if code is None or p.country_code == code]
     if not candidates:
         return None
     best = max(candidates)

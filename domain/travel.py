@@ -21,8 +21,8 @@ Brussels meeting "on 2 April" beside a Paris meeting at 10:00 that day does not 
 afternoon is free), nor two meetings known to the same day in Paris and Washington (a morning
 in Paris, an evening in Washington). Month precision practically never clashes.
 
-Never a clash: events in the same place (the same folded city and country, or venues less
-than 50 km apart), or an event without a city. With a city that the gazetteer does not know,
+Never a clash: events in the same place (the same folded city — "near Paris" is Paris — and
+country, or venues less than 50 km apart), or an event without a city. With a city that the gazetteer does not know,
 the distance is unknown: only an overlap counts.
 """
 
@@ -35,7 +35,7 @@ from functools import lru_cache
 
 from haversine import haversine
 
-from domain.places import Coordinates
+from domain.places import Coordinates, place_key
 from domain.search import fold
 from domain.vocabulary import Precision
 from domain.zones import earlier, elapsed, later
@@ -52,6 +52,7 @@ REACH = timedelta(days=3)
 
 # A batch's events name the same people and cities again and again.
 _folded = lru_cache(maxsize=16384)(fold)
+_place = lru_cache(maxsize=16384)(place_key)
 
 
 class ClashKind(StrEnum):
@@ -123,7 +124,7 @@ def distance_km(a: Coordinates, b: Coordinates) -> float:
 
 
 def same_place(a: Whereabouts, b: Whereabouts) -> bool:
-    if (_folded(a.city), _folded(a.country)) == (_folded(b.city), _folded(b.country)):
+    if (_place(a.city), _folded(a.country)) == (_place(b.city), _folded(b.country)):
         return True
     return (
         a.coordinates is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from domain.places import coordinates
-from domain.travel import ClashKind, Whereabouts, clash, distance_km, journey_time
+from domain.travel import ClashKind, Whereabouts, clash, distance_km, journey_time, same_place
 from domain.vocabulary import Precision
 from domain.zones import add_days, first_of_next_month, localize, start_of_day
 
@@ -170,3 +170,13 @@ def test_days_in_their_own_zones():
     assert clash(tokyo, washington("2024-04-02 10:00")) is None
     # But a Washington meeting from 20:00 EDT on 1 April to noon on 2 April leaves Tokyo's day no room.
     assert clash(tokyo, washington("2024-04-01 20:00", "2024-04-02 12:00")) is not None
+
+
+def test_near_a_city_is_that_city_so_meetings_there_at_the_same_hour_are_no_journey():
+    # The sample's KNDS visit is "near Paris": the itinerary puts it on the Paris leg, and the
+    # distance from a meeting in Paris is nil, not unknown.
+    near = at("near Paris", "France", "Europe/Paris", "2024-04-02 15:00", "2024-04-02 16:30")
+    assert near.coordinates == coordinates("Paris", "France")
+    assert same_place(paris("2024-04-02 15:00", "2024-04-02 16:00"), near)
+    assert clash(paris("2024-04-02 15:00", "2024-04-02 16:00"), near) is None
+    assert clash(brussels("2024-04-02 15:00", "2024-04-02 16:00"), near) is not None
