@@ -10,6 +10,7 @@ python bot.py draft FILE|-         draft events from a story (--published YYYY-M
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 from datetime import UTC, date, datetime
@@ -141,6 +142,10 @@ def _first_line(error: Exception) -> str:
 
 
 def _run(_args, settings: Settings) -> int:
+    # The start creates some 160,000 objects (modules, classes, functions) that live as long as
+    # the process: the collector's passes over them while importing and wiring cost a tenth of
+    # the start. Frozen once wired, they are left out of every later collection too.
+    gc.disable()
     from dataclasses import replace
 
     from handlers.context import AppContext, system_clock
@@ -228,6 +233,8 @@ def _run(_args, settings: Settings) -> int:
         if handler is not None:
             handler.close()
 
+    gc.freeze()
+    gc.enable()
     jobs.start()
     log.info("reminders and the daily agenda are scheduled (replica %s)", replica)
     if handler is not None:

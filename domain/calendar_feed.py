@@ -39,8 +39,6 @@ from functools import lru_cache
 from typing import Protocol
 from urllib.parse import quote
 
-import icalendar
-
 from domain.drafts import finishes_at
 from domain.records import ScheduledEvent
 from domain.snapshot import event_time_text, people, place_text
@@ -123,6 +121,10 @@ def assemble_feed(written: Iterable[bytes], title: FeedTitle) -> bytes:
 @lru_cache(maxsize=64)
 def calendar_head(title: FeedTitle) -> bytes:
     """The calendar's own lines, before its events."""
+    # Imported here, not at the top: loading icalendar is a thirtieth of a second of every
+    # start, and this runs once a title (the cache above), at a feed's first rendering.
+    import icalendar
+
     calendar = icalendar.Calendar()
     calendar.add("PRODID", PRODID)
     calendar.add("VERSION", "2.0")

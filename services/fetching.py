@@ -14,9 +14,11 @@ import time
 import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 CONNECT_TIMEOUT = 10.0
 MAX_REDIRECTS = 3
@@ -85,6 +87,10 @@ def fetch(
 
     Raises FetchFailed; a 304 is a result, any other status but 2xx a failure.
     """
+    # Imported here, not at the top: `import httpx` also loads its command line (rich, pygments),
+    # a twentieth of a second of every start, for a fetch that comes later if at all.
+    import httpx
+
     shown = shown_url(url)
     ends = time.monotonic() + deadline
     current = _target(url, shown)
@@ -150,6 +156,8 @@ def _check_address(text: str, shown: str) -> None:
 
 
 def _target(url: str, shown: str) -> httpx.URL:
+    import httpx  # see fetch
+
     try:
         target = httpx.URL(url)
     except httpx.InvalidURL:
@@ -164,6 +172,8 @@ def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
 
 
 def _redirect(current: httpx.URL, location: str, shown: str) -> httpx.URL:
+    import httpx  # see fetch
+
     try:
         following = current.join(location)
     except httpx.InvalidURL:

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from domain.ical import CalendarError, ParsedCalendar, Problem, parse_calendar
 from domain.progress import SILENT, Progress
 from services.fetching import FetchFailed, fetch
 from storage.clashes import refresh_clashes
@@ -19,6 +19,9 @@ from storage.db import session
 from storage.editing import record_many
 from storage.events import ChangedMeanwhile, Removal, cancel_missing, upsert_drafts
 from storage.reminders import sync_many
+
+if TYPE_CHECKING:
+    from domain.ical import ParsedCalendar, Problem
 
 # A feed anyone may have put up: far larger than any real calendar, and a whole minute.
 MAX_URL_BYTES = 20 * 1024 * 1024
@@ -89,6 +92,8 @@ class ImportReport:
 
 
 def _keep_soonest(parsed: ParsedCalendar, limit: int) -> None:
+    from domain.ical import Problem  # see import_calendar
+
     total = len(parsed.drafts)
     parsed.drafts.sort(key=lambda draft: draft.starts_at)
     # Still in the feed, so not cancelled as removed from it; only not taken.
@@ -156,6 +161,10 @@ def import_calendar(
     the most events taken, the soonest first; the rest are flagged, and left as they are.
     `progress` is told how far the reading and the writing have got.
     """
+    # Imported here, not at the top: the iCalendar libraries it loads are a twentieth of a
+    # second of every start, for an import that comes later if at all.
+    from domain.ical import CalendarError, Problem, parse_calendar
+
     try:
         parsed = parse_calendar(data, fallback_tz, now=now, progress=progress)
     except CalendarError as error:

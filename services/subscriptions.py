@@ -17,11 +17,11 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col
 
-from domain.ical import Problem
 from domain.subscriptions import BadFeedAddress, FeedState, SyncResult, default_name, feed_address
 from domain.zones import earlier, later
 from infra.config import Settings
@@ -40,6 +40,9 @@ from storage.subscriptions import (
     remove_subscription,
     unmark_failure_notice,
 )
+
+if TYPE_CHECKING:
+    from domain.ical import Problem  # not at start: see services.importing.import_calendar
 
 log = logging.getLogger(__name__)
 

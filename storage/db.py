@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Engine, event, text
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -116,10 +115,17 @@ def insert_for(session: Session) -> Callable[..., Any]:
     return dialect_insert(session.get_bind().dialect.name)
 
 
+@cache
 def dialect_insert(dialect: str) -> Callable[..., Any]:
     """`insert_for`, by the dialect's name (for statements built once per database)."""
+    # Imported here, once: a bot on SQLite never loads PostgreSQL's dialect, a thirtieth of a
+    # second of its start.
     if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
         return postgresql_insert
     if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
         return sqlite_insert
     raise NotImplementedError(f"no INSERT … ON CONFLICT for {dialect}")

@@ -48,11 +48,16 @@ def import_file(path, env, cwd) -> None:
     assert imported.returncode == 0, imported.stderr
 
 
-def start_bot(env, cwd):
+def start_bot(env, cwd, *, python_options: tuple[str, ...] = ()):
     # The log goes to a file: a pipe nobody reads fills up and blocks the bot.
     log = open(cwd / f"bot-{env['PORT']}.log", "w")
     bot = subprocess.Popen(
-        [sys.executable, str(ROOT / "bot.py")], cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, text=True
+        [sys.executable, *python_options, str(ROOT / "bot.py")],
+        cwd=cwd,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     bot.log_path = log.name
     base = f"http://127.0.0.1:{env['PORT']}"
