@@ -289,7 +289,7 @@ def test_a_reply_slack_did_not_take_leaves_the_marker(bot, fake_slack, engine, c
 
 
 def test_an_event_changed_hundreds_of_times_hides_no_other(bot, fake_slack, engine, clock):
-    quiet = add_event(engine, clock, title="Quiet but soon", start=clock() + timedelta(days=1), actor=COLLEAGUE)
+    add_event(engine, clock, title="Quiet but soon", start=clock() + timedelta(days=1), actor=COLLEAGUE)
     clock.advance(timedelta(minutes=1))
     busy = add_event(engine, clock, title="Busy", start=clock() + timedelta(days=5), actor="U0CAROL")
     with session(engine) as db, db.begin():
