@@ -28,6 +28,7 @@ from domain.changes import (
     MOVED,
     NEW,
     POSTPONED,
+    STEPS_SHOWN,
     ChangesDigest,
     EventChanges,
     Step,
@@ -47,8 +48,6 @@ KIND_LABELS = {
     EDITED: ":pencil2: Edited",
     COVERAGE: ":writing_hand: Coverage",
 }
-# Changes listed under one event, the latest; older ones are counted.
-STEPS_SHOWN = 5
 # Shares of an entry's section: the title, the place, each change's line.
 TITLE_CHARS = 200
 PLACE_CHARS = 80
@@ -90,7 +89,7 @@ def entry_text(entry: EventChanges) -> str:
     heading = f"{' · '.join(KIND_LABELS[k] for k in entry.kinds)} — {_title(entry, TITLE_CHARS)}"
     shown = entry.steps[-STEPS_SHOWN:]
     lines = [heading, _where(entry), *(f"• {step_text(step)}" for step in shown)]
-    earlier = len(entry.steps) - len(shown)
+    earlier = len(entry.steps) - len(shown) + entry.earlier
     if earlier:
         lines.append(f"• and {earlier} earlier change{'s' if earlier != 1 else ''}")
     return cut("\n".join(lines), SECTION_TEXT)

@@ -41,6 +41,10 @@ _FIRMNESS = {
 }
 
 
+# What an itinerary with only cancelled or postponed events says of them.
+CALLED_OFF = "cancelled or postponed"
+
+
 def itinerary_message(answer: PersonItinerary[R]) -> dict:
     """The answer to `/trip itinerary <who>` and to a card's Itinerary button."""
     query = escaped(answer.query, QUERY_CHARS)
@@ -63,9 +67,12 @@ def itinerary_message(answer: PersonItinerary[R]) -> dict:
     blocks: list[dict] = [{"type": "header", "text": plain(f"Itinerary: {answer.person}", HEADER_TEXT)}]
     if answer.found is Found.PAST:
         last = f"the most recent trip, *{escaped(answer.trip, NAME_CHARS)}*" if answer.trip else "the last event"
-        intro = f"Nothing on the schedule for *{person}* from now on. Here is {last}:"
+        if itinerary.legs:
+            intro = f"Nothing on the schedule for *{person}* from now on. Here is {last}:"
+        else:
+            intro = f"Nothing on the schedule for *{person}* from now on. In {last}, everything was {CALLED_OFF}:"
     elif not itinerary.legs:
-        intro = f"Nothing still planned for *{person}*: everything to come is cancelled or postponed."
+        intro = f"Nothing still planned for *{person}*: everything to come is {CALLED_OFF}."
     else:
         intro = _summary(itinerary)
     blocks.append({"type": "section", "text": mrkdwn(intro)})
@@ -208,7 +215,10 @@ def itinerary_line(answer: PersonItinerary[R]) -> str:
     → Brussels, Belgium, same zone (…) → …"."""
     itinerary = answer.itinerary
     if itinerary is None or not itinerary.legs:
-        return f"Itinerary of {answer.person}: nothing still planned."
+        if answer.found is Found.PAST:
+            last = f"trip, {answer.trip}" if answer.trip else "event"
+            return f"Most recent {last}, of {answer.person}: everything was {CALLED_OFF}."
+        return f"Itinerary of {answer.person}: nothing still planned, everything to come is {CALLED_OFF}."
     parts = [f"{itinerary.legs[0].place} ({leg_dates(itinerary.legs[0])})"]
     for move, leg in zip(itinerary.moves, itinerary.legs[1:], strict=True):
         parts.append(f"{leg.place}, {change_text(move.change)} ({leg_dates(leg)})")

@@ -31,6 +31,8 @@ KINDS = (NEW, MOVED, CONFIRMED, POSTPONED, CANCELLED, DELETED, EDITED, COVERAGE)
 FIRST_LOOK = timedelta(hours=24)
 # What a window may span: `/trip changes 30d` at most.
 MAX_WINDOW_MINUTES = 30 * 1440
+# The changes of an event read and listed: its latest.
+STEPS_SHOWN = 5
 # A history row that says where a change came from (a story), not what changed.
 ORIGIN_FIELD = "origin"
 
@@ -71,11 +73,13 @@ class Step:
 
 @dataclass(frozen=True)
 class EventChanges:
-    """One event and what happened to it: its kinds of change and each change, oldest first."""
+    """One event and what happened to it: its kinds of change and its latest changes, oldest
+    first, after `earlier` changes not read."""
 
     event: EventRecord
     kinds: tuple[str, ...]
     steps: tuple[Step, ...]
+    earlier: int = 0
 
     @property
     def actors(self) -> list[Step]:
@@ -110,23 +114,36 @@ class ChangesDigest:
 
 def kinds_of(row: ChangeRecord) -> set[str]:
     """The kinds of change one history row stands for."""
+    return kinds_said(row.action, row.field, row.new)
+
+
+def kinds_said(action: str, field: str | None, new: str | None) -> set[str]:
+    """The kinds of change a history row with this action, field and new value stands for."""
     kinds: set[str] = set()
-    if (kind := _ACTION_KINDS.get(row.action)) is not None:
+    if (kind := _ACTION_KINDS.get(action)) is not None:
         kinds.add(kind)
-    if row.field == "when":
+    if field == "when":
         kinds.add(MOVED)
-    elif row.field == "status":
-        kinds.add(_STATUS_KINDS.get(row.new or "", EDITED))
-    elif row.field and row.field not in (ORIGIN_FIELD, "coverage") and row.action != "created":
+    elif field == "status":
+        kinds.add(_STATUS_KINDS.get(new or "", EDITED))
+    elif field and field not in (ORIGIN_FIELD, "coverage") and action != "created":
         kinds.add(EDITED)
-    if not kinds and row.action == "changed" and row.field != ORIGIN_FIELD:
+    if not kinds and action == "changed" and field != ORIGIN_FIELD:
         kinds.add(EDITED)
     return kinds
 
 
-def group_changes(rows: Sequence[ChangeRecord], events: Mapping[int, EventRecord]) -> list[EventChanges]:
+def group_changes(
+    rows: Sequence[ChangeRecord],
+    events: Mapping[int, EventRecord],
+    *,
+    counts: Mapping[int, int] | None = None,
+    said: Mapping[int, Sequence[tuple[str, str | None, str | None]]] | None = None,
+) -> list[EventChanges]:
     """`rows` (oldest first) grouped by event, in the order of `events`; events without rows, and
-    rows of events not given, are left out."""
+    rows of events not given, are left out. When only an event's latest changes were read,
+    `counts` says how many it has in all, and `said` what all of its rows say (action, field,
+    new status) for its kinds."""
     steps: dict[int, list[Step]] = {}
     for row in rows:
         if row.event_id not in events:
@@ -147,6 +164,11 @@ def group_changes(rows: Sequence[ChangeRecord], events: Mapping[int, EventRecord
     for event_id, event in events.items():
         if event_id not in steps:
             continue
-        found = set().union(*(kinds_of(row) for step in steps[event_id] for row in step.rows)) or {EDITED}
-        grouped.append(EventChanges(event, tuple(k for k in KINDS if k in found), tuple(steps[event_id])))
+        found = set().union(*(kinds_of(row) for step in steps[event_id] for row in step.rows))
+        if said is not None:
+            found = found.union(*(kinds_said(*row) for row in said.get(event_id, ())))
+        found = found or {EDITED}
+        shown = steps[event_id][-STEPS_SHOWN:] if counts is not None else steps[event_id]
+        earlier = (counts or {}).get(event_id, len(shown)) - len(shown)
+        grouped.append(EventChanges(event, tuple(k for k in KINDS if k in found), tuple(shown), max(earlier, 0)))
     return grouped

@@ -278,6 +278,14 @@ def people_matching(query: Sequence[str], events: Iterable[ScheduledEvent]) -> l
     return [spelling[key] for key in people]
 
 
+def one_person(names: Sequence[str]) -> str | None:
+    """The person all of `names` are, in the fullest spelling ("Joe Biden" for "Biden" and "Joe
+    Biden"), or None when they are several people (or none)."""
+    keys = {fold(name): name.strip() for name in names}
+    people = [key for key in keys if not _part_of_another(key, keys)]
+    return keys[people[0]] if len(people) == 1 else None
+
+
 def _part_of_another(key: str, keys: Iterable[str]) -> bool:
     return any(other != key and _names(key, other) for other in keys)
 

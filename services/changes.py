@@ -1,54 +1,64 @@
 """`/trip changes` and the Home tab's "Since you last looked": what others changed on the
 schedule, by event, since the user last asked or in a window they name.
 
-Asking without a window reads from the user's marker and then moves the marker to the newest
-change that was read — not to "now", so that a change committed between the read and the
-write is still after the marker. A window (`/trip changes 24h`) is a look back and leaves the
+Asking without a window reads the changes below a watermark that the user has not been shown
+(storage/changes.py says why that is exact on both databases) and gives the marker to store
+once the reply has reached the user: `mark_read`. A reply Slack did not take leaves the marker,
+and the changes are shown again. A window (`/trip changes 24h`) is a look back and leaves the
 marker where it is; so does the Home tab, which is published by jobs as well as by the user.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from domain.changes import FIRST_LOOK, ChangesDigest, group_changes
+from domain.changes import FIRST_LOOK, STEPS_SHOWN, ChangesDigest, group_changes
 from domain.snapshot import PRIVATE_FIELDS
 from domain.zones import earlier
-from storage.changes import Point, changed_events, changes_of, events_by_id, mark_seen, newest_point, seen_point
+from storage.changes import Marker, Span, changed_events, changes_of, events_by_id, mark_seen, seen_marker, watermark
 from storage.db import session
-from storage.events import COUNT_CAP
 
 # Events shown in a reply, and the titles of those after them named in its last line.
 MAX_EVENTS = 25
 MORE_TITLES = 30
-# History rows read for the events shown: their newest, if an import changed them many times.
-MAX_ROWS = 600
+
+
+@dataclass(frozen=True)
+class Unseen:
+    """What others changed that the user has not been shown, and the marker to store once they
+    have been."""
+
+    digest: ChangesDigest
+    marker: Marker
 
 
 def changes_since_last_look(
     engine: Engine, *, team_id: str, user_id: str, now: datetime, editor: bool, limit: int = MAX_EVENTS
-) -> ChangesDigest:
-    """What others changed since the user's marker (the last 24 hours the first time), and the
-    marker moved past everything read."""
+) -> Unseen:
+    """What others changed since the user's marker (the last 24 hours the first time)."""
+    with session(engine) as db:
+        marker, below = seen_marker(db, team_id=team_id, user_id=user_id), watermark(db)
+        digest = _digest(
+            db,
+            team_id=team_id,
+            user_id=user_id,
+            span=_unseen(marker, below, now),
+            since=_since(marker, now),
+            now=now,
+            editor=editor,
+            limit=limit,
+        )
+    return Unseen(replace(digest, first=marker is None), Marker(now, below))
+
+
+def mark_read(engine: Engine, *, team_id: str, user_id: str, marker: Marker) -> None:
+    """The user has been shown what `changes_since_last_look` gave with `marker`."""
     with session(engine) as db, db.begin():
-        marker = seen_point(db, team_id=team_id, user_id=user_id)
-        after = marker or Point(earlier(now, FIRST_LOOK))
-        # The newest change first, and then only what is up to it: a change committed while
-        # this reads is left for the next time rather than passed over by the marker.
-        newest = newest_point(db, team_id=team_id, after=after, until=now)
-        if newest is None:
-            digest = _nothing(after, now)
-        else:
-            digest = _digest(
-                db, team_id=team_id, user_id=user_id, after=after, until=newest, now=now, editor=editor, limit=limit
-            )
-        if newest is not None or marker is None:
-            mark_seen(db, team_id=team_id, user_id=user_id, point=newest or after)
-    return replace(digest, first=marker is None)
+        mark_seen(db, team_id=team_id, user_id=user_id, marker=marker)
 
 
 def changes_in_window(
@@ -56,9 +66,9 @@ def changes_in_window(
 ) -> ChangesDigest:
     """What others changed in the last `window`; the marker stays where it is."""
     with session(engine) as db:
-        digest = _digest(
-            db, team_id=team_id, user_id=user_id, after=Point(earlier(now, window)), until=now, now=now, editor=editor
-        )
+        since = earlier(now, window)
+        span = Span(after=since, until=now)
+        digest = _digest(db, team_id=team_id, user_id=user_id, span=span, since=since, now=now, editor=editor)
     return replace(digest, window_minutes=int(window.total_seconds() // 60))
 
 
@@ -67,13 +77,13 @@ def unseen_changes(
 ) -> ChangesDigest:
     """For the Home tab: what `/trip changes` would show now, without moving the marker."""
     with session(engine) as db:
-        marker = seen_point(db, team_id=team_id, user_id=user_id)
+        marker, below = seen_marker(db, team_id=team_id, user_id=user_id), watermark(db)
         digest = _digest(
             db,
             team_id=team_id,
             user_id=user_id,
-            after=marker or Point(earlier(now, FIRST_LOOK)),
-            until=now,
+            span=_unseen(marker, below, now),
+            since=_since(marker, now),
             now=now,
             editor=editor,
             limit=limit,
@@ -82,8 +92,14 @@ def unseen_changes(
     return replace(digest, first=marker is None)
 
 
-def _nothing(after: Point, now: datetime) -> ChangesDigest:
-    return ChangesDigest(since=after.at, now=now, window_minutes=None, first=False, events=(), total=0, own=0)
+def _since(marker: Marker | None, now: datetime) -> datetime:
+    return marker.at if marker is not None else earlier(now, FIRST_LOOK)
+
+
+def _unseen(marker: Marker | None, below: int, now: datetime) -> Span:
+    if marker is None:
+        return Span(after=earlier(now, FIRST_LOOK), until=now, below=below)
+    return Span(from_mark=marker.mark, below=below)
 
 
 def _digest(
@@ -91,8 +107,8 @@ def _digest(
     *,
     team_id: str,
     user_id: str,
-    after: Point,
-    until: datetime | Point,
+    span: Span,
+    since: datetime,
     now: datetime,
     editor: bool,
     limit: int = MAX_EVENTS,
@@ -102,30 +118,18 @@ def _digest(
     # events are listed to everyone, as followers are told of them: "taken off the schedule".
     hidden = () if editor else PRIVATE_FIELDS
     found = changed_events(
-        db,
-        team_id=team_id,
-        user_id=user_id,
-        after=after,
-        until=until,
-        now=now,
-        limit=limit + more,
-        without_fields=hidden,
+        db, team_id=team_id, user_id=user_id, span=span, now=now, limit=limit + more, without_fields=hidden
     )
     shown_ids, more_ids = found.event_ids[:limit], found.event_ids[limit:]
     events = events_by_id(db, team_id=team_id, event_ids=found.event_ids)
-    rows = changes_of(
-        db,
-        team_id=team_id,
-        user_id=user_id,
-        event_ids=shown_ids,
-        after=after,
-        until=until,
-        limit=MAX_ROWS,
-        without_fields=hidden,
+    read = changes_of(
+        db, team_id=team_id, user_id=user_id, event_ids=shown_ids, span=span, steps=STEPS_SHOWN, without_fields=hidden
     )
-    entries = group_changes(rows, {i: events[i] for i in shown_ids if i in events})
+    entries = group_changes(
+        read.rows, {i: events[i] for i in shown_ids if i in events}, counts=read.steps, said=read.kinds
+    )
     return ChangesDigest(
-        since=after.at,
+        since=since,
         now=now,
         window_minutes=None,
         first=False,
@@ -133,5 +137,4 @@ def _digest(
         total=found.total,
         own=found.own,
         more_titles=[events[i].title for i in more_ids if i in events],
-        count_cap=COUNT_CAP,
     )

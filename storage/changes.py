@@ -1,9 +1,22 @@
-"""What changed on a workspace's schedule after a point in its history, and how far each user
-has read it. Every function takes a session and keyword arguments and is scoped by `team_id`.
+"""What changed on a workspace's schedule in a span of its history, and how far each user has
+read it. Every function takes a session and keyword arguments and is scoped by `team_id`.
 
-A point in the history is an instant and a change id: the changes after it are those later
-than the instant, and those at that very instant with a larger id (one save records several
-rows at one instant; a test's clock may give two saves the same one).
+A user's unseen changes are not found by time: a change is dated when its save starts, and it
+becomes visible when its save commits, later and in another order. They are found by a
+watermark instead, below which every change that will ever exist is already visible:
+
+- On SQLite writers take turns (one write transaction at a time), so change ids are given in
+  commit order: the next id is the largest committed one plus one. The watermark is the largest
+  id visible, plus one; a change committed after it was read has a larger id.
+- On PostgreSQL ids come from a sequence in insert order, and a transaction may commit long
+  after a later one. Each row keeps the id of the transaction that wrote it (`xact`, given by
+  the database), and the watermark is the oldest transaction still running when the read
+  begins (`pg_snapshot_xmin`): every transaction below it has committed or rolled back, so the
+  rows below it are all there is to see below it. A change by a transaction still running is
+  above it, and shown by a later read once that transaction has ended.
+
+A read of unseen changes covers [the user's mark, the watermark), and moves the mark to the
+watermark: nothing is shown twice, nothing is passed over.
 """
 
 from __future__ import annotations
@@ -12,72 +25,106 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, case, func, or_, text
 from sqlmodel import Session, col, select
 
 from storage.db import insert_for
-from storage.events import COUNT_CAP
 from storage.models import ChangesSeen, Event, EventChange, table_of
 
 
 @dataclass(frozen=True)
-class Point:
-    """A place in the history: after the change `change_id` made at `at` (0: before any made then)."""
+class Span:
+    """Which changes a read covers: those made from `after` up to `until` (both included), and
+    those at or above the mark `from_mark` and below the watermark `below` (any left None:
+    no bound)."""
+
+    after: datetime | None = None
+    until: datetime | None = None
+    from_mark: int | None = None
+    below: int | None = None
+
+
+@dataclass(frozen=True)
+class Marker:
+    """How far a user has read: when, and the watermark of that read."""
 
     at: datetime
-    change_id: int = 0
+    mark: int
 
 
 @dataclass(frozen=True)
 class ChangedEvents:
     """The events others changed in a span, in the order the desk reads them (first `limit`),
-    how many there are in all (counting stops after COUNT_CAP), and how many events the
-    reader changed themselves."""
+    how many there are in all, and how many events the reader changed themselves."""
 
     event_ids: list[int]
     total: int
     own: int
 
 
-def seen_point(session: Session, *, team_id: str, user_id: str) -> Point | None:
+@dataclass(frozen=True)
+class EventRows:
+    """Others' changes of some events in a span: the rows of each event's newest `steps`
+    changes (a change: the rows one save wrote), oldest first; how many changes each event has
+    in the span in all; and what each row of the span says, for the kinds of change."""
+
+    rows: list[EventChange]
+    steps: dict[int, int]
+    kinds: dict[int, list[tuple[str, str | None, str | None]]]
+
+
+def watermark(session: Session) -> int:
+    """Every change below this is visible now, and every change written later is at or above it."""
+    if session.get_bind().dialect.name == "postgresql":
+        return int(session.exec(select(text("pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))).one())
+    # Over the whole table rather than the workspace: the largest rowid is read from the end
+    # of the table at once, and is as good a bound.
+    return (session.exec(select(func.max(col(EventChange.id)))).one() or 0) + 1
+
+
+def seen_marker(session: Session, *, team_id: str, user_id: str) -> Marker | None:
     row = session.get(ChangesSeen, (team_id, user_id))
-    return Point(row.seen_until, row.seen_change_id) if row is not None else None
+    return Marker(row.seen_until, row.seen_mark) if row is not None else None
 
 
-def mark_seen(session: Session, *, team_id: str, user_id: str, point: Point) -> None:
-    """Remember that the user has read the changes up to `point`. A marker never moves back:
-    of two reads at once, the one that saw further wins."""
+def mark_seen(session: Session, *, team_id: str, user_id: str, marker: Marker) -> None:
+    """Remember that the user has read the changes below `marker.mark`. A marker never moves
+    back: of two reads at once, the one that saw further wins."""
     statement = insert_for(session)(table_of(ChangesSeen)).values(
-        team_id=team_id, user_id=user_id, seen_until=point.at, seen_change_id=point.change_id
+        team_id=team_id, user_id=user_id, seen_until=marker.at, seen_mark=marker.mark
     )
     current = table_of(ChangesSeen).c
     session.exec(
         statement.on_conflict_do_update(
             index_elements=["team_id", "user_id"],
-            set_={"seen_until": statement.excluded.seen_until, "seen_change_id": statement.excluded.seen_change_id},
+            set_={"seen_until": statement.excluded.seen_until, "seen_mark": statement.excluded.seen_mark},
             where=or_(
-                current.seen_until < statement.excluded.seen_until,
+                current.seen_mark < statement.excluded.seen_mark,
                 and_(
-                    current.seen_until == statement.excluded.seen_until,
-                    current.seen_change_id < statement.excluded.seen_change_id,
+                    current.seen_mark == statement.excluded.seen_mark,
+                    current.seen_until < statement.excluded.seen_until,
                 ),
             ),
         )
     )
 
 
-def _in_span(team_id: str, after: Point, until: datetime | Point, without_fields: Collection[str]) -> list:
-    """After `after`, and up to `until`: an instant (all changes made then), or a change."""
-    last = until.at if isinstance(until, Point) else until
-    conditions = [
-        col(EventChange.team_id) == team_id,
-        # The range on (team_id, at) first, so that both databases read it from the index.
-        col(EventChange.at) >= after.at,
-        or_(col(EventChange.at) > after.at, col(EventChange.id) > after.change_id),
-        col(EventChange.at) <= last,
-    ]
-    if isinstance(until, Point):
-        conditions.append(or_(col(EventChange.at) < last, col(EventChange.id) <= until.change_id))
+def _key(session: Session):
+    return col(EventChange.xact) if session.get_bind().dialect.name == "postgresql" else col(EventChange.id)
+
+
+def _in_span(session: Session, team_id: str, span: Span, without_fields: Collection[str]) -> list:
+    conditions = [col(EventChange.team_id) == team_id]
+    if span.after is not None:
+        conditions.append(col(EventChange.at) >= span.after)
+    if span.until is not None:
+        conditions.append(col(EventChange.at) <= span.until)
+    key = _key(session)
+    if span.from_mark is not None:
+        conditions.append(key >= span.from_mark)
+    if span.below is not None:
+        # Rows written before PostgreSQL kept their transaction have none: long finished.
+        conditions.append(key < span.below if span.from_mark is not None else or_(key < span.below, key.is_(None)))
     if without_fields:
         conditions.append(or_(col(EventChange.field).is_(None), col(EventChange.field).not_in(list(without_fields))))
     return conditions
@@ -88,58 +135,52 @@ def _by_others(user_id: str):
     return or_(col(EventChange.actor) != user_id, col(EventChange.imported_from).is_not(None))
 
 
-def newest_point(session: Session, *, team_id: str, after: Point, until: datetime) -> Point | None:
-    """The newest change after `after` and not later than `until`, anyone's and of any field."""
-    row = session.exec(
-        select(EventChange.at, EventChange.id)
-        .where(*_in_span(team_id, after, until, ()))
-        .order_by(col(EventChange.at).desc(), col(EventChange.id).desc())
-        .limit(1)
-    ).first()
-    return Point(row[0], row[1] or 0) if row is not None else None
-
-
 def changed_events(
     session: Session,
     *,
     team_id: str,
     user_id: str,
-    after: Point,
-    until: datetime | Point,
+    span: Span,
     now: datetime,
     limit: int,
     without_fields: Collection[str] = (),
     include_deleted: bool = True,
 ) -> ChangedEvents:
-    """The events changed by others than `user_id` after `after` and up to `until`:
-    those not over at `now` first, soonest first, then those over, latest first."""
-    span = _in_span(team_id, after, until, without_fields)
-    changed = select(EventChange.event_id).where(*span, _by_others(user_id)).distinct().subquery()
+    """The events changed by others than `user_id` in `span`: those not over at `now` first,
+    soonest first, then those over, latest first.
+
+    One pass over the span: its rows grouped by event, each event marked as changed by others,
+    by the reader, or both; both counts are taken over that set as its first rows are sorted."""
+    others = func.max(case((_by_others(user_id), 1), else_=0))
+    mine = func.max(case((_by_others(user_id), 0), else_=1))
+    changed = (
+        select(col(EventChange.event_id).label("event_id"), others.label("others"), mine.label("mine"))
+        .where(*_in_span(session, team_id, span, without_fields))
+        .group_by(col(EventChange.event_id))
+        .subquery()
+    )
     alive = [col(Event.deleted_at).is_(None)] if not include_deleted else []
-    conditions = [col(Event.id).in_(select(changed.c.event_id)), col(Event.team_id) == team_id, *alive]
-    counted = select(Event.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
-    total = session.exec(select(func.count()).select_from(counted)).one()
     over = case((col(Event.finishes_at) <= now, 1), else_=0)
-    ids = session.exec(
-        select(Event.id)
-        .where(*conditions)
+    rows = session.exec(
+        select(Event.id, changed.c.others, func.sum(changed.c.others).over(), func.sum(changed.c.mine).over())
+        .join(changed, changed.c.event_id == col(Event.id))
+        .where(col(Event.team_id) == team_id, *alive)
         .order_by(
+            changed.c.others.desc(),
             over,
             case((col(Event.finishes_at) <= now, None), else_=col(Event.starts_at)),
             col(Event.starts_at).desc(),
             col(Event.id),
         )
         .limit(limit)
+    ).all()
+    if not rows:
+        return ChangedEvents(event_ids=[], total=0, own=0)
+    return ChangedEvents(
+        event_ids=[event_id for event_id, by_others, _, _ in rows if by_others and event_id is not None],
+        total=int(rows[0][2]),
+        own=int(rows[0][3]),
     )
-    own_events = (
-        select(EventChange.event_id)
-        .where(*span, col(EventChange.actor) == user_id, col(EventChange.imported_from).is_(None))
-        .distinct()
-        .subquery()
-    )
-    own_conditions = [col(Event.id).in_(select(own_events.c.event_id)), col(Event.team_id) == team_id, *alive]
-    own = session.exec(select(func.count()).select_from(Event).where(*own_conditions)).one()
-    return ChangedEvents(event_ids=[i for i in ids if i is not None], total=total, own=own)
 
 
 def changes_of(
@@ -148,25 +189,55 @@ def changes_of(
     team_id: str,
     user_id: str,
     event_ids: Sequence[int],
-    after: Point,
-    until: datetime | Point,
-    limit: int,
+    span: Span,
+    steps: int,
     without_fields: Collection[str] = (),
-) -> list[EventChange]:
-    """Others' changes of `event_ids` in the span, oldest first; the newest `limit` of them."""
+) -> EventRows:
+    """Others' changes of `event_ids` in `span`: each event's newest `steps` changes, however
+    many others it has (an import may change one event hundreds of times)."""
     if not event_ids:
-        return []
-    rows = session.exec(
-        select(EventChange)
-        .where(
-            *_in_span(team_id, after, until, without_fields),
-            _by_others(user_id),
-            col(EventChange.event_id).in_(list(event_ids)),
-        )
-        .order_by(col(EventChange.at).desc(), col(EventChange.id).desc())
-        .limit(limit)
+        return EventRows(rows=[], steps={}, kinds={})
+    conditions = [
+        *_in_span(session, team_id, span, without_fields),
+        _by_others(user_id),
+        col(EventChange.event_id).in_(list(event_ids)),
+    ]
+    # A change is the rows one save wrote: same event, instant, author and action. Numbered
+    # from the newest and from the oldest, any row of it tells how many changes its event has.
+    change = (EventChange.at, EventChange.actor, EventChange.action, EventChange.imported_from)
+    newest = func.dense_rank().over(partition_by=col(EventChange.event_id), order_by=[col(c).desc() for c in change])
+    oldest = func.dense_rank().over(partition_by=col(EventChange.event_id), order_by=[col(c).asc() for c in change])
+    ranked = (
+        select(col(EventChange.id).label("id"), newest.label("newest"), (newest + oldest - 1).label("count"))
+        .where(*conditions)
+        .subquery()
     )
-    return list(reversed(list(rows)))
+    found = session.exec(
+        select(EventChange, ranked.c.count)
+        .join(ranked, ranked.c.id == col(EventChange.id))
+        .where(ranked.c.newest <= steps)
+        .order_by(col(EventChange.at), col(EventChange.id))
+    ).all()
+    # What every row of the span says, each distinct thing once: the kinds of change an entry
+    # names come from all of its changes, not only those listed.
+    said = session.exec(
+        select(
+            EventChange.event_id,
+            EventChange.action,
+            EventChange.field,
+            case((col(EventChange.field) == "status", col(EventChange.new)), else_=None),
+        )
+        .where(*conditions)
+        .distinct()
+    ).all()
+    kinds: dict[int, list[tuple[str, str | None, str | None]]] = {}
+    for event_id, action, field, new in said:
+        kinds.setdefault(event_id, []).append((action, field, new))
+    return EventRows(
+        rows=[row for row, _ in found],
+        steps={row.event_id: int(count) for row, count in found},
+        kinds=kinds,
+    )
 
 
 def events_by_id(session: Session, *, team_id: str, event_ids: Sequence[int]) -> dict[int, Event]:

@@ -137,9 +137,26 @@ def viewers_since(session: Session, *, team_id: str, since: datetime) -> list[st
     return list(rows)
 
 
-def trip_principals(session: Session, *, team_id: str, limit: int) -> list[str]:
-    """The people the workspace's trips are of, each once (read along the trips' unique index)."""
+def principals_named(
+    session: Session, *, team_id: str, words: Sequence[str], not_over_at: datetime, limit: int
+) -> list[str]:
+    """The principals of the trips with a live event (neither cancelled nor postponed) not over
+    at `not_over_at` that matches every
+    one of `words` as `/trip` matches it (a trip's principal is among its events' terms): at
+    most `limit`, each once. The caller keeps those whose name the words are of."""
+    if not words:
+        return []
     rows = session.exec(
-        select(Trip.principal).where(col(Trip.team_id) == team_id).distinct().order_by(col(Trip.principal)).limit(limit)
+        select(Trip.principal)
+        .join(Event, col(Event.trip_id) == col(Trip.id))
+        .where(
+            col(Event.team_id) == team_id,
+            col(Event.deleted_at).is_(None),
+            col(Event.finishes_at) > not_over_at,
+            col(Event.status).in_([status for status in Status if status.live]),
+            *matching_words(team_id=team_id, words=words),
+        )
+        .distinct()
+        .limit(limit)
     )
     return list(rows)

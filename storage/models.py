@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    FetchedValue,
     ForeignKey,
     Index,
     Integer,
@@ -261,6 +262,8 @@ class EventChange(SQLModel, table=True):
         Index("ix_event_changes_event_at", "event_id", "at"),
         # What changed in a workspace since a moment: `/trip changes`, the Home tab, the agenda.
         Index("ix_event_changes_team_at", "team_id", "at"),
+        # A user's unseen changes on PostgreSQL, by the transaction that wrote them.
+        Index("ix_event_changes_team_xact", "team_id", "xact"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -275,6 +278,10 @@ class EventChange(SQLModel, table=True):
     new: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     # The file or URL (credentials redacted) of the import that made the change; None otherwise.
     imported_from: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # On PostgreSQL, the transaction that wrote the row (set by the database: see
+    # storage/changes.py, which reads a user's unseen changes by it); None on SQLite, whose
+    # ids already come in commit order.
+    xact: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True, server_default=FetchedValue()))
 
 
 class Reminder(SQLModel, table=True):
@@ -531,15 +538,16 @@ class HomeViewer(SQLModel, table=True):
 
 
 class ChangesSeen(SQLModel, table=True):
-    """How far each user has read the schedule's changes with `/trip changes`: the newest change
-    they were shown (its time, and its id to tell apart changes made at the same instant)."""
+    """How far each user has read the schedule's changes with `/trip changes`: when they last
+    read them, and the watermark below which every change has been shown to them (a change id on
+    SQLite, a transaction id on PostgreSQL: see storage/changes.py)."""
 
     __tablename__ = "changes_seen"
 
     team_id: str = Field(primary_key=True, max_length=TEAM_ID_MAX)
     user_id: str = Field(primary_key=True, max_length=USER_ID_MAX)
     seen_until: datetime = Field(sa_column=_instant())
-    seen_change_id: int = 0
+    seen_mark: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
 
 
 class EventClash(SQLModel, table=True):

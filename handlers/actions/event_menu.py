@@ -23,7 +23,7 @@ from handlers.notices import announce
 from handlers.payloads import event_id_of
 from handlers.replies import open_form, tell
 from services.editing import StaleEdit, change_coverage, set_status, trip_choices
-from services.itineraries import person_itinerary
+from services.itineraries import principal_itinerary
 
 NO_TRIP = "That event no longer belongs to a trip: `/trip itinerary <name>` shows anyone's."
 
@@ -176,5 +176,5 @@ def _itinerary(action: dict, context: BoltContext, respond: Respond) -> None:
         tell(respond, notice_message(NO_TRIP), replace_original=False, response_type="ephemeral")
         return
     ctx = desk(context)
-    answer = person_itinerary(ctx.engine, team_id=team_id(context), query=event.trip.principal, now=ctx.clock())
+    answer = principal_itinerary(ctx.engine, team_id=team_id(context), principal=event.trip.principal, now=ctx.clock())
     tell(respond, itinerary_message(answer), replace_original=False, response_type="ephemeral")

@@ -1,6 +1,6 @@
 """`/trip`. Queries are answered in the acknowledgement itself, so the reply arrives within
 Slack's 3 seconds without a second round trip; `/trip add` and `/trip draft` open their form,
-then acknowledge."""
+then acknowledge; `/trip changes` acknowledges at once and replies through the response_url."""
 
 from __future__ import annotations
 
@@ -42,12 +42,13 @@ from domain.commands import (
     parse_command,
 )
 from domain.listing import ListingRequest, Mode
+from handlers.afterwards import afterwards
 from handlers.commands import calendar_feed, feeds, follows
 from handlers.context import desk, team_id
 from handlers.guard import Refused, may_edit, require_editor
-from handlers.replies import listing_reply
+from handlers.replies import listing_reply, tell
 from infra.slack_failures import SLACK_FAILURES, slack_error
-from services.changes import changes_in_window, changes_since_last_look
+from services.changes import changes_in_window, changes_since_last_look, mark_read
 from services.editing import trip_choices
 from services.history import event_history, event_reminders
 from services.itineraries import person_itinerary
@@ -107,19 +108,32 @@ def trip(ack: Ack, command: dict, context: BoltContext, client: WebClient) -> No
             )
             reply = reminders_message(query, matched, events)
         case Changes(window_minutes):
-            reply = changes_reply(context, client, user_id=user_id, window_minutes=window_minutes)
+            # Who may see notes asks Slack, and a month of changes takes a while to read: the
+            # reply follows the acknowledgement.
+            ack()
+            afterwards(context, send_changes, context, client, user_id=user_id, window_minutes=window_minutes)
+            return
     ack(response_type="ephemeral", **reply)
 
 
-def changes_reply(context: BoltContext, client: WebClient, *, user_id: str, window_minutes: int | None) -> dict:
+def send_changes(context: BoltContext, client: WebClient, *, user_id: str, window_minutes: int | None) -> None:
+    """The reply to `/trip changes`; the user's marker moves only once Slack has taken it."""
     ctx = desk(context)
     team, now, editor = team_id(context), ctx.clock(), may_edit(context, client, user_id)
-    if window_minutes is None:
-        digest = changes_since_last_look(ctx.engine, team_id=team, user_id=user_id, now=now, editor=editor)
-    else:
+    respond = context.respond
+    if window_minutes is not None:
         window = timedelta(minutes=window_minutes)
         digest = changes_in_window(ctx.engine, team_id=team, user_id=user_id, now=now, editor=editor, window=window)
-    return changes_message(digest)
+        if respond is not None:
+            tell(respond, changes_message(digest), response_type="ephemeral", replace_original=False)
+        return
+    unseen = changes_since_last_look(ctx.engine, team_id=team, user_id=user_id, now=now, editor=editor)
+    if respond is None:
+        return
+    if tell(respond, changes_message(unseen.digest), response_type="ephemeral", replace_original=False):
+        mark_read(ctx.engine, team_id=team, user_id=user_id, marker=unseen.marker)
+    else:
+        log.error("changes not shown, the marker stays user=%s", user_id)
 
 
 def open_add_form(ack: Ack, command: dict, context: BoltContext, client: WebClient) -> None:

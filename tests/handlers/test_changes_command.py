@@ -13,14 +13,14 @@ from domain.vocabulary import Status
 from services.editing import change_coverage, delete_event, set_status
 from services.importing import import_calendar
 from storage.db import session
-from storage.models import ChangesSeen, Event
+from storage.models import ChangesSeen, Event, EventChange
 from tests.handlers.test_app_home import home_of, part
 from tests.support.block_kit_limits import message_problems
 from tests.support.calendars import Stop, calendar
 from tests.support.cards import card_controls, choose
 from tests.support.schedule import TEAM, add_event
 from tests.support.views import submission
-from tests.support.waiting import wait_for_calls
+from tests.support.waiting import logged, wait_for_calls
 
 pytestmark = pytest.mark.usefixtures("sample")
 
@@ -31,10 +31,17 @@ LUNCH = "Lunch with Jean-Noël Barrot"
 COLLEAGUE, ME = "U0EDITOR", "U0ALICE"
 
 
-def ask(bot, text: str = "changes", user: str = ME) -> dict:
-    response = bot.command(text, user_id=user)
+def ask(bot, fake_slack, text: str = "changes", user: str = ME) -> dict:
+    """The reply to `/trip changes`: through the response_url after an empty acknowledgement, or
+    in the acknowledgement for bad input. Returns once the marker has moved."""
+    before = len(fake_slack.calls_to("response_url"))
+    response = bot.command(text, user_id=user, response_url=fake_slack.response_url("changes"))
     assert response.status_code == 200, response.text
-    message = json.loads(response.text)
+    if response.text:
+        message = json.loads(response.text)
+    else:
+        message = wait_for_calls(fake_slack, "response_url", before + 1)[before].payload
+        bot.settle()
     assert message["response_type"] == "ephemeral"
     assert message_problems(message) == []
     return message
@@ -92,8 +99,8 @@ def colleague_edits(bot, fake_slack, engine, clock):
     clock.advance(timedelta(minutes=5))
 
 
-def test_lists_exactly_the_colleagues_edits_grouped_with_who(bot, colleague_edits):
-    message = ask(bot)
+def test_lists_exactly_the_colleagues_edits_grouped_with_who(fake_slack, bot, colleague_edits):
+    message = ask(bot, fake_slack)
     shown = entries(message)
     assert len(shown) == 4
     # In the schedule's order: the soonest event first.
@@ -112,59 +119,61 @@ def test_lists_exactly_the_colleagues_edits_grouped_with_who(bot, colleague_edit
     assert message["text"].startswith("What changed, in the last 24 hours: 4 events")
 
 
-def test_asking_again_shows_only_what_is_new(bot, engine, clock, colleague_edits):
-    assert len(entries(ask(bot))) == 4
-    again = ask(bot)
+def test_asking_again_shows_only_what_is_new(fake_slack, bot, engine, clock, colleague_edits):
+    assert len(entries(ask(bot, fake_slack))) == 4
+    again = ask(bot, fake_slack)
     assert entries(again) == ["Nothing changed on the schedule."]
     assert "after the newest change you were last shown" in contexts(again)
     clock.advance(timedelta(minutes=10))
     set_to(engine, clock, MACRON, Status.TENTATIVE)
-    (only,) = entries(ask(bot))
+    (only,) = entries(ask(bot, fake_slack))
     assert MACRON in only and "Status: Confirmed → Tentative" not in only and "marked it tentative" in only
-    assert entries(ask(bot)) == ["Nothing changed on the schedule."]
+    assert entries(ask(bot, fake_slack)) == ["Nothing changed on the schedule."]
 
 
-def test_a_change_at_the_same_instant_as_the_last_one_shown_is_not_skipped(bot, engine, clock, colleague_edits):
-    ask(bot)
+def test_a_change_at_the_same_instant_as_the_last_one_shown_is_not_skipped(
+    fake_slack, bot, engine, clock, colleague_edits
+):
+    ask(bot, fake_slack)
     # The clock has not moved: a change made at the very instant of the last one shown.
     clock.advance(timedelta(minutes=-5))
     set_to(engine, clock, MACRON, Status.TENTATIVE)
-    (only,) = entries(ask(bot))
+    (only,) = entries(ask(bot, fake_slack))
     assert MACRON in only
 
 
-def test_a_window_shows_its_span_and_leaves_the_marker(bot, engine, clock, colleague_edits):
-    assert len(entries(ask(bot))) == 4
+def test_a_window_shows_its_span_and_leaves_the_marker(fake_slack, bot, engine, clock, colleague_edits):
+    assert len(entries(ask(bot, fake_slack))) == 4
     with session(engine) as db:
         marker = db.get(ChangesSeen, (TEAM, ME))
         assert marker is not None
-    window = ask(bot, "changes 24h")
+    window = ask(bot, fake_slack, "changes 24h")
     assert len(entries(window)) == 4
     assert "in the last 24 hours, since <!date^" in contexts(window)
     assert "the first time" not in contexts(window)
     # The colleague cancelled at 08:02 and added the lunch at 08:03; it is 08:08.
-    assert entries(ask(bot, "changes 2 min")) == ["Nothing changed on the schedule."]
-    assert [e.split("\n")[0] for e in entries(ask(bot, "changes 6m"))] == [
+    assert entries(ask(bot, fake_slack, "changes 2 min")) == ["Nothing changed on the schedule."]
+    assert [e.split("\n")[0] for e in entries(ask(bot, fake_slack, "changes 6m"))] == [
         ":new: New — *Lunch with Jean-Noël Barrot*",
         ":x: Cancelled — ~US–EU–Armenia meeting with Prime Minister Nikol Pashinyan~",
     ]
     with session(engine) as db:
         assert db.get(ChangesSeen, (TEAM, ME)) == marker
-    assert entries(ask(bot)) == ["Nothing changed on the schedule."]
+    assert entries(ask(bot, fake_slack)) == ["Nothing changed on the schedule."]
     clock.advance(timedelta(days=2))
-    assert entries(ask(bot, "changes 24h")) == ["Nothing changed on the schedule."]
-    assert len(entries(ask(bot, "changes 3d"))) == 4
+    assert entries(ask(bot, fake_slack, "changes 24h")) == ["Nothing changed on the schedule."]
+    assert len(entries(ask(bot, fake_slack, "changes 3d"))) == 4
 
 
-def test_my_own_changes_are_left_out_and_counted(bot, engine, clock, colleague_edits):
+def test_my_own_changes_are_left_out_and_counted(fake_slack, bot, engine, clock, colleague_edits):
     clock.advance(timedelta(minutes=1))
     set_to(engine, clock, MACRON, Status.TENTATIVE, actor=ME)
-    mine = ask(bot)
+    mine = ask(bot, fake_slack)
     assert len(entries(mine)) == 4  # Macron stays, for the colleague's move: only that is listed
     macron = next(e for e in entries(mine) if MACRON in e)
     assert "marked it tentative" not in macron and f"<@{ME}>" not in macron
     assert "Your own changes (1 event) are not listed." in contexts(mine)
-    theirs = ask(bot, user=COLLEAGUE)
+    theirs = ask(bot, fake_slack, user=COLLEAGUE)
     assert [e for e in entries(theirs)] == [next(e for e in entries(theirs) if MACRON in e)]
     assert "marked it tentative" in entries(theirs)[0]
     assert "Your own changes (4 events) are not listed." in contexts(theirs)
@@ -180,14 +189,14 @@ def test_my_own_changes_are_left_out_and_counted(bot, engine, clock, colleague_e
         ("changes 45d", "from 1 minute to 30 days"),
     ],
 )
-def test_bad_input_gets_one_clear_line(bot, engine, text, expected):
-    message = ask(bot, text)
+def test_bad_input_gets_one_clear_line(fake_slack, bot, engine, text, expected):
+    message = ask(bot, fake_slack, text)
     assert len(message["blocks"]) == 1 and expected in message["text"]
     with session(engine) as db:
         assert db.get(ChangesSeen, (TEAM, ME)) is None
 
 
-def test_imports_coverage_and_deletions_name_their_source(bot, engine, clock):
+def test_imports_coverage_and_deletions_name_their_source(fake_slack, bot, engine, clock):
     import_calendar(
         engine,
         team_id=TEAM,
@@ -211,7 +220,7 @@ def test_imports_coverage_and_deletions_name_their_source(bot, engine, clock):
         now=clock(),
         default_channel=None,
     )
-    shown = entries(ask(bot))
+    shown = entries(ask(bot, fake_slack))
     tirana = next(e for e in shown if "Tirana" in e)
     assert tirana.startswith(":new: New") and "by import of https://example.org/state.ics" in tirana
     cover = next(e for e in shown if MACRON in e)
@@ -220,11 +229,11 @@ def test_imports_coverage_and_deletions_name_their_source(bot, engine, clock):
     assert gone.startswith(":wastebasket: Taken off the schedule — ~Visit to the KNDS")
 
 
-def test_many_changes_stay_within_limits_and_say_how_many_more(bot, engine, clock):
+def test_many_changes_stay_within_limits_and_say_how_many_more(fake_slack, bot, engine, clock):
     start = clock() + timedelta(days=3)
     for n in range(40):
         add_event(engine, clock, title=f"Briefing {n:02d} " + "<!channel> & " * 20, start=start + timedelta(hours=n))
-    message = ask(bot)
+    message = ask(bot, fake_slack)
     assert len(entries(message)) == 25
     footer = contexts(message)
     assert "And 15 more events changed: Briefing 25" in footer
@@ -232,7 +241,7 @@ def test_many_changes_stay_within_limits_and_say_how_many_more(bot, engine, cloc
     assert "<!channel>" not in json.dumps(message["blocks"]) and "&lt;!channel&gt;" in json.dumps(message["blocks"])
     assert "<!channel>" not in message["text"]
     # All were read: the next ask is empty.
-    assert entries(ask(bot)) == ["Nothing changed on the schedule."]
+    assert entries(ask(bot, fake_slack)) == ["Nothing changed on the schedule."]
 
 
 def test_the_home_tab_shows_them_without_moving_the_marker(bot, fake_slack, engine, colleague_edits):
@@ -243,7 +252,7 @@ def test_the_home_tab_shows_them_without_moving_the_marker(bot, fake_slack, engi
     assert [line for line in lines[1:5] if "Cancelled" in line] == [lines[4]]
     with session(engine) as db:
         assert db.get(ChangesSeen, (TEAM, ME)) is None
-    assert len(entries(ask(bot))) == 4
+    assert len(entries(ask(bot, fake_slack))) == 4
     after = part(home_of(bot, fake_slack, ME), "Since you last looked")
     assert after == "Nothing has changed on the schedule since your last `/trip changes`."
     # The colleague's own tab leaves their own changes out.
@@ -257,8 +266,53 @@ def test_a_change_of_the_notes_alone_is_not_listed_to_those_who_may_not_see_it(d
     view = wait_for_calls(fake_slack, "views.open", before + 1)[-1].payload["view"]
     reply = desk.submit(submission(view, {"notes": "Embassy contact: secret"}), user_id=COLLEAGUE)
     assert json.loads(reply.text)["response_action"] == "update", reply.text
-    message = ask(desk)
+    message = ask(desk, fake_slack)
     assert entries(message) == ["Nothing changed on the schedule."]
     assert "secret" not in json.dumps(message)
     with session(engine) as db:
         assert db.get(ChangesSeen, (TEAM, ME)) is not None
+
+
+def test_a_reply_slack_did_not_take_leaves_the_marker(bot, fake_slack, engine, clock, colleague_edits, caplog):
+    fake_slack.fail("response_url", "internal_error", status=500)
+    before = len(fake_slack.calls_to("response_url"))
+    response = bot.command("changes", user_id=ME, response_url=fake_slack.response_url("changes"))
+    assert response.status_code == 200 and response.text == ""
+    wait_for_calls(fake_slack, "response_url", before + 1)
+    bot.settle()
+    with session(engine) as db:
+        assert db.get(ChangesSeen, (TEAM, ME)) is None
+    assert logged(caplog, "changes not shown, the marker stays user=U0ALICE")
+    fake_slack.failures.clear()
+    assert len(entries(ask(bot, fake_slack))) == 4
+    assert entries(ask(bot, fake_slack)) == ["Nothing changed on the schedule."]
+
+
+def test_an_event_changed_hundreds_of_times_hides_no_other(bot, fake_slack, engine, clock):
+    add_event(engine, clock, title="Quiet but soon", start=clock() + timedelta(days=1), actor=COLLEAGUE)
+    clock.advance(timedelta(minutes=1))
+    busy = add_event(engine, clock, title="Busy", start=clock() + timedelta(days=5), actor="U0CAROL")
+    with session(engine) as db, db.begin():
+        for n in range(650):
+            db.add(
+                EventChange(
+                    team_id=TEAM,
+                    event_id=busy.id,
+                    actor="U0CAROL",
+                    at=clock() + timedelta(seconds=n + 1),
+                    action="changed",
+                    field="title",
+                    old=str(n),
+                    new=str(n + 1),
+                )
+            )
+    clock.advance(timedelta(hours=1))
+    message = ask(bot, fake_slack)
+    first, second = entries(message)
+    assert first.startswith(":new: New — *Quiet but soon*")
+    # The busy one's five latest changes, the rest counted; still "New", from its first change.
+    assert second.startswith(":new: New · :pencil2: Edited — *Busy*")
+    assert second.count("• <@U0CAROL>") == 5 and "Title: 649 → 650" in second
+    assert "• and 646 earlier changes" in second
+    assert "more events changed" not in contexts(message)
+    assert entries(ask(bot, fake_slack)) == ["Nothing changed on the schedule."]

@@ -17,6 +17,7 @@ from domain.vocabulary import Status
 from services.editing import new_uid, save_event, set_status
 from storage.db import session
 from storage.models import Event, Follow
+from tests.services.test_itineraries import calendar
 from tests.support.block_kit_limits import message_problems, view_problems
 from tests.support.long_content import mrkdwn_texts
 from tests.support.samples import load_ics
@@ -271,3 +272,48 @@ def test_the_home_tab_keeps_to_its_limits_with_long_itineraries(bot, fake_slack,
     assert "and 32 more stops" in part
     message = reply(bot.command("itinerary minister1"))
     assert "more stops, to" in body(message)
+
+
+DINNER = b"""BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:-//t//EN
+BEGIN:VEVENT
+UID:dinner@test
+DTSTAMP:20240301T000000Z
+SUMMARY:Dinner with Blinken and Scholz
+DTSTART;TZID=Europe/Berlin:20240407T190000
+LOCATION:Berlin, Germany
+ATTENDEE;CN=Blinken:mailto:b@example.org
+ATTENDEE;CN=Olaf Scholz:mailto:s@example.org
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+@pytest.mark.usefixtures("sample")
+def test_the_button_and_the_home_tab_find_him_named_by_surname_alone(bot, fake_slack, engine, clock):
+    # An event outside his trip that names him "Blinken": the command finds it, and so must
+    # the card's button and the Home tab, which know his whole name.
+    load_ics(engine, DINNER, now=clock())
+    command = reply(bot.command("itinerary blinken"))["text"]
+    assert "Berlin, Germany" in command
+    listing = reply(bot.command("macron"))
+    buttons = [e for b in listing["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    (itinerary,) = [b for b in buttons if b["action_id"] == "event_itinerary"]
+    bot.action(itinerary, response_url=fake_slack.response_url("itinerary"))
+    (call,) = wait_for_calls(fake_slack, "response_url")
+    assert call.payload["text"] == command
+    follow(engine, clock, "U0ALICE", "antony blinken")
+    part = itineraries_part(home_of(bot, fake_slack, "U0ALICE"))
+    assert part is not None and ":round_pushpin: *Berlin, Germany*  ·  Sun 7 Apr 2024  ·  1 event" in part
+
+
+def test_a_past_trip_all_called_off_is_worded_alike_in_blocks_and_text(bot, engine, clock):
+    load_ics(engine, calendar(("off", "Kamala Harris", "20240412T100000", "CANCELLED")), now=clock())
+    clock.advance(timedelta(days=30))
+    message = reply(bot.command("itinerary harris"))
+    assert (
+        "Nothing on the schedule for *Kamala Harris* from now on."
+        " In the most recent trip, *Tour*, everything was cancelled or postponed:" in body(message)
+    )
+    assert message["text"] == "Most recent trip, Tour, of Kamala Harris: everything was cancelled or postponed."

@@ -68,3 +68,17 @@ def test_only_cancelled_events_to_come(engine):
     answer = person_itinerary(engine, team_id=TEAM, query="harris", now=NOW)
     assert answer.found is Found.UPCOMING and answer.itinerary is not None
     assert answer.itinerary.legs == () and len(answer.itinerary.off) == 1
+
+
+def test_a_principal_spelled_two_ways_is_one_follow(engine):
+    load_ics(
+        engine,
+        calendar(
+            ("short", "Biden", "20240410T100000", "CONFIRMED"),
+            ("full", "Joe Biden", "20240411T100000", "CONFIRMED"),
+        ),
+        now=NOW,
+    )
+    ((query, answer),) = followed_itineraries(engine, team_id=TEAM, queries=["biden"], now=NOW, limit=3)
+    assert query == "biden" and answer.person == "Joe Biden"
+    assert answer.itinerary is not None and answer.itinerary.events == 2
