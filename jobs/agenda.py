@@ -12,7 +12,6 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from blocks.agenda import agenda_message
-from domain.coverage import KEY_KINDS, LIVE_STATUSES
 from domain.snapshot import PRIVATE_FIELDS
 from domain.zones import add_days, later, start_of_day, to_utc
 from infra.slack_failures import SLACK_FAILURES
@@ -98,8 +97,6 @@ class DailyAgenda:
             uncovered = uncovered_events(
                 db,
                 team_id=team_id,
-                kinds=KEY_KINDS,
-                statuses=LIVE_STATUSES,
                 not_over_at=now,
                 starts_before=start_of_day(add_days(today, 2), self.newsroom_tz),
                 limit=MAX_UNCOVERED,

@@ -1,6 +1,8 @@
 """The chase for coverage: key events no one covers, 48 and 24 hours before they start, in one
 message to TRIPDESK_CHANNEL with an *I'll cover* button each, once whatever the number of
-replicas and restarts (storage/coverage.py claims each event and lead time before posting)."""
+replicas and restarts (storage/coverage.py claims each event and lead time before posting).
+The one exception: a replica that dies after posting and before marking its chases sent leaves
+them to be posted again once its lease is over (at least once, never lost)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from blocks.coverage import MAX_CHASED, chase_message
-from domain.coverage import CHASE_LEADS, chase_lead, chase_opens, lead_hours
+from domain.coverage import CHASE_LEADS, chase_lead, chase_owed, lead_hours
 from domain.zones import later
 from infra.slack_failures import SLACK_FAILURES, slack_error
 from jobs.reminders import retrying
@@ -71,24 +73,32 @@ class CoverageChaser:
         return f"posted {len(keys)}"
 
     def _claim(self, team_id: str, channel_id: str, now: datetime) -> list[tuple[Event, int]]:
-        """Claim the chases owed now, at most a message's worth: (event, lead hours) each."""
+        """Claim the chases owed now, at most a message's worth: (event, lead hours) each. A
+        pass with nothing owed only reads."""
+        nearest_first = sorted(CHASE_LEADS)
         with session(self.engine) as db, db.begin():
             candidates = key_uncovered(
-                db, team_id=team_id, starts_after=now, starts_by=later(now, CHASE_LEADS[0]), limit=CANDIDATES
+                db,
+                team_id=team_id,
+                starts_after=now,
+                leads=[(later(now, lead), lead_hours(lead)) for lead in nearest_first],
+                limit=CANDIDATES,
             )
             claimed: list[tuple[Event, int]] = []
-            for event in candidates:
+            for event, last, nearer in candidates:
                 lead = chase_lead(event, now)
                 if lead is None or len(claimed) == MAX_CHASED:
+                    continue
+                if not chase_owed(last, nearer, starts_at=event.starts_at, lead_time=lead, now=now):
                     continue
                 if claim_chase(
                     db,
                     team_id=team_id,
                     event_id=saved_id(event),
                     lead_hours=lead_hours(lead),
+                    last=last,
                     channel_id=channel_id,
                     starts_at=event.starts_at,
-                    opens=chase_opens(event.starts_at, lead),
                     now=now,
                     lease_until=later(now, self.lease),
                     replica=self.replica,

@@ -14,7 +14,6 @@ from sqlalchemy import Engine
 
 from blocks.changes import HOME_LINES
 from blocks.home import FEED_LINES, FOLLOW_LINES, GAP_LINES, ITINERARIES, MINE_LINES, WEEK_LINES
-from domain.coverage import KEY_KINDS, LIVE_STATUSES
 from domain.home import (
     GAP_HORIZON,
     WEEK_DAYS,
@@ -77,8 +76,6 @@ def build_dashboard(
         gaps = uncovered_events(
             db,
             team_id=team_id,
-            kinds=KEY_KINDS,
-            statuses=LIVE_STATUSES,
             not_over_at=now,
             starts_before=later(now, GAP_HORIZON),
             limit=GAP_ROWS,

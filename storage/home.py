@@ -4,43 +4,38 @@ only `record_viewer` writes."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, func, or_
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from domain.drafts import MAX_SPAN
-from domain.vocabulary import Kind, Status
+from domain.vocabulary import Status
 from domain.zones import earlier
+from storage.coverage import needing_coverage
 from storage.db import insert_for
 from storage.events import COUNT_CAP, Page, matching_words
-from storage.models import Coverage, Event, FeedSubscription, Follow, HomeViewer, Trip, table_of
+from storage.models import Event, FeedSubscription, Follow, HomeViewer, Trip, table_of
 
 
 def uncovered_events(
     session: Session,
     *,
     team_id: str,
-    kinds: Collection[Kind],
-    statuses: Collection[Status],
     not_over_at: datetime,
     starts_before: datetime,
     limit: int,
 ) -> Page:
-    """Key events (of `kinds`, or marked key) of `statuses` under way at `not_over_at` or
-    starting before `starts_before` that no one covers, in start order."""
+    """Key events needing coverage (the chase's rule, storage/coverage.py) under way at
+    `not_over_at` or starting before `starts_before`, in start order."""
     conditions = [
-        col(Event.team_id) == team_id,
-        col(Event.deleted_at).is_(None),
-        or_(col(Event.marked_key), col(Event.kind).in_(list(kinds))),
-        col(Event.status).in_(list(statuses)),
+        *needing_coverage(team_id=team_id),
         col(Event.finishes_at) > not_over_at,
         # As in find_events: a lower bound on the start keeps this an index range.
         col(Event.starts_at) > earlier(not_over_at, MAX_SPAN),
         col(Event.starts_at) < starts_before,
-        ~exists().where(col(Coverage.event_id) == col(Event.id)),
     ]
     counted = select(Event.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
     total = session.exec(select(func.count()).select_from(counted)).one()

@@ -12,7 +12,7 @@ from sqlmodel import select
 from blocks.drafts import PASTE_CALLBACK
 from blocks.event_form import CALLBACK_ID as EVENT_FORM
 from blocks.home import ADD_ACTION, DRAFT_ACTION
-from domain.vocabulary import Kind, Status
+from domain.vocabulary import Kind, Precision, Status
 from services.editing import change_coverage, set_status
 from storage.db import session
 from storage.models import Event, FeedSubscription, Follow, HomeViewer
@@ -139,7 +139,12 @@ def test_a_coverage_gap_is_shown_until_someone_covers_it(bot, fake_slack, engine
         start=clock() + timedelta(hours=20),
     )
     add_event(engine, clock, title="Marked dinner", start=clock() + timedelta(hours=30), marked_key=True)
+    # Known only to the month, as the chase never chases it (the same rule).
+    add_event(engine, clock, title="Month-only ministerial", kind=Kind.MINISTERIAL, start=clock() + timedelta(hours=20))
+    with session(engine) as db, db.begin():
+        db.exec(select(Event).where(Event.title == "Month-only ministerial")).unique().one().precision = Precision.MONTH
     gaps = part(home_of(bot, fake_slack), "Coverage gaps")
+    assert "Month-only ministerial" not in gaps
     assert MINISTERS in gaps  # Wednesday in Brussels, within 48 hours
     assert MACRON not in gaps  # a bilateral meeting: not a key event
     assert "Marked dinner" in gaps  # an editor marked it key

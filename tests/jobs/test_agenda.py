@@ -6,12 +6,14 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from domain.vocabulary import Kind
+from domain.vocabulary import Kind, Precision
 from domain.zones import zone
 from infra.config import load_settings
 from jobs.agenda import DailyAgenda
 from jobs.scheduler import agenda_trigger
 from services.editing import change_coverage
+from storage.db import session
+from storage.models import Event
 from tests.support.schedule import add_event, client_for
 
 PARIS = zone("Europe/Paris")
@@ -154,6 +156,17 @@ def test_the_agenda_lists_the_key_events_of_its_days_no_one_covers(engine, fake_
         engine, clock, title="G7 ministerial", start=datetime(2024, 4, 2, 9, 0, tzinfo=UTC), kind=Kind.MINISTERIAL
     )
     change_coverage(engine, team_id="T0NEWSROOM", actor="U0EDITOR", event_id=covered.id, users=["U0ALICE"], now=clock())
+    month_only = add_event(
+        engine,
+        clock,
+        title="Month-only ministerial",
+        start=datetime(2024, 4, 2, 9, 0, tzinfo=UTC),
+        kind=Kind.MINISTERIAL,
+    )
+    with session(engine) as db, db.begin():
+        found = db.get(Event, month_only.id)
+        assert found is not None
+        found.precision = Precision.MONTH
     clock.moment = datetime(2024, 4, 2, 5, 0, tzinfo=UTC)  # 07:00 in Paris on Tuesday
     assert agenda(engine, fake_slack, clock).post() == "posted"
     (post,) = fake_slack.posts()
@@ -161,6 +174,7 @@ def test_the_agenda_lists_the_key_events_of_its_days_no_one_covers(engine, fake_
     assert "NATO foreign ministers" in section  # Wednesday's ministerial
     assert "Blinken and Lecornu dinner" in section  # marked key
     assert "G7 ministerial" not in section  # covered
+    assert "Month-only ministerial" not in section  # no start to count back from: never chased either
     assert "Blinken meets President Macron" not in section  # a bilateral, not marked
     assert "Pashinyan" not in section  # Friday: beyond the agenda's two days
     assert "Not covered yet: Blinken and Lecornu dinner; NATO foreign ministers' meeting" in post.payload["text"]

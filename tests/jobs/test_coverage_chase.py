@@ -9,6 +9,7 @@ import logging
 import threading
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import event as sa_event
 from sqlmodel import select
 
 from domain.vocabulary import Kind, Precision, Status
@@ -163,6 +164,46 @@ def test_moved_later_after_its_chase_it_is_chased_again_at_the_new_48_hours(engi
     assert len(chases(fake_slack)) == 2
 
 
+def test_moved_a_little_later_after_its_chase_it_is_not_chased_again(engine, fake_slack, clock):
+    event = summit(engine, clock)
+    job = chaser(engine, fake_slack, clock)
+    at(clock, SUMMIT_START - timedelta(hours=24))
+    assert job.run_once() == "posted 1"
+    # Put back by less than a quarter of the lead (6 hours of 24): its thread says so, the
+    # channel is not chased twice.
+    move(engine, event.id, timedelta(hours=5, minutes=59))
+    at(clock, SUMMIT_START + timedelta(hours=5, minutes=59) - timedelta(hours=24))
+    assert job.run_once() == "nothing owed"
+    move(engine, event.id, timedelta(minutes=1))  # 6 hours later than when it was chased
+    at(clock, SUMMIT_START + timedelta(hours=6) - timedelta(hours=24, minutes=1))
+    assert job.run_once() == "nothing owed"
+    clock.advance(timedelta(minutes=1))
+    assert job.run_once() == "posted 1"
+    assert len(chases(fake_slack)) == 2
+
+
+def test_a_pass_with_nothing_owed_writes_nothing(engine, fake_slack, clock):
+    summit(engine, clock)
+    summit(engine, clock, title="G20 summit", start=SUMMIT_START + timedelta(hours=30))
+    job = chaser(engine, fake_slack, clock)
+    at(clock, SUMMIT_START - timedelta(hours=18))
+    assert job.run_once() == "posted 2"  # the first at 24 hours, the second at 48
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    sa_event.listen(engine, "before_cursor_execute", seen)
+    try:
+        for replica in ("replica-a", "replica-b"):
+            clock.advance(timedelta(seconds=30))
+            assert chaser(engine, fake_slack, clock, replica=replica).run_once() == "nothing owed"
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", seen)
+    assert any(s.lstrip().upper().startswith("SELECT") for s in statements)  # it did look
+    assert not [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+
+
 def test_moved_earlier_after_its_chase_it_is_not_chased_again_at_48_hours(engine, fake_slack, clock):
     event = summit(engine, clock)
     job = chaser(engine, fake_slack, clock)
@@ -212,9 +253,9 @@ def test_a_claim_left_by_a_dead_replica_is_taken_over_after_its_lease(engine, fa
             team_id=TEAM,
             event_id=event.id,
             lead_hours=24,
+            last=None,
             channel_id="C0FOREIGN",
             starts_at=event.starts_at,
-            opens=SUMMIT_START - timedelta(hours=24),
             now=clock(),
             lease_until=clock() + timedelta(minutes=5),
             replica="replica-dead",
