@@ -349,8 +349,9 @@ class CoverageChase(SQLModel, table=True):
     """The desk's channel told that no one covers a key event, `lead_hours` before its start:
     the row is claimed before posting, so that every replica chases each event once a lead time.
 
-    `chased_at` says which start it was for: an event moved later since, whose lead time came
-    round again after that moment, is chased again (domain/coverage.py)."""
+    `starts_at` and `chased_at` say which start it was for: an event moved well later since,
+    whose lead time came round again after that moment, is chased again (domain/coverage.py
+    `chase_owed`)."""
 
     __tablename__ = "coverage_chases"
 
