@@ -72,8 +72,8 @@ class Jobs:
             # Each minute every replica looks for feeds whose TRIPDESK_FEED_SYNC_MINUTES have passed.
             self.scheduler.add_job(self.feeds.run_once, "interval", minutes=1, id="feed-sync")
         if self.chaser is not None:
-            # As often as the sweep: a chase falls due at any minute, and looking costs one
-            # indexed query when nothing is owed.
+            # As often as the sweep: a chase falls due at any minute, and when nothing is owed
+            # looking only reads (one indexed query, and the cards' rows of the key events near).
             self.scheduler.add_job(
                 self.chaser.run_once,
                 "interval",
