@@ -2,7 +2,7 @@
 
 `refresh_clashes` rewrites the clashes of the events just saved, in the saving transaction:
 one query finds the events of the same people around them through the search terms (each
-person's longest folded word, an index range in `event_terms`), a second reads their
+person's longest folded word, a range of `event_terms`' key bounded by MAX_SPAN), a second reads their
 participants; the rule then runs in memory on each person's events near each saved one. An
 import's whole batch goes through the same two queries.
 """
@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlmodel import Session, col
 
+from domain.drafts import MAX_SPAN
 from domain.places import coordinates
 from domain.search import words
 from domain.travel import REACH, PersonClash, Whereabouts, clash, detail, people
@@ -55,11 +56,21 @@ def find_clashes(session: Session, *, team_id: str, event_ids: Sequence[int]) ->
     if not keys:
         return []
     found: dict[tuple[int, int], PersonClash] = {}
-    terms = select(col(EventTerm.event_id)).where(col(EventTerm.team_id) == team_id, col(EventTerm.term).in_(keys))
+    # A range on the terms' key (team, term, start): no event lasts more than MAX_SPAN, so one
+    # that started earlier than that before the window is over by then. The terms carry their
+    # event's finish and deletion too, so the years of a person's past stay in the index.
+    terms = select(col(EventTerm.event_id)).where(
+        col(EventTerm.team_id) == team_id,
+        col(EventTerm.term).in_(keys),
+        col(EventTerm.starts_at) < high,
+        col(EventTerm.starts_at) > earlier(low, MAX_SPAN),
+        col(EventTerm.finishes_at) > low,
+        col(EventTerm.deleted_at).is_(None),
+    )
     condition = and_(
-        # The people's terms lead: a few hundred ids a person in a year, each then one lookup by
-        # id. The times are wrapped so that no planner walks the start or finish index instead,
-        # from the beginning or to the end of time (SQLite, which keeps no statistics, would).
+        # The people's terms lead: the few ids in the window, each then one lookup by id. The
+        # times are wrapped so that no planner walks the start or finish index instead, from
+        # the beginning or to the end of time (SQLite, which keeps no statistics, would).
         col(Event.id).in_(terms),
         col(Event.deleted_at).is_(None),
         col(Event.status).not_in(_ABSENT),

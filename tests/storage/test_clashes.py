@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from sqlalchemy import event as sqlalchemy_event
 from sqlmodel import select
 
 from domain.drafts import EventDraft, TripRef
 from domain.travel import ClashKind
 from domain.vocabulary import Status
-from storage.clashes import claim_notice, refresh_clashes
+from storage.clashes import claim_notice, find_clashes, refresh_clashes
 from storage.db import session
 from storage.editing import get_event
 from storage.events import upsert_drafts
@@ -114,3 +115,32 @@ def test_a_clash_told_already_is_not_told_again_after_a_change_that_keeps_it(eng
     refresh(engine, [found["paris"]])
     with session(engine) as db, db.begin():
         assert not claim_notice(db, pair=new.pair, now=NOW)
+
+
+def test_the_candidates_are_a_range_of_the_terms_key_not_the_persons_whole_past(engine):
+    found = ids(engine, [draft("paris"), draft("brussels", **BRUSSELS)])
+    statements: list[tuple[str, object]] = []
+
+    def keep(conn, cursor, statement, parameters, context, executemany):
+        if "event_terms" in statement:
+            statements.append((statement, parameters))
+
+    sqlalchemy_event.listen(engine, "before_cursor_execute", keep)
+    try:
+        with session(engine) as db:
+            assert len(find_clashes(db, team_id=TEAM, event_ids=[found["brussels"]])) == 1
+    finally:
+        sqlalchemy_event.remove(engine, "before_cursor_execute", keep)
+    ((statement, parameters),) = statements
+    with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            plan = " ".join(
+                str(row[-1]) for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            )
+            assert "SEARCH event_terms USING PRIMARY KEY (team_id=? AND term=? AND starts_at>? AND starts_at<?)" in plan
+        else:
+            # Few rows here: keep the planner off a scan it would only choose for a tiny table.
+            connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            plan = " ".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters))
+            assert "Index" in plan and "event_terms" in plan
+            assert "starts_at <" in plan and "starts_at >" in plan
