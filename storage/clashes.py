@@ -14,13 +14,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlmodel import Session, col
 
 from domain.drafts import MAX_SPAN
 from domain.places import coordinates
 from domain.search import words
-from domain.travel import REACH, PersonClash, Whereabouts, clash, detail, people
+from domain.travel import REACH, PersonClash, Whereabouts, clash, detail, people, place_of
 from domain.vocabulary import Status
 from domain.zones import earlier, elapsed, later
 from storage.db import insert_for
@@ -35,7 +35,6 @@ _ABSENT = (Status.CANCELLED, Status.POSTPONED)
 class _Seen:
     where: Whereabouts
     named: dict[str, str]
-    absent: bool
 
 
 def find_clashes(session: Session, *, team_id: str, event_ids: Sequence[int]) -> list[PersonClash]:
@@ -45,7 +44,6 @@ def find_clashes(session: Session, *, team_id: str, event_ids: Sequence[int]) ->
         seen
         for chunk in _chunks(event_ids)
         for seen in _read(session, team_id=team_id, condition=col(Event.id).in_(chunk))
-        if not seen.absent
     ]
     if not subjects:
         return []
@@ -55,10 +53,10 @@ def find_clashes(session: Session, *, team_id: str, event_ids: Sequence[int]) ->
     high = max(later(s.where.window[1], REACH) for s in subjects)
     if not keys:
         return []
-    found: dict[tuple[int, int], PersonClash] = {}
     # A range on the terms' key (team, term, start): no event lasts more than MAX_SPAN, so one
     # that started earlier than that before the window is over by then. The terms carry their
-    # event's finish and deletion too, so the years of a person's past stay in the index.
+    # event's finish and deletion too, so the years of a person's past stay in the index, and
+    # the ids come from it alone.
     terms = select(col(EventTerm.event_id)).where(
         col(EventTerm.team_id) == team_id,
         col(EventTerm.term).in_(keys),
@@ -67,47 +65,85 @@ def find_clashes(session: Session, *, team_id: str, event_ids: Sequence[int]) ->
         col(EventTerm.finishes_at) > low,
         col(EventTerm.deleted_at).is_(None),
     )
-    condition = and_(
-        # The people's terms lead: the few ids in the window, each then one lookup by id. The
-        # times are wrapped so that no planner walks the start or finish index instead, from
-        # the beginning or to the end of time (SQLite, which keeps no statistics, would).
-        col(Event.id).in_(terms),
-        col(Event.deleted_at).is_(None),
-        col(Event.status).not_in(_ABSENT),
-        func.coalesce(col(Event.starts_at), col(Event.starts_at)) < high,
-        func.coalesce(col(Event.finishes_at), col(Event.finishes_at)) > low,
-    )
-    # The terms are the workspace's own: the events they name are too.
-    nearby = _read(session, team_id=None, condition=condition)
-    by_person: dict[str, list[_Seen]] = {}
+    # The saved events are among them (an import's batch is most of them): read only the others.
+    known = {s.where.id: s for s in subjects}
+    ids = dict.fromkeys(session.execute(terms).scalars())
+    others = [event_id for event_id in ids if event_id not in known]
+    nearby = [known[event_id] for event_id in ids if event_id in known] + [
+        seen
+        for chunk in _chunks(others)
+        # The terms are the workspace's own: the events they name are too.
+        for seen in _read(session, team_id=None, condition=col(Event.id).in_(chunk))
+    ]
+    # Each person's events by place, and in a place by start: two events at one place never
+    # clash, so an event is compared only with the person's events elsewhere.
+    by_person: dict[str, dict[tuple[str, str], list[_Seen]]] = {}
     for seen in nearby:
+        if not seen.where.city.strip():
+            continue  # no place: never a clash
+        place = place_of(seen.where)
         for key in seen.named:
             if key in names:
-                by_person.setdefault(key, []).append(seen)
-    # Each person's events by start, and the longest of them: an event that started long
-    # before can still be under way, so each look back goes that much further.
-    timeline: dict[str, tuple[list[_Seen], list[datetime], timedelta]] = {}
-    for key, events in by_person.items():
-        events.sort(key=lambda s: s.where.starts_at)
-        longest = max((elapsed(s.where.starts_at, s.where.finishes_at) for s in events), default=REACH)
-        timeline[key] = (events, [s.where.starts_at for s in events], longest)
+                by_person.setdefault(key, {}).setdefault(place, []).append(seen)
+    timeline = {
+        key: {place: _Timeline.of(events) for place, events in places.items()} for key, places in by_person.items()
+    }
+    found: dict[tuple[int, int], PersonClash] = {}
+    # A pair is judged once, whichever of its shared people led to it.
+    checked: set[tuple[int, int]] = set()
     for subject in subjects:
+        if not subject.where.city.strip():
+            continue
+        here = place_of(subject.where)
+        low_start, high_start = earlier(subject.where.starts_at, REACH), later(subject.where.window[1], REACH)
         for key in subject.named:
-            if key not in timeline:
-                continue
-            events, starts, longest = timeline[key]
-            first = bisect.bisect_left(starts, earlier(earlier(subject.where.starts_at, REACH), longest))
-            last = bisect.bisect_right(starts, later(subject.where.window[1], REACH))
-            for other in events[first:last]:
-                a, b = subject.where.id, other.where.id
-                pair = (a, b) if a < b else (b, a)
-                if a == b or pair in found:
+            for place, line in timeline.get(key, {}).items():
+                if place == here:
                     continue
-                verdict = clash(subject.where, other.where)
-                if verdict is not None:
-                    shared = [subject.named[k] for k in subject.named if k in other.named]
-                    found[pair] = PersonClash(verdict, tuple(shared))
+                for other in line.around(low_start, high_start):
+                    a, b = subject.where.id, other.where.id
+                    pair = (a, b) if a < b else (b, a)
+                    if a == b or pair in checked:
+                        continue
+                    checked.add(pair)
+                    verdict = clash(subject.where, other.where)
+                    if verdict is not None:
+                        shared = [subject.named[k] for k in subject.named if k in other.named]
+                        found[pair] = PersonClash(verdict, tuple(shared))
     return list(found.values())
+
+
+class _Timeline:
+    """One person's events at one place, by start; the long ones (known to the month, or
+    lasting days) apart, so that one of them does not widen every look back by its length."""
+
+    def __init__(self, short: list[_Seen], long: list[_Seen], short_reach: timedelta, long_reach: timedelta) -> None:
+        self.short, self.long = short, long
+        self.short_starts = [s.where.starts_at for s in short]
+        self.long_starts = [s.where.starts_at for s in long]
+        self.short_reach, self.long_reach = short_reach, long_reach
+
+    @classmethod
+    def of(cls, events: list[_Seen]) -> _Timeline:
+        events.sort(key=lambda s: s.where.starts_at)
+        short: list[_Seen] = []
+        long: list[_Seen] = []
+        reach = {True: timedelta(0), False: timedelta(0)}
+        for seen in events:
+            length = elapsed(seen.where.starts_at, seen.where.finishes_at)
+            is_short = length <= REACH
+            (short if is_short else long).append(seen)
+            reach[is_short] = max(reach[is_short], length)
+        return cls(short, long, reach[True], reach[False])
+
+    def around(self, low: datetime, high: datetime) -> Iterable[_Seen]:
+        """The events that start before `high` and may still be under way at `low`."""
+        for events, starts, reach in (
+            (self.short, self.short_starts, self.short_reach),
+            (self.long, self.long_starts, self.long_reach),
+        ):
+            if events:
+                yield from events[bisect.bisect_left(starts, earlier(low, reach)) : bisect.bisect_right(starts, high)]
 
 
 def refresh_clashes(
@@ -169,6 +205,8 @@ def claim_notice(session: Session, *, pair: tuple[int, int], now: datetime) -> b
 
 
 def _read(session: Session, *, team_id: str | None, condition) -> list[_Seen]:
+    if team_id is not None:
+        condition = and_(col(Event.team_id) == team_id, condition)
     statement = (
         select(
             col(Event.id),
@@ -180,12 +218,11 @@ def _read(session: Session, *, team_id: str | None, condition) -> list[_Seen]:
             col(Event.tz),
             col(Event.city),
             col(Event.country),
-            col(Event.status),
-            col(Event.deleted_at),
             col(Trip.principal),
         )
         .outerjoin(Trip, col(Trip.id) == col(Event.trip_id))
-        .where(condition if team_id is None else and_(col(Event.team_id) == team_id, condition))
+        # Only events that take place: deleted, cancelled and postponed ones never clash.
+        .where(condition, col(Event.deleted_at).is_(None), col(Event.status).not_in(_ABSENT))
     )
     rows = list(session.execute(statement))
     names: dict[int, list[str]] = {}
@@ -212,7 +249,6 @@ def _read(session: Session, *, team_id: str | None, condition) -> list[_Seen]:
                 coordinates=coordinates(row.city, row.country),
             ),
             people(row.principal, tuple(names.get(row.id, ()))),
-            row.deleted_at is not None or row.status in _ABSENT,
         )
         for row in rows
     ]

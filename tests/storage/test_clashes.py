@@ -117,6 +117,22 @@ def test_a_clash_told_already_is_not_told_again_after_a_change_that_keeps_it(eng
         assert not claim_notice(db, pair=new.pair, now=NOW)
 
 
+def test_a_long_event_elsewhere_is_found_and_events_at_one_place_are_not_compared(engine):
+    # Ten days in Brussels from 28 March: Paris on 2 April falls inside it.
+    summit = {
+        **BRUSSELS,
+        "starts_at": datetime(2024, 3, 28, 8, 0, tzinfo=UTC),
+        "ends_at": datetime(2024, 4, 7, 8, 0, tzinfo=UTC),
+    }
+    near = {"starts_at": datetime(2024, 4, 2, 8, 30, tzinfo=UTC), "city": "near Paris", "country": "FR"}
+    found = ids(engine, [draft("paris"), draft("summit", **summit), draft("near", **near)])
+    new = refresh(engine, list(found.values()))
+    assert sorted(one.pair for one in new) == sorted(
+        tuple(sorted((found[a], found["summit"]))) for a in ("paris", "near")
+    )
+    assert {one.clash.kind for one in new} == {ClashKind.OVERLAP}
+
+
 def test_the_candidates_are_a_range_of_the_terms_key_not_the_persons_whole_past(engine):
     found = ids(engine, [draft("paris"), draft("brussels", **BRUSSELS)])
     statements: list[tuple[str, object]] = []
