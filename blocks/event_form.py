@@ -27,6 +27,10 @@ MARKED_KEY = "marked_key"
 KEY_OPTION = "Key event: chase coverage 48 and 24 hours before"
 # The clash warning under the start time, and the box that saves all the same.
 CLASH_WARNING = "clash_warning"
+# Where the warned view keeps the clashes it showed, and how many (private_metadata holds
+# 3,000 characters; past these, a save warns again).
+SHOWN_KEY = "k"
+CLASHES_KEPT = 200
 SAVE_ANYWAY = "save_anyway"
 # Clashes named in the warning; the rest are counted.
 CLASHES_SHOWN = 5
@@ -233,9 +237,33 @@ def clash_warning_view(view: dict, clashes: list[PersonClash], *, event_id: int 
     )
     at = next((i + 1 for i, b in enumerate(blocks) if b.get("block_id") == "start_time"), len(blocks))
     blocks[at:at] = [warning, confirm]
-    kept = ("type", "callback_id", "title", "submit", "close", "private_metadata")
+    kept = ("type", "callback_id", "title", "submit", "close")
     buttons = {"submit": plain("Save", VIEW_TITLE), "close": plain("Cancel", VIEW_TITLE)}
-    return {"type": "modal", **buttons, **{key: view[key] for key in kept if key in view}, "blocks": blocks}
+    # The clashes shown, by the other event: "Save anyway" accepts these and no other (the
+    # event's own id is not known yet when it is new).
+    others = sorted({c.pair[0] if c.pair[1] == event_id else c.pair[1] for c in clashes})[:CLASHES_KEPT]
+    metadata = {**_metadata(view), SHOWN_KEY: others}
+    return {
+        "type": "modal",
+        **buttons,
+        **{key: view[key] for key in kept if key in view},
+        "private_metadata": json.dumps(metadata, separators=(",", ":")),
+        "blocks": blocks,
+    }
+
+
+def shown_clashes(metadata: dict) -> frozenset[int]:
+    """The other events of the clashes the warning showed (in the view's metadata)."""
+    shown = metadata.get(SHOWN_KEY)
+    return frozenset(i for i in shown if isinstance(i, int)) if isinstance(shown, list) else frozenset()
+
+
+def _metadata(view: dict) -> dict:
+    try:
+        data = json.loads(view.get("private_metadata") or "{}")
+    except (ValueError, TypeError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def clash_text(found: PersonClash, *, event_id: int | None) -> str:
