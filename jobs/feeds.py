@@ -17,7 +17,7 @@ from blocks.feeds import failure_message
 from blocks.notices import clash_notice
 from domain.subscriptions import SyncResult
 from infra.slack_failures import SLACK_FAILURES, slack_error
-from services.clashes import clash_not_told, clashes_to_tell
+from services.clashes import clash_not_told, clash_told, clashes_left, clashes_to_tell
 from services.subscriptions import (
     SyncOptions,
     claim_due,
@@ -109,18 +109,20 @@ class FeedSyncer:
 
     def post_clashes(self) -> int:
         """Tell each event's channel (or the desk's) about clashes that imports, feed syncs and
-        drafts brought, once each: a clash is claimed before it is posted, and given back if
-        Slack did not take it."""
+        drafts brought: a clash is claimed with a lease before it is posted, marked told once
+        Slack took it, and given back if Slack refused it or there is no channel."""
+        now = self.clock()
         try:
-            due = clashes_to_tell(self.engine, now=self.clock())
+            due = clashes_to_tell(self.engine, now=now, replica=self.replica)
         except Exception:
             log.exception("could not look for clashes to post")
             return 0
         posted = 0
+        homeless: list[tuple[int, int]] = []
         for clash in due:
             channel = clash.second.channel_id or clash.first.channel_id or self.options.default_channel
             if channel is None:
-                log.info("no channel for clash events=%s; set TRIPDESK_CHANNEL", clash.pair)
+                homeless.append(clash.pair)
                 continue
             message = clash_notice(
                 clash.first, clash.second, kind=clash.kind, people=clash.people, distance_km=clash.distance_km
@@ -130,12 +132,23 @@ class FeedSyncer:
             except SLACK_FAILURES as error:
                 log.error("clash not posted events=%s channel=%s error=%s", clash.pair, channel, slack_error(error))
                 try:
-                    clash_not_told(self.engine, pair=clash.pair)
+                    if clash_not_told(self.engine, clash=clash, now=now, replica=self.replica):
+                        log.warning("clash given up after %d failed posts events=%s", clash.attempts + 1, clash.pair)
                 except Exception:
                     log.exception("could not mark the clash for another post events=%s", clash.pair)
                 continue
             posted += 1
             log.info("clash posted events=%s team=%s channel=%s", clash.pair, clash.team_id, channel)
+            try:
+                clash_told(self.engine, pair=clash.pair, now=now, replica=self.replica)
+            except Exception:  # the lease lapses and another run posts it again
+                log.exception("could not mark the clash told events=%s", clash.pair)
+        if homeless:
+            log.info("no channel for %d clashes; set TRIPDESK_CHANNEL to have them posted", len(homeless))
+            try:
+                clashes_left(self.engine, pairs=homeless, replica=self.replica)
+            except Exception:  # the lease lapses
+                log.exception("could not give back the clashes without a channel")
         return posted
 
     def post_failures(self) -> int:

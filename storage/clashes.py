@@ -27,6 +27,7 @@ from storage.db import insert_for
 from storage.models import Event, EventClash, EventTerm, Participant, Trip, table_of
 
 _IN_CHUNK = 500
+_UNTOLD = {"noticed_at": None, "claimed_until": None, "claimed_by": None, "attempts": 0}
 # Events that are not happening at their time.
 _ABSENT = (Status.CANCELLED, Status.POSTPONED)
 
@@ -155,20 +156,39 @@ def refresh_clashes(
     if not event_ids:
         return []
     found = find_clashes(session, team_id=team_id, event_ids=event_ids)
-    before: dict[tuple[int, int], datetime | None] = {}
+    # Each pair's notice state carries over to its new rows. Read by the delete itself: a
+    # claim or post committed while this waited for the rows' locks is kept (PostgreSQL).
+    clashes = table_of(EventClash)
+    before: dict[tuple[int, int], dict] = {}
     for chunk in _chunks(event_ids):
-        touching = or_(col(EventClash.event_id).in_(chunk), col(EventClash.other_id).in_(chunk))
-        for row in session.execute(select(EventClash).where(touching)).scalars():
+        touching = or_(clashes.c.event_id.in_(chunk), clashes.c.other_id.in_(chunk))
+        removed = session.execute(
+            delete(clashes)
+            .where(touching)
+            .returning(
+                clashes.c.event_id,
+                clashes.c.other_id,
+                clashes.c.noticed_at,
+                clashes.c.claimed_until,
+                clashes.c.claimed_by,
+                clashes.c.attempts,
+            )
+        )
+        for row in removed:
             key = (min(row.event_id, row.other_id), max(row.event_id, row.other_id))
             if row.event_id < row.other_id:
-                before[key] = row.noticed_at
+                before[key] = {
+                    "noticed_at": row.noticed_at,
+                    "claimed_until": row.claimed_until,
+                    "claimed_by": row.claimed_by,
+                    "attempts": row.attempts,
+                }
             else:
-                before.setdefault(key, None)
-        session.execute(delete(EventClash).where(touching))
+                before.setdefault(key, _UNTOLD)
     rows = []
     for one in found:
         low, high = one.pair
-        told = before[one.pair] if one.pair in before else noticed_at
+        state = before[one.pair] if one.pair in before else {**_UNTOLD, "noticed_at": noticed_at}
         for event_id, other_id in ((low, high), (high, low)):
             rows.append(
                 {
@@ -180,7 +200,7 @@ def refresh_clashes(
                     "detail": detail(one.clash, for_id=event_id)[:200],
                     "distance_km": round(one.clash.distance_km) if one.clash.distance_km is not None else None,
                     "people": ", ".join(one.people)[:200],
-                    "noticed_at": told if event_id == low else None,
+                    **(state if event_id == low else _UNTOLD),
                 }
             )
     if rows:
@@ -189,19 +209,35 @@ def refresh_clashes(
     return [one for one in found if one.pair not in before]
 
 
-def claim_notice(session: Session, *, pair: tuple[int, int], now: datetime) -> bool:
-    """Whether this caller is the one to tell the clash of `pair` (the first to ask)."""
+def claim_notice(
+    session: Session, *, pair: tuple[int, int], now: datetime, lease_until: datetime, replica: str
+) -> bool:
+    """Whether this replica is the one to post the clash of `pair` now: not told, and not held
+    by another replica's lease nor waiting to be tried again after a failure."""
     low, high = sorted(pair)
+    clashes = table_of(EventClash)
     result = session.execute(
-        update(table_of(EventClash))
+        update(clashes)
         .where(
-            table_of(EventClash).c.event_id == low,
-            table_of(EventClash).c.other_id == high,
-            table_of(EventClash).c.noticed_at.is_(None),
+            clashes.c.event_id == low,
+            clashes.c.other_id == high,
+            clashes.c.noticed_at.is_(None),
+            or_(clashes.c.claimed_until.is_(None), clashes.c.claimed_until <= now),
         )
-        .values(noticed_at=now)
+        .values(claimed_until=lease_until, claimed_by=replica)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def mark_told(session: Session, *, pairs: Sequence[tuple[int, int]], now: datetime, replica: str) -> None:
+    """These clashes were posted by `replica`: told, never again."""
+    clashes = table_of(EventClash)
+    for low, high in (sorted(pair) for pair in pairs):
+        session.execute(
+            update(clashes)
+            .where(clashes.c.event_id == low, clashes.c.other_id == high, clashes.c.claimed_by == replica)
+            .values(noticed_at=now, claimed_until=None, claimed_by=None)
+        )
 
 
 def _read(session: Session, *, team_id: str | None, condition) -> list[_Seen]:
@@ -259,22 +295,36 @@ def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
         yield list(ids[start : start + _IN_CHUNK])
 
 
-def untold(session: Session, *, limit: int) -> list[EventClash]:
-    """Clashes not told yet, one row a pair (the smaller event's), oldest events first."""
+def untold(session: Session, *, now: datetime, max_attempts: int, limit: int) -> list[EventClash]:
+    """Clashes not told yet and free to claim, one row a pair (the smaller event's), oldest
+    events first; none that failed `max_attempts` times."""
     statement = (
         select(EventClash)
-        .where(col(EventClash.noticed_at).is_(None), col(EventClash.event_id) < col(EventClash.other_id))
+        .where(
+            col(EventClash.noticed_at).is_(None),
+            col(EventClash.event_id) < col(EventClash.other_id),
+            or_(col(EventClash.claimed_until).is_(None), col(EventClash.claimed_until) <= now),
+            col(EventClash.attempts) < max_attempts,
+        )
         .order_by(col(EventClash.event_id), col(EventClash.other_id))
         .limit(limit)
     )
     return list(session.execute(statement).scalars())
 
 
-def unclaim_notice(session: Session, *, pair: tuple[int, int]) -> None:
-    """The clash's notice could not be posted: another run tries again."""
-    low, high = sorted(pair)
-    session.execute(
-        update(table_of(EventClash))
-        .where(table_of(EventClash).c.event_id == low, table_of(EventClash).c.other_id == high)
-        .values(noticed_at=None)
-    )
+def unclaim_notice(
+    session: Session, *, pairs: Sequence[tuple[int, int]], replica: str, retry_at: datetime | None, failed: bool
+) -> None:
+    """These clashes were not posted: free again (`retry_at`: not before then), one more
+    attempt counted when the post `failed`."""
+    clashes = table_of(EventClash)
+    for low, high in (sorted(pair) for pair in pairs):
+        session.execute(
+            update(clashes)
+            .where(clashes.c.event_id == low, clashes.c.other_id == high, clashes.c.claimed_by == replica)
+            .values(
+                claimed_until=retry_at,
+                claimed_by=None,
+                attempts=clashes.c.attempts + (1 if failed else 0),
+            )
+        )

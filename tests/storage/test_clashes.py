@@ -11,7 +11,7 @@ from sqlmodel import select
 from domain.drafts import EventDraft, TripRef
 from domain.travel import ClashKind
 from domain.vocabulary import Status
-from storage.clashes import claim_notice, find_clashes, refresh_clashes
+from storage.clashes import claim_notice, find_clashes, mark_told, refresh_clashes, unclaim_notice, untold
 from storage.db import session
 from storage.editing import get_event
 from storage.events import upsert_drafts
@@ -19,6 +19,7 @@ from storage.models import Event, EventClash
 
 NOW = datetime(2024, 4, 1, 8, 0, tzinfo=UTC)
 TEAM = "T0NEWSROOM"
+LEASED = datetime(2024, 4, 1, 8, 5, tzinfo=UTC)
 
 
 def draft(uid: str, **fields) -> EventDraft:
@@ -95,9 +96,9 @@ def test_a_clash_that_is_resolved_goes_and_notices_are_claimed_once(engine):
     found = ids(engine, [draft("paris"), draft("brussels", **BRUSSELS)])
     (new,) = refresh(engine, [found["brussels"]])
     with session(engine) as db, db.begin():
-        assert claim_notice(db, pair=new.pair, now=NOW)
+        assert claim_notice(db, pair=new.pair, now=NOW, lease_until=LEASED, replica="a")
     with session(engine) as db, db.begin():
-        assert not claim_notice(db, pair=new.pair, now=NOW)
+        assert not claim_notice(db, pair=new.pair, now=NOW, lease_until=LEASED, replica="a")
     # Moved later in the day: reachable, so the clash goes.
     moved = {**BRUSSELS, "starts_at": datetime(2024, 4, 2, 15, 0, tzinfo=UTC)}
     with session(engine) as db, db.begin():
@@ -111,10 +112,50 @@ def test_a_clash_told_already_is_not_told_again_after_a_change_that_keeps_it(eng
     found = ids(engine, [draft("paris"), draft("brussels", **BRUSSELS)])
     (new,) = refresh(engine, [found["brussels"]], noticed_at=NOW)
     with session(engine) as db, db.begin():
-        assert not claim_notice(db, pair=new.pair, now=NOW)
+        assert not claim_notice(db, pair=new.pair, now=NOW, lease_until=LEASED, replica="a")
     refresh(engine, [found["paris"]])
     with session(engine) as db, db.begin():
-        assert not claim_notice(db, pair=new.pair, now=NOW)
+        assert not claim_notice(db, pair=new.pair, now=NOW, lease_until=LEASED, replica="a")
+
+
+def test_a_claim_lapses_with_its_lease_and_a_post_is_told_once_marked(engine):
+    found = ids(engine, [draft("paris"), draft("brussels", **BRUSSELS)])
+    (new,) = refresh(engine, [found["brussels"]])
+    with session(engine) as db, db.begin():
+        assert claim_notice(db, pair=new.pair, now=NOW, lease_until=LEASED, replica="a")
+    # A save of either event while "a" holds it keeps the claim (and a's right to mark it).
+    refresh(engine, [found["paris"]])
+    with session(engine) as db, db.begin():
+        assert untold(db, now=NOW, max_attempts=3, limit=10) == []
+        assert not claim_notice(db, pair=new.pair, now=NOW, lease_until=LEASED, replica="b")
+    # "a" died: past its lease, "b" takes it; "a" can no longer mark it.
+    with session(engine) as db, db.begin():
+        assert claim_notice(db, pair=new.pair, now=LEASED, lease_until=datetime(2024, 4, 1, 9, tzinfo=UTC), replica="b")
+        mark_told(db, pairs=[new.pair], now=LEASED, replica="a")
+        (row,) = untold(db, now=datetime(2024, 4, 1, 9, tzinfo=UTC), max_attempts=3, limit=10)
+        assert row.claimed_by == "b"
+        mark_told(db, pairs=[new.pair], now=LEASED, replica="b")
+    with session(engine) as db, db.begin():
+        assert untold(db, now=datetime(2024, 4, 2, tzinfo=UTC), max_attempts=3, limit=10) == []
+
+
+def test_a_failed_post_waits_and_counts_and_is_given_up_after_the_last_attempt(engine):
+    found = ids(engine, [draft("paris"), draft("brussels", **BRUSSELS)])
+    (new,) = refresh(engine, [found["brussels"]])
+    retry = LEASED
+    for attempt in (1, 2):
+        with session(engine) as db, db.begin():
+            assert claim_notice(db, pair=new.pair, now=retry, lease_until=retry, replica="a")
+            unclaim_notice(
+                db, pairs=[new.pair], replica="a", retry_at=datetime(2024, 4, 1, 10, tzinfo=UTC), failed=True
+            )
+        with session(engine) as db, db.begin():
+            assert untold(db, now=NOW, max_attempts=3, limit=10) == []  # waiting
+            (row,) = untold(db, now=datetime(2024, 4, 1, 10, tzinfo=UTC), max_attempts=3, limit=10)
+            assert row.attempts == attempt
+        retry = datetime(2024, 4, 1, 10, tzinfo=UTC)
+    with session(engine) as db, db.begin():
+        assert untold(db, now=datetime(2024, 4, 1, 10, tzinfo=UTC), max_attempts=2, limit=10) == []
 
 
 def test_a_long_event_elsewhere_is_found_and_events_at_one_place_are_not_compared(engine):
