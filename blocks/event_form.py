@@ -34,6 +34,10 @@ CLASHES_KEPT = 200
 SAVE_ANYWAY = "save_anyway"
 # Clashes named in the warning; the rest are counted.
 CLASHES_SHOWN = 5
+# A context element's text, and each clash's line in it: room for the lines, their line
+# breaks and "and 1,000,000 more".
+_CONTEXT_TEXT = 2000
+_CLASH_LINE = (_CONTEXT_TEXT - len("and 1,000,000 more") - CLASHES_SHOWN) // CLASHES_SHOWN
 # Slack's select menus hold 100 options: the trip select's two choices, then the trips.
 TRIP_OPTIONS = 98
 
@@ -219,13 +223,15 @@ def clash_warning_view(view: dict, clashes: list[PersonClash], *, event_id: int 
     what the editor typed in inputs that keep both when it updates a view, so nothing is lost.
     A warning from an earlier submission is replaced."""
     blocks = [b for b in view.get("blocks", []) if b.get("block_id") not in (CLASH_WARNING, SAVE_ANYWAY)]
-    lines = [clash_text(c, event_id=event_id) for c in clashes[:CLASHES_SHOWN]]
+    # Each line fitted so that with the count of the rest they fit the element: the count
+    # always shows.
+    lines = [escaped(clash_text(c, event_id=event_id), _CLASH_LINE) for c in clashes[:CLASHES_SHOWN]]
     if len(clashes) > CLASHES_SHOWN:
-        lines.append(f"and {len(clashes) - CLASHES_SHOWN} more")
+        lines.append(f"and {len(clashes) - CLASHES_SHOWN:,} more")
     warning = {
         "type": "context",
         "block_id": CLASH_WARNING,
-        "elements": [mrkdwn("\n".join(escaped(line, 400) for line in lines), 2000)],
+        "elements": [mrkdwn("\n".join(lines), _CONTEXT_TEXT)],
     }
     option = _option("Save anyway: the schedule is right", "yes")
     confirm = _input(
