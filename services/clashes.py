@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 
 from domain.zones import later
+from storage.changes import events_by_id
 from storage.clashes import claim_notice, mark_told, unclaim_notice, untold
 from storage.db import session
-from storage.editing import get_event
 from storage.models import Event
 
 # Clashes told in one run; the next run takes the rest.
@@ -50,12 +50,29 @@ def clashes_to_tell(engine: Engine, *, now: datetime, replica: str, limit: int =
     told = []
     quiet = []
     with session(engine) as db, db.begin():
-        for row in untold(db, now=now, max_attempts=MAX_ATTEMPTS, limit=limit):
+        claimed = [
+            row
+            for row in untold(db, now=now, max_attempts=MAX_ATTEMPTS, limit=limit)
+            if claim_notice(
+                db, pair=(row.event_id, row.other_id), now=now, lease_until=later(now, LEASE), replica=replica
+            )
+        ]
+        # The claimed clashes' events, in one query (the rows may be of several workspaces).
+        events = {
+            (team_id, event_id): event
+            for team_id in {row.team_id for row in claimed}
+            for event_id, event in events_by_id(
+                db,
+                team_id=team_id,
+                event_ids=sorted(
+                    {n for row in claimed if row.team_id == team_id for n in (row.event_id, row.other_id)}
+                ),
+            ).items()
+        }
+        for row in claimed:
             pair = (row.event_id, row.other_id)
-            if not claim_notice(db, pair=pair, now=now, lease_until=later(now, LEASE), replica=replica):
-                continue
-            events = [get_event(db, team_id=row.team_id, event_id=n) for n in pair]
-            present = [e for e in events if e is not None and e.deleted_at is None]
+            found = [events.get((row.team_id, n)) for n in pair]
+            present = [e for e in found if e is not None and e.deleted_at is None]
             if len(present) < 2 or all(e.past_record or e.finishes_at <= now for e in present):
                 quiet.append(pair)
                 continue
