@@ -19,8 +19,8 @@ from storage.clashes import claim_notice, mark_told, unclaim_notice, untold
 from storage.db import session
 from storage.models import Event
 
-# Clashes told in one run; the next run takes the rest.
-BATCH = 20
+# Clashes told in one run (one message for each channel); the next run takes the rest.
+BATCH = 500
 # How long a replica holds a clash it is posting.
 LEASE = timedelta(minutes=5)
 # After a failed post: the first wait, doubled after each failure up to the longest.
@@ -84,10 +84,10 @@ def clashes_to_tell(engine: Engine, *, now: datetime, replica: str, limit: int =
     return told
 
 
-def clash_told(engine: Engine, *, pair: tuple[int, int], now: datetime, replica: str) -> None:
+def clashes_told(engine: Engine, *, pairs: list[tuple[int, int]], now: datetime, replica: str) -> None:
     """Slack took the post: never again."""
     with session(engine) as db, db.begin():
-        mark_told(db, pairs=[pair], now=now, replica=replica)
+        mark_told(db, pairs=pairs, now=now, replica=replica)
 
 
 def clash_not_told(engine: Engine, *, clash: ClashToTell, now: datetime, replica: str) -> bool:
