@@ -27,9 +27,17 @@ MARKED_KEY = "marked_key"
 KEY_OPTION = "Key event: chase coverage 48 and 24 hours before"
 # The clash warning under the start time, and the box that saves all the same.
 CLASH_WARNING = "clash_warning"
+# Where the warned view keeps the clashes it showed, and how many (private_metadata holds
+# 3,000 characters; past these, a save warns again).
+SHOWN_KEY = "k"
+CLASHES_KEPT = 200
 SAVE_ANYWAY = "save_anyway"
 # Clashes named in the warning; the rest are counted.
 CLASHES_SHOWN = 5
+# A context element's text, and each clash's line in it: room for the lines, their line
+# breaks and "and 1,000,000 more".
+_CONTEXT_TEXT = 2000
+_CLASH_LINE = (_CONTEXT_TEXT - len("and 1,000,000 more") - CLASHES_SHOWN) // CLASHES_SHOWN
 # Slack's select menus hold 100 options: the trip select's two choices, then the trips.
 TRIP_OPTIONS = 98
 
@@ -215,13 +223,15 @@ def clash_warning_view(view: dict, clashes: list[PersonClash], *, event_id: int 
     what the editor typed in inputs that keep both when it updates a view, so nothing is lost.
     A warning from an earlier submission is replaced."""
     blocks = [b for b in view.get("blocks", []) if b.get("block_id") not in (CLASH_WARNING, SAVE_ANYWAY)]
-    lines = [clash_text(c, event_id=event_id) for c in clashes[:CLASHES_SHOWN]]
+    # Each line fitted so that with the count of the rest they fit the element: the count
+    # always shows.
+    lines = [escaped(clash_text(c, event_id=event_id), _CLASH_LINE) for c in clashes[:CLASHES_SHOWN]]
     if len(clashes) > CLASHES_SHOWN:
-        lines.append(f"and {len(clashes) - CLASHES_SHOWN} more")
+        lines.append(f"and {len(clashes) - CLASHES_SHOWN:,} more")
     warning = {
         "type": "context",
         "block_id": CLASH_WARNING,
-        "elements": [mrkdwn("\n".join(escaped(line, 400) for line in lines), 2000)],
+        "elements": [mrkdwn("\n".join(lines), _CONTEXT_TEXT)],
     }
     option = _option("Save anyway: the schedule is right", "yes")
     confirm = _input(
@@ -233,9 +243,33 @@ def clash_warning_view(view: dict, clashes: list[PersonClash], *, event_id: int 
     )
     at = next((i + 1 for i, b in enumerate(blocks) if b.get("block_id") == "start_time"), len(blocks))
     blocks[at:at] = [warning, confirm]
-    kept = ("type", "callback_id", "title", "submit", "close", "private_metadata")
+    kept = ("type", "callback_id", "title", "submit", "close")
     buttons = {"submit": plain("Save", VIEW_TITLE), "close": plain("Cancel", VIEW_TITLE)}
-    return {"type": "modal", **buttons, **{key: view[key] for key in kept if key in view}, "blocks": blocks}
+    # The clashes shown, by the other event: "Save anyway" accepts these and no other (the
+    # event's own id is not known yet when it is new).
+    others = sorted({c.pair[0] if c.pair[1] == event_id else c.pair[1] for c in clashes})[:CLASHES_KEPT]
+    metadata = {**_metadata(view), SHOWN_KEY: others}
+    return {
+        "type": "modal",
+        **buttons,
+        **{key: view[key] for key in kept if key in view},
+        "private_metadata": json.dumps(metadata, separators=(",", ":")),
+        "blocks": blocks,
+    }
+
+
+def shown_clashes(metadata: dict) -> frozenset[int]:
+    """The other events of the clashes the warning showed (in the view's metadata)."""
+    shown = metadata.get(SHOWN_KEY)
+    return frozenset(i for i in shown if isinstance(i, int)) if isinstance(shown, list) else frozenset()
+
+
+def _metadata(view: dict) -> dict:
+    try:
+        data = json.loads(view.get("private_metadata") or "{}")
+    except (ValueError, TypeError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def clash_text(found: PersonClash, *, event_id: int | None) -> str:

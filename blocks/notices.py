@@ -5,7 +5,19 @@ from __future__ import annotations
 import json
 
 from blocks.event_card import card_text, event_blocks, event_line
-from blocks.text import FALLBACK_TEXT, VIEW_TITLE, cut, escape, escaped, fallback, listed, mrkdwn, plain, source
+from blocks.text import (
+    FALLBACK_TEXT,
+    SECTION_TEXT,
+    VIEW_TITLE,
+    cut,
+    escape,
+    escaped,
+    fallback,
+    listed,
+    mrkdwn,
+    plain,
+    source,
+)
 from domain.records import EventRecord
 from domain.snapshot import LABELS, PRIVATE_FIELDS, FieldChange, compact_change, public_changes
 from domain.validation import is_slack_id
@@ -192,4 +204,41 @@ def clash_notice(first: EventRecord, second: EventRecord, *, kind: str, people: 
             *event_blocks(first),
             *event_blocks(second),
         ],
+    }
+
+
+# A summary of the clashes one run found: a line each (under 300 characters), packed into
+# sections of at most SECTION_TEXT, up to SUMMARY_LINES (at most 8 blocks); the rest counted.
+SUMMARY_LINES = 60
+SUMMARY_REASON_CHARS = 120
+SUMMARY_TITLE_CHARS = 70
+
+
+def clash_summary(clashes: list[tuple[EventRecord, EventRecord, str, str, int | None]]) -> dict:
+    """Several clashes that arrived together (an import, a feed sync), in one message: each
+    (first event, second event, kind, people, distance) on a line; the cards show each."""
+    lines = []
+    for first, second, kind, people, distance_km in clashes[:SUMMARY_LINES]:
+        who = f"{people}: " if people else ""
+        reason = clash_reason(kind, first.city, second.city, distance_km)
+        titles = f"*{escaped(first.title, SUMMARY_TITLE_CHARS)}* / *{escaped(second.title, SUMMARY_TITLE_CHARS)}*"
+        lines.append(f"• {escaped(who + reason, SUMMARY_REASON_CHARS)} — {titles}")
+    sections: list[list[str]] = [[]]
+    for line in lines:
+        if sum(len(x) + 1 for x in sections[-1]) + len(line) > SECTION_TEXT:
+            sections.append([])
+        sections[-1].append(line)
+    count = len(clashes)
+    blocks: list[dict] = [
+        {"type": "context", "elements": [mrkdwn(f":warning: *{count:,} clashes on the schedule*")]},
+        *({"type": "section", "text": mrkdwn("\n".join(section))} for section in sections if section),
+    ]
+    if count > SUMMARY_LINES:
+        blocks.append(
+            {"type": "context", "elements": [mrkdwn(f"and {count - SUMMARY_LINES:,} more — see the events' cards")]}
+        )
+    first, second, _kind, _people, _distance = clashes[0]
+    return {
+        "text": fallback(f"{count:,} clashes on the schedule, first: {event_line(first)} / {event_line(second)}"),
+        "blocks": blocks,
     }

@@ -22,8 +22,9 @@ afternoon is free), nor two meetings known to the same day in Paris and Washingt
 in Paris, an evening in Washington). Month precision practically never clashes.
 
 Never a clash: events in the same place (the same folded city — "near Paris" is Paris — and
-country, or venues less than 50 km apart), or an event without a city. With a city that the gazetteer does not know,
-the distance is unknown: only an overlap counts.
+country, compared by code when the gazetteer knows it: "UK" is the United Kingdom; or venues
+less than 50 km apart), or an event without a city. With a city that the gazetteer does not
+know, the distance is unknown: only an overlap counts.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from functools import lru_cache
 
 from haversine import haversine
 
-from domain.places import Coordinates, place_key
+from domain.places import Coordinates, country_code, place_key
 from domain.search import fold
 from domain.vocabulary import Precision
 from domain.zones import earlier, elapsed, later
@@ -123,8 +124,20 @@ def distance_km(a: Coordinates, b: Coordinates) -> float:
     return float(haversine((a.latitude, a.longitude), (b.latitude, b.longitude)))
 
 
+@lru_cache(maxsize=16384)
+def _place_of(city: str, country: str) -> tuple[str, str]:
+    return _place(city), country_code(country) or _folded(country)
+
+
+def place_of(where: Whereabouts) -> tuple[str, str]:
+    """The place an event is at, as compared: its folded city ("near Paris" is Paris) and its
+    country's code, or the folded name of a country the gazetteer does not know ("UK" and
+    "United Kingdom" are one country). Events at one place never clash."""
+    return _place_of(where.city, where.country)
+
+
 def same_place(a: Whereabouts, b: Whereabouts) -> bool:
-    if (_place(a.city), _folded(a.country)) == (_place(b.city), _folded(b.country)):
+    if place_of(a) == place_of(b):
         return True
     return (
         a.coordinates is not None

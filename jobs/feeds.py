@@ -14,10 +14,10 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from blocks.feeds import failure_message
-from blocks.notices import clash_notice
+from blocks.notices import clash_notice, clash_summary
 from domain.subscriptions import SyncResult
 from infra.slack_failures import SLACK_FAILURES, slack_error
-from services.clashes import clash_not_told, clashes_to_tell
+from services.clashes import ClashToTell, clash_not_told, clashes_left, clashes_to_tell, clashes_told
 from services.subscriptions import (
     SyncOptions,
     claim_due,
@@ -109,33 +109,58 @@ class FeedSyncer:
 
     def post_clashes(self) -> int:
         """Tell each event's channel (or the desk's) about clashes that imports, feed syncs and
-        drafts brought, once each: a clash is claimed before it is posted, and given back if
-        Slack did not take it."""
+        drafts brought: a clash is claimed with a lease before it is posted, marked told once
+        Slack took it, and given back if Slack refused it or there is no channel."""
+        now = self.clock()
         try:
-            due = clashes_to_tell(self.engine, now=self.clock())
+            due = clashes_to_tell(self.engine, now=now, replica=self.replica)
         except Exception:
             log.exception("could not look for clashes to post")
             return 0
         posted = 0
+        homeless: list[tuple[int, int]] = []
+        by_channel: dict[str, list[ClashToTell]] = {}
         for clash in due:
             channel = clash.second.channel_id or clash.first.channel_id or self.options.default_channel
             if channel is None:
-                log.info("no channel for clash events=%s; set TRIPDESK_CHANNEL", clash.pair)
-                continue
-            message = clash_notice(
-                clash.first, clash.second, kind=clash.kind, people=clash.people, distance_km=clash.distance_km
-            )
+                homeless.append(clash.pair)
+            else:
+                by_channel.setdefault(channel, []).append(clash)
+        for channel, clashes in by_channel.items():
+            # One clash with both cards; several (an import, a sync) in one message, not a post each.
+            if len(clashes) == 1:
+                (one,) = clashes
+                message = clash_notice(
+                    one.first, one.second, kind=one.kind, people=one.people, distance_km=one.distance_km
+                )
+            else:
+                message = clash_summary([(c.first, c.second, c.kind, c.people, c.distance_km) for c in clashes])
+            pairs = [c.pair for c in clashes]
             try:
                 self.client.chat_postMessage(channel=channel, unfurl_links=False, **message)
             except SLACK_FAILURES as error:
-                log.error("clash not posted events=%s channel=%s error=%s", clash.pair, channel, slack_error(error))
-                try:
-                    clash_not_told(self.engine, pair=clash.pair)
-                except Exception:
-                    log.exception("could not mark the clash for another post events=%s", clash.pair)
+                log.error("clashes not posted events=%s channel=%s error=%s", pairs, channel, slack_error(error))
+                for clash in clashes:
+                    try:
+                        if clash_not_told(self.engine, clash=clash, now=now, replica=self.replica):
+                            log.warning(
+                                "clash given up after %d failed posts events=%s", clash.attempts + 1, clash.pair
+                            )
+                    except Exception:
+                        log.exception("could not mark the clash for another post events=%s", clash.pair)
                 continue
-            posted += 1
-            log.info("clash posted events=%s team=%s channel=%s", clash.pair, clash.team_id, channel)
+            posted += len(clashes)
+            log.info("clashes posted events=%s channel=%s", pairs, channel)
+            try:
+                clashes_told(self.engine, pairs=pairs, now=now, replica=self.replica)
+            except Exception:  # the leases lapse and another run posts them again
+                log.exception("could not mark the clashes told events=%s", pairs)
+        if homeless:
+            log.info("no channel for %d clashes; set TRIPDESK_CHANNEL to have them posted", len(homeless))
+            try:
+                clashes_left(self.engine, pairs=homeless, replica=self.replica)
+            except Exception:  # the lease lapses
+                log.exception("could not give back the clashes without a channel")
         return posted
 
     def post_failures(self) -> int:

@@ -8,7 +8,7 @@ A change that moves reminders (saving, a new status, deleting) is announced thro
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -98,13 +98,15 @@ def save_event(
     submission: str | None = None,
     origin: str | None = None,
     warn_clashes: bool = False,
+    accepted_clashes: Collection[int] = (),
     on_change: ScheduleChanged = _nothing,
 ) -> EditOutcome:
     """Create the event, or update `event_id` if it is still at `version`; its reminders follow.
 
     Its clashes are found again (domain/travel.py). With `warn_clashes`, a save that makes a
-    new clash raises Clashing and saves nothing; without, new clashes count as seen by the
-    editor and are not posted to the channel.
+    new clash raises Clashing and saves nothing, unless the editor saw them all already: each
+    new clash is with an event of `accepted_clashes` (the ones a warning showed). Otherwise new
+    clashes count as seen by the editor and are not posted to the channel.
 
     `submission` names the submitted form (its view id and hash): a form already saved is not
     saved twice, whether Slack re-sends it or the user submits again after a slow answer.
@@ -124,7 +126,8 @@ def save_event(
             origin=origin,
         )
         new = refresh_clashes(db, team_id=team_id, event_ids=[outcome.event.id or 0], noticed_at=now)
-        if warn_clashes and new:
+        others = {one.pair[0] if one.pair[1] == outcome.event.id else one.pair[1] for one in new}
+        if warn_clashes and not others <= set(accepted_clashes):
             raise Clashing(new, event_id=outcome.event.id)
         db.refresh(outcome.event, attribute_names=["clashes"])
     on_change()

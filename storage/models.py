@@ -576,3 +576,9 @@ class EventClash(SQLModel, table=True):
     # On the row whose event_id is the smaller: when the clash was told (posted to the channel,
     # or shown to the editor who saved it). None: not told yet.
     noticed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True))
+    # On that row too, while a replica posts it: until when and which (a replica that dies
+    # mid-post lets the lease lapse, and another posts it), then noticed_at. After a failed
+    # post, claimed_until is when to try again, and attempts counts the failures.
+    claimed_until: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    claimed_by: str | None = Field(default=None, max_length=64)
+    attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))

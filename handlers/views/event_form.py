@@ -8,7 +8,7 @@ import logging
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
-from blocks.event_form import clash_warning_view, read_form, save_anyway
+from blocks.event_form import clash_warning_view, read_form, save_anyway, shown_clashes
 from blocks.notices import change_notice, is_loud, new_event_notice, saved_view
 from domain.event_form import validate
 from domain.records import EventRecord
@@ -84,7 +84,10 @@ def save_form(
             version=version,
             submission=submission_key(view),
             origin=origin,
-            warn_clashes=not save_anyway(state_values(view)),
+            # "Save anyway" accepts the clashes the warning showed, no other: a time or place
+            # changed as well may make new ones, and the editor is warned of those.
+            warn_clashes=True,
+            accepted_clashes=shown_clashes(meta) if save_anyway(state_values(view)) else frozenset(),
             on_change=ctx.schedule_changed,
         )
     except Clashing as clashing:

@@ -1,9 +1,11 @@
 """The modal and dialogs within Block Kit's limits at their largest."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from blocks.event_form import event_modal, read_form, zone_options
+from blocks.event_form import clash_warning_view, event_modal, read_form, zone_options
 from blocks.notices import assign_modal, confirm_modal, saved_view
+from domain.travel import Clash, ClashKind, PersonClash, Whereabouts
+from domain.vocabulary import Precision
 from domain.zones import all_zone_names, zone
 from storage.models import Coverage, Trip
 from tests.support.block_kit_limits import view_problems
@@ -62,3 +64,33 @@ def test_reading_a_malformed_state_gives_empty_values():
         }
     )
     assert form.title == "" and form.kind is None and form.lead_times == ()
+
+
+def test_the_clash_warning_always_shows_how_many_more_even_with_long_titles():
+    def where(n: int, city: str) -> Whereabouts:
+        start = datetime(2024, 4, 2, 8, 0, tzinfo=UTC)
+        return Whereabouts(
+            id=n,
+            title="Talks & <more> " * 60,
+            starts_at=start,
+            finishes_at=start,
+            ends_at=None,
+            precision=Precision.EXACT,
+            tz="Europe/Paris",
+            city=city * 20,
+            country="France",
+            coordinates=None,
+        )
+
+    me = where(1, "Paris")
+    clashes = [
+        PersonClash(Clash(ClashKind.OVERLAP, me, where(n, "Lyon"), None, timedelta(0)), ("Antony Blinken " * 10,))
+        for n in range(2, 10)
+    ]
+    form = event_modal(event=None, trips=[], channel_id=None, newsroom_tz=zone("UTC"), metadata={})
+    view = clash_warning_view(form, clashes, event_id=1)
+    (warning,) = [b for b in view["blocks"] if b.get("block_id") == "clash_warning"]
+    text = warning["elements"][0]["text"]
+    assert len(text) <= 2000 and text.endswith("\nand 3 more")
+    assert len(text.splitlines()) == 6 and "Talks &amp; &lt;more" in text
+    assert view_problems(view) == []

@@ -112,6 +112,16 @@ def test_the_same_city_never_clashes():
     assert clash(paris("2024-04-02 10:00", "2024-04-02 12:00"), other) is None
 
 
+def test_a_country_by_code_or_alias_is_that_country():
+    # A town the gazetteer does not know: only the names can tell that it is one place.
+    uk = at("Little Snoring", "UK", "Europe/London", "2024-04-02 10:00", "2024-04-02 12:00")
+    assert uk.coordinates is None
+    assert clash(uk, at("Little Snoring", "United Kingdom", "Europe/London", "2024-04-02 11:00")) is None
+    assert clash(uk, at("Little Snoring", "GB", "Europe/London", "2024-04-02 11:00")) is None
+    elsewhere = clash(uk, at("Little Snoring", "Ireland", "Europe/Dublin", "2024-04-02 11:00"))
+    assert elsewhere is not None and elsewhere.kind is ClashKind.OVERLAP
+
+
 def test_places_closer_than_fifty_km_are_one_place():
     versailles = at("Versailles", "France", "Europe/Paris", "2024-04-02 11:00")
     assert versailles.coordinates is not None

@@ -32,6 +32,11 @@ def armenia(engine) -> Event:
         return next(e for e in db.exec(select(Event)).unique() if "Armenia" in e.title)
 
 
+def paris_meeting(engine) -> Event:
+    with session(engine) as db:
+        return next(e for e in db.exec(select(Event)).unique() if e.title == "Blinken meets President Macron")
+
+
 def test_moving_the_brussels_meeting_next_to_paris_warns_then_saves_anyway(bot, fake_slack, sample, engine):
     view = open_edit(bot, fake_slack, "pashinyan")
     before = armenia(engine)
@@ -45,7 +50,10 @@ def test_moving_the_brussels_meeting_next_to_paris_warns_then_saves_anyway(bot, 
     assert [b.get("block_id") for b in view["blocks"]] == [i for i in ids if i not in ("clash_warning", "save_anyway")]
     warning = warned["blocks"][ids.index("clash_warning")]["elements"][0]["text"]
     assert warning.splitlines()[0] == WARNING
-    assert warned["private_metadata"] == view["private_metadata"] and warned["callback_id"] == "event_form"
+    shown = json.loads(warned["private_metadata"])
+    assert {k: v for k, v in shown.items() if k != "k"} == json.loads(view["private_metadata"])
+    assert paris_meeting(engine).id in shown["k"] and len(shown["k"]) == len(warning.splitlines())
+    assert warned["callback_id"] == "event_form"
     assert warned["submit"]["text"] == "Save" and warned["type"] == "modal"
     after = armenia(engine)
     assert (after.starts_at, after.version) == (before.starts_at, before.version)
@@ -91,3 +99,29 @@ def test_cancelling_a_clashing_event_clears_its_clashes(bot, fake_slack, sample,
     with session(engine) as db:
         macron = next(e for e in db.exec(select(Event)).unique() if "Macron" in e.title)
         assert macron.clashes == []
+
+
+def test_save_anyway_does_not_accept_a_clash_the_warning_did_not_show(bot, fake_slack, sample, engine):
+    view = open_edit(bot, fake_slack, "pashinyan")
+    before = armenia(engine)
+    warned = json.loads(bot.submit(submission(view, MOVED)).text)["view"]
+    assert "Blinken meets President Macron" in json.dumps(warned, ensure_ascii=False)
+
+    # The box ticked, and the meeting moved to Washington as well: the Paris clash was shown,
+    # the Washington distance makes a new one with the other Paris events: warned again.
+    elsewhere = {**MOVED, "city": "Washington", "country": "United States", "save_anyway": ["yes"]}
+    again = json.loads(bot.submit(submission(warned, elsewhere)).text)
+    assert again["response_action"] == "update"
+    rewarned = again["view"]
+    first, now = (set(json.loads(v["private_metadata"])["k"]) for v in (warned, rewarned))
+    assert now - first
+    assert "clash_warning" in [b.get("block_id") for b in rewarned["blocks"]]
+    assert armenia(engine).version == before.version
+    with session(engine) as db:
+        assert db.exec(select(EventClash).where(EventClash.event_id == before.id)).all() == []
+
+    # Those shown now, accepted: saved, and marked seen.
+    saved = json.loads(bot.submit(submission(rewarned, elsewhere)).text)
+    assert saved["response_action"] == "update" and "clash_warning" not in json.dumps(saved)
+    moved = armenia(engine)
+    assert moved.city == "Washington" and moved.version == before.version + 1

@@ -26,6 +26,9 @@ def upgrade() -> None:
         sa.Column("distance_km", sa.Integer, nullable=True),
         sa.Column("people", sa.String(200), nullable=False),
         sa.Column("noticed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("claimed_until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("claimed_by", sa.String(64), nullable=True),
+        sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
     )
     op.create_index("ix_event_clashes_other_id", "event_clashes", ["other_id"])
     op.create_index("ix_event_clashes_noticed_at", "event_clashes", ["noticed_at"])
