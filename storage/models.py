@@ -223,9 +223,10 @@ class EventTerm(SQLModel, table=True):
 
     __tablename__ = "event_terms"
     __table_args__ = (
-        PrimaryKeyConstraint(
-            "team_id", "term", "starts_at", "event_id", postgresql_include=["finishes_at", "deleted_at"]
-        ),
+        # On PostgreSQL the migration (0012) adds INCLUDE (finishes_at, deleted_at) to this key.
+        # It is not repeated here: naming a PostgreSQL option loads that dialect at every start,
+        # SQLite's included.
+        PrimaryKeyConstraint("team_id", "term", "starts_at", "event_id"),
         # An event's terms (replaced when it is edited), and whether it has a term starting with
         # a query's second word, without reading the rows.
         Index("ix_event_terms_event_term", "event_id", "term"),

@@ -33,12 +33,12 @@ def test_healthz_reports_an_unreachable_database(tmp_path):
         server.stop()
 
 
-def waiting_for_events_lock(engine) -> bool:
-    """Whether some session is queued for a lock on the events table (PostgreSQL)."""
+def waiting_for_search_lock(engine) -> bool:
+    """Whether some session is queued for a lock on the search's table (PostgreSQL)."""
     with engine.connect() as connection:
         return bool(
             connection.execute(
-                text("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'events'::regclass")
+                text("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'event_terms'::regclass")
             ).scalar()
         )
 
@@ -49,10 +49,11 @@ def test_a_blocked_query_does_not_hold_up_other_requests(bot, engine):
         pytest.skip("needs a lock that blocks readers, which SQLite in WAL mode does not take")
     results = []
     with engine.connect() as locker:
-        locker.execute(text("LOCK TABLE events IN ACCESS EXCLUSIVE MODE"))
+        # A search reads the terms first (and events only for the page it shows).
+        locker.execute(text("LOCK TABLE event_terms IN ACCESS EXCLUSIVE MODE"))
         stuck = threading.Thread(target=lambda: results.append(bot.command("blinken").status_code))
         stuck.start()
-        wait_until(lambda: waiting_for_events_lock(engine), timeout=10)
+        wait_until(lambda: waiting_for_search_lock(engine), timeout=10)
         assert stuck.is_alive(), "the command should be waiting for the lock"
         started = time.monotonic()
         assert bot.http.get("/healthz").status_code == 200
