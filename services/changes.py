@@ -1,9 +1,9 @@
 """`/trip changes` and the Home tab's "Since you last looked": what others changed on the
 schedule, by event, since the user last asked or in a window they name.
 
-Asking without a window reads the changes below a watermark that the user has not been shown
-(storage/changes.py says why that is exact on both databases) and gives the marker to store
-once the reply has reached the user: `mark_read`. A reply Slack did not take leaves the marker,
+Asking without a window reads, in one snapshot, the changes that the user's marker says they
+have not been shown (storage/changes.py says why that is exact on both databases) and gives the
+new marker to store once the reply has reached the user: `mark_read`. A reply Slack did not take leaves the marker,
 and the changes are shown again. A window (`/trip changes 24h`) is a look back and leaves the
 marker where it is; so does the Home tab, which is published by jobs as well as by the user.
 """
@@ -19,7 +19,18 @@ from sqlmodel import Session
 from domain.changes import FIRST_LOOK, STEPS_SHOWN, ChangesDigest, group_changes
 from domain.snapshot import PRIVATE_FIELDS
 from domain.zones import earlier
-from storage.changes import Marker, Span, changed_events, changes_of, events_by_id, mark_seen, seen_marker, watermark
+from storage.changes import (
+    Marker,
+    Span,
+    Watermark,
+    changed_events,
+    changes_of,
+    events_by_id,
+    mark_seen,
+    one_snapshot,
+    seen_marker,
+    watermark,
+)
 from storage.db import session
 
 # Events shown in a reply, and the titles of those after them named in its last line.
@@ -41,7 +52,8 @@ def changes_since_last_look(
 ) -> Unseen:
     """What others changed since the user's marker (the last 24 hours the first time)."""
     with session(engine) as db:
-        marker, below = seen_marker(db, team_id=team_id, user_id=user_id), watermark(db)
+        one_snapshot(db)
+        marker, below = seen_marker(db, team_id=team_id, user_id=user_id), watermark(db, team_id=team_id)
         digest = _digest(
             db,
             team_id=team_id,
@@ -52,7 +64,7 @@ def changes_since_last_look(
             editor=editor,
             limit=limit,
         )
-    return Unseen(replace(digest, first=marker is None), Marker(now, below))
+    return Unseen(replace(digest, first=marker is None), Marker(now, below.mark, below.seen))
 
 
 def mark_read(engine: Engine, *, team_id: str, user_id: str, marker: Marker) -> None:
@@ -77,7 +89,8 @@ def unseen_changes(
 ) -> ChangesDigest:
     """For the Home tab: what `/trip changes` would show now, without moving the marker."""
     with session(engine) as db:
-        marker, below = seen_marker(db, team_id=team_id, user_id=user_id), watermark(db)
+        one_snapshot(db)
+        marker, below = seen_marker(db, team_id=team_id, user_id=user_id), watermark(db, team_id=team_id)
         digest = _digest(
             db,
             team_id=team_id,
@@ -96,10 +109,10 @@ def _since(marker: Marker | None, now: datetime) -> datetime:
     return marker.at if marker is not None else earlier(now, FIRST_LOOK)
 
 
-def _unseen(marker: Marker | None, below: int, now: datetime) -> Span:
+def _unseen(marker: Marker | None, below: Watermark, now: datetime) -> Span:
     if marker is None:
-        return Span(after=earlier(now, FIRST_LOOK), until=now, below=below)
-    return Span(from_mark=marker.mark, below=below)
+        return Span(after=earlier(now, FIRST_LOOK), until=now, below=below.below)
+    return Span(from_mark=marker.mark, below=below.below, seen=marker.seen)
 
 
 def _digest(

@@ -2,21 +2,30 @@
 read it. Every function takes a session and keyword arguments and is scoped by `team_id`.
 
 A user's unseen changes are not found by time: a change is dated when its save starts, and it
-becomes visible when its save commits, later and in another order. They are found by a
-watermark instead, below which every change that will ever exist is already visible:
+becomes visible when its save commits, later and in another order. They are found by a marker
+of what the last read saw instead:
 
 - On SQLite writers take turns (one write transaction at a time), so change ids are given in
-  commit order: the next id is the largest committed one plus one. The watermark is the largest
-  id visible, plus one; a change committed after it was read has a larger id.
+  commit order: the next id is the largest committed one plus one. The mark is the largest id
+  visible, plus one; a change committed after it was read has a larger id. A read covers
+  [the user's mark, the new mark).
 - On PostgreSQL ids come from a sequence in insert order, and a transaction may commit long
   after a later one. Each row keeps the id of the transaction that wrote it (`xact`, given by
-  the database), and the watermark is the oldest transaction still running when the read
-  begins (`pg_snapshot_xmin`): every transaction below it has committed or rolled back, so the
-  rows below it are all there is to see below it. A change by a transaction still running is
-  above it, and shown by a later read once that transaction has ended.
+  the database). The mark is the oldest transaction still running when the read's snapshot was
+  taken (`pg_snapshot_xmin`), and with it the read keeps the transactions at or above the mark
+  whose rows of the workspace it saw (`seen`). Every transaction below the mark had ended, so
+  its rows were all there to see and have been seen; every one at or above it that the read
+  saw is listed. The next read shows the rows at or above the mark of the transactions not
+  listed: those that committed after the snapshot, whenever they began. A transaction left
+  open elsewhere on the server (in any database) holds the mark back, and only makes the list
+  longer: it hides nothing that has committed.
 
-A read of unseen changes covers [the user's mark, the watermark), and moves the mark to the
-watermark: nothing is shown twice, nothing is passed over.
+The list keeps the SEEN_KEPT largest transactions. Should more than that many transactions
+write to one workspace's history while one older transaction stays open, the smallest ones
+listed are dropped, and their changes are shown once more: shown twice, never passed over.
+
+A read's statements run in one snapshot (REPEATABLE READ on PostgreSQL: `one_snapshot`), so the
+rows read, the mark and the list agree.
 """
 
 from __future__ import annotations
@@ -31,25 +40,42 @@ from sqlmodel import Session, col, select
 from storage.db import insert_for
 from storage.models import ChangesSeen, Event, EventChange, table_of
 
+# Transactions at or above a mark kept as seen (see above): a list of deltas, a few bytes each.
+SEEN_KEPT = 10_000
+
 
 @dataclass(frozen=True)
 class Span:
     """Which changes a read covers: those made from `after` up to `until` (both included), and
     those at or above the mark `from_mark` and below the watermark `below` (any left None:
-    no bound)."""
+    no bound) whose transaction is not in `seen`."""
 
     after: datetime | None = None
     until: datetime | None = None
     from_mark: int | None = None
     below: int | None = None
+    seen: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
 class Marker:
-    """How far a user has read: when, and the watermark of that read."""
+    """How far a user has read: when, the mark of that read, and (on PostgreSQL) the
+    transactions at or above the mark whose changes it saw, in ascending order."""
 
     at: datetime
     mark: int
+    seen: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Watermark:
+    """Where a read stands: the mark to store, the transactions at or above it already visible
+    (PostgreSQL), and the bound a read applies above (SQLite: the mark; PostgreSQL: none, its
+    snapshot is the bound)."""
+
+    mark: int
+    seen: tuple[int, ...] = ()
+    below: int | None = None
 
 
 @dataclass(frozen=True)
@@ -73,40 +99,90 @@ class EventRows:
     kinds: dict[int, list[tuple[str, str | None, str | None]]]
 
 
-def watermark(session: Session) -> int:
-    """Every change below this is visible now, and every change written later is at or above it."""
+def one_snapshot(session: Session) -> None:
+    """Run the rest of this session's transaction in one snapshot; call it first. On SQLite the
+    mark is exact without (writers take turns)."""
     if session.get_bind().dialect.name == "postgresql":
-        return int(session.exec(select(text("pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))).one())
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
+def watermark(session: Session, *, team_id: str) -> Watermark:
+    """Every change below the mark is visible now, and every change written later is at or
+    above it; on PostgreSQL, with the transactions at or above it visible now."""
+    if session.get_bind().dialect.name == "postgresql":
+        mark = int(session.exec(select(text("pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))).one())
+        seen = session.exec(
+            select(col(EventChange.xact))
+            .where(col(EventChange.team_id) == team_id, col(EventChange.xact) >= mark)
+            .distinct()
+            .order_by(col(EventChange.xact).desc())
+            .limit(SEEN_KEPT)
+        ).all()
+        return Watermark(mark=mark, seen=tuple(sorted(int(x) for x in seen if x is not None)))
     # Over the whole table rather than the workspace: the largest rowid is read from the end
     # of the table at once, and is as good a bound.
-    return (session.exec(select(func.max(col(EventChange.id)))).one() or 0) + 1
+    mark = (session.exec(select(func.max(col(EventChange.id)))).one() or 0) + 1
+    return Watermark(mark=mark, below=mark)
 
 
 def seen_marker(session: Session, *, team_id: str, user_id: str) -> Marker | None:
     row = session.get(ChangesSeen, (team_id, user_id))
-    return Marker(row.seen_until, row.seen_mark) if row is not None else None
+    return Marker(row.seen_until, row.seen_mark, _unpack(row.seen_mark, row.seen_above)) if row is not None else None
 
 
 def mark_seen(session: Session, *, team_id: str, user_id: str, marker: Marker) -> None:
-    """Remember that the user has read the changes below `marker.mark`. A marker never moves
-    back: of two reads at once, the one that saw further wins."""
+    """Remember that the user has read the changes below `marker.mark` and those of
+    `marker.seen`. A marker never moves back: of two reads at once, the one that saw further
+    wins. Two reads with the same mark saw nested lists (a later snapshot sees what an earlier
+    one saw, and more): the longer list is the further read."""
+    seen = marker.seen[-SEEN_KEPT:]
     statement = insert_for(session)(table_of(ChangesSeen)).values(
-        team_id=team_id, user_id=user_id, seen_until=marker.at, seen_mark=marker.mark
+        team_id=team_id,
+        user_id=user_id,
+        seen_until=marker.at,
+        seen_mark=marker.mark,
+        seen_above=_pack(marker.mark, seen),
+        seen_count=len(seen),
     )
-    current = table_of(ChangesSeen).c
+    current, new = table_of(ChangesSeen).c, statement.excluded
     session.exec(
         statement.on_conflict_do_update(
             index_elements=["team_id", "user_id"],
-            set_={"seen_until": statement.excluded.seen_until, "seen_mark": statement.excluded.seen_mark},
+            set_={
+                "seen_until": new.seen_until,
+                "seen_mark": new.seen_mark,
+                "seen_above": new.seen_above,
+                "seen_count": new.seen_count,
+            },
             where=or_(
-                current.seen_mark < statement.excluded.seen_mark,
+                current.seen_mark < new.seen_mark,
+                and_(current.seen_mark == new.seen_mark, current.seen_count < new.seen_count),
                 and_(
-                    current.seen_mark == statement.excluded.seen_mark,
-                    current.seen_until < statement.excluded.seen_until,
+                    current.seen_mark == new.seen_mark,
+                    current.seen_count == new.seen_count,
+                    current.seen_until < new.seen_until,
                 ),
             ),
         )
     )
+
+
+def _pack(mark: int, seen: Sequence[int]) -> str:
+    # Ascending, each as its distance from the one before (the first from the mark): the
+    # transactions of a busy server are close together, so a few digits each.
+    deltas, previous = [], mark
+    for xact in seen:
+        deltas.append(str(xact - previous))
+        previous = xact
+    return ",".join(deltas)
+
+
+def _unpack(mark: int, packed: str) -> tuple[int, ...]:
+    seen, previous = [], mark
+    for delta in filter(None, packed.split(",")):
+        previous += int(delta)
+        seen.append(previous)
+    return tuple(seen)
 
 
 def _key(session: Session):
@@ -125,6 +201,8 @@ def _in_span(session: Session, team_id: str, span: Span, without_fields: Collect
     if span.below is not None:
         # Rows written before PostgreSQL kept their transaction have none: long finished.
         conditions.append(key < span.below if span.from_mark is not None else or_(key < span.below, key.is_(None)))
+    if span.seen:
+        conditions.append(key.not_in(list(span.seen)))
     if without_fields:
         conditions.append(or_(col(EventChange.field).is_(None), col(EventChange.field).not_in(list(without_fields))))
     return conditions

@@ -542,7 +542,9 @@ class HomeViewer(SQLModel, table=True):
 class ChangesSeen(SQLModel, table=True):
     """How far each user has read the schedule's changes with `/trip changes`: when they last
     read them, and the watermark below which every change has been shown to them (a change id on
-    SQLite, a transaction id on PostgreSQL: see storage/changes.py)."""
+    SQLite, a transaction id on PostgreSQL: see storage/changes.py). On PostgreSQL also the
+    transactions at or above it whose changes that read saw (`seen_above`, see
+    storage/changes.py for its spelling) and how many there are."""
 
     __tablename__ = "changes_seen"
 
@@ -550,6 +552,8 @@ class ChangesSeen(SQLModel, table=True):
     user_id: str = Field(primary_key=True, max_length=USER_ID_MAX)
     seen_until: datetime = Field(sa_column=_instant())
     seen_mark: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    seen_above: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    seen_count: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
 
 
 class EventClash(SQLModel, table=True):

@@ -3,12 +3,17 @@ once, whenever it commits, whatever instant it is dated."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from services.changes import changes_since_last_look, mark_read
 from storage.models import EventChange
+from tests.conftest import POSTGRES_URL
 from tests.support.schedule import TEAM, add_event
 
 ALICE = "U0ALICE"
@@ -55,9 +60,8 @@ def test_a_save_that_commits_after_a_read_is_shown_by_the_next(engine, clock):
     shown = first + second + third
     assert sorted(shown) == ["Bob's event: moved", "Carol's event: created"]
     assert third == []
-    if postgres:
-        # Carol committed after Bob's transaction began: held back until it ended.
-        assert first == []
+    # Carol's, committed while Bob's save was open, is shown at once and not again.
+    assert first == ["Carol's event: created"] and second == ["Bob's event: moved"]
 
 
 def test_a_long_import_is_shown_once_it_commits(engine, clock):
@@ -86,3 +90,44 @@ def test_a_long_import_is_shown_once_it_commits(engine, clock):
     importing.close()
     clock.advance(timedelta(minutes=1))
     assert during == [] and read(engine, clock) == ["Quiet: Renamed"]
+
+
+@pytest.fixture
+def open_elsewhere(engine):
+    """On PostgreSQL, a write transaction left open in another database of the same server (a
+    client gone mid-transaction, an idle session): the oldest transaction running, everywhere."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    assert POSTGRES_URL is not None
+    name = f"tripdesk_elsewhere_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    elsewhere = create_engine(make_url(POSTGRES_URL).set(database=name))
+    connection = elsewhere.connect()
+    try:
+        connection.execute(text("SELECT pg_current_xact_id()"))  # began, and holds an xid
+        yield
+    finally:
+        connection.rollback()
+        connection.close()
+        elsewhere.dispose()
+        with admin.connect() as dropping:
+            dropping.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_a_transaction_left_open_elsewhere_holds_nothing_back(engine, clock, open_elsewhere):
+    add_event(engine, clock, title="Before", start=clock() + timedelta(days=1), actor="U0BOB")
+    clock.advance(timedelta(minutes=1))
+    assert read(engine, clock) == ["Before: created"]
+    clock.advance(timedelta(minutes=1))
+    add_event(engine, clock, title="Carol's event", start=clock() + timedelta(days=2), actor="U0CAROL")
+    clock.advance(timedelta(minutes=1))
+    assert read(engine, clock) == ["Carol's event: created"]
+    assert read(engine, clock) == []
+    add_event(engine, clock, title="Bob's event", start=clock() + timedelta(days=3), actor="U0BOB")
+    clock.advance(timedelta(minutes=1))
+    assert read(engine, clock) == ["Bob's event: created"]
+    assert read(engine, clock) == []

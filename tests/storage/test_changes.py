@@ -6,24 +6,51 @@ from datetime import timedelta
 
 from domain.vocabulary import Status
 from services.editing import set_status
-from storage.changes import Marker, Span, changed_events, changes_of, mark_seen, seen_marker, watermark
+from storage.changes import (
+    Marker,
+    Span,
+    changed_events,
+    changes_of,
+    mark_seen,
+    one_snapshot,
+    seen_marker,
+    watermark,
+)
 from storage.db import session
 from tests.support.schedule import TEAM, add_event
 
 
 def test_a_watermark_divides_the_changes_written_before_it_from_those_after(engine, clock):
-    first = add_event(engine, clock, title="First", start=clock() + timedelta(days=1), actor="U0EDITOR")
+    add_event(engine, clock, title="First", start=clock() + timedelta(days=1), actor="U0EDITOR")
     with session(engine) as db:
-        below = watermark(db)
+        one_snapshot(db)
+        before = watermark(db, team_id=TEAM)
     # Another save at the same instant, committed after the watermark was read.
     second = add_event(engine, clock, title="Second", start=clock() + timedelta(days=2), actor="U0EDITOR")
     with session(engine) as db:
-        upto = changed_events(db, team_id=TEAM, user_id="U0ALICE", span=Span(below=below), now=clock(), limit=10)
+        one_snapshot(db)
+        now = watermark(db, team_id=TEAM)
         after = changed_events(
-            db, team_id=TEAM, user_id="U0ALICE", span=Span(from_mark=below, below=watermark(db)), now=clock(), limit=10
+            db,
+            team_id=TEAM,
+            user_id="U0ALICE",
+            span=Span(from_mark=before.mark, below=now.below, seen=before.seen),
+            now=clock(),
+            limit=10,
         )
-    assert upto.event_ids == [first.id]
+    with session(engine) as db:
+        one_snapshot(db)
+        later = watermark(db, team_id=TEAM)
+        again = changed_events(
+            db,
+            team_id=TEAM,
+            user_id="U0ALICE",
+            span=Span(from_mark=now.mark, below=later.below, seen=now.seen),
+            now=clock(),
+            limit=10,
+        )
     assert after.event_ids == [second.id] and after.total == 1
+    assert again.event_ids == [] and again.total == 0
 
 
 def test_own_changes_are_counted_apart_and_rows_come_oldest_first(engine, clock):
@@ -92,3 +119,14 @@ def test_a_marker_never_moves_back(engine, clock):
     with session(engine) as db:
         assert seen_marker(db, team_id=TEAM, user_id="U0ALICE") == Marker(clock(), 8)
         assert seen_marker(db, team_id=TEAM, user_id="U0BOB") is None
+
+
+def test_of_two_reads_with_the_same_mark_the_one_that_saw_more_wins(engine, clock):
+    # The list of transactions seen is kept as it was given, however far from the mark.
+    further = Marker(clock(), 100, (100, 103, 5_000_000_007))
+    with session(engine) as db, db.begin():
+        mark_seen(db, team_id=TEAM, user_id="U0ALICE", marker=further)
+    with session(engine) as db, db.begin():
+        mark_seen(db, team_id=TEAM, user_id="U0ALICE", marker=Marker(clock() + timedelta(seconds=1), 100, (103,)))
+    with session(engine) as db:
+        assert seen_marker(db, team_id=TEAM, user_id="U0ALICE") == further

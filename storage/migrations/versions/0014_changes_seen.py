@@ -22,6 +22,8 @@ def upgrade() -> None:
         sa.Column("user_id", sa.String(32), primary_key=True),
         sa.Column("seen_until", sa.DateTime(timezone=True), nullable=False),
         sa.Column("seen_mark", sa.BigInteger(), nullable=False),
+        sa.Column("seen_above", sa.Text(), nullable=False, server_default=""),
+        sa.Column("seen_count", sa.Integer(), nullable=False, server_default="0"),
     )
     op.create_index("ix_event_changes_team_at", "event_changes", ["team_id", "at"])
     # Rows already written keep NULL (adding the column with its default would date them all by
