@@ -4,7 +4,7 @@
 one query finds the events of the same people around them through the search terms (each
 person's longest folded word, a range of `event_terms`' key bounded by MAX_SPAN), a second reads their
 participants; the rule then runs in memory on each person's events near each saved one. An
-import's whole batch goes through the same two queries.
+import goes through the same two queries a group of GROUP events at a time, in start order.
 """
 
 from __future__ import annotations
@@ -38,9 +38,30 @@ class _Seen:
     named: dict[str, str]
 
 
-def find_clashes(session: Session, *, team_id: str, event_ids: Sequence[int]) -> list[PersonClash]:
+# Events judged together: a large import goes a group at a time, in start order, so that only a
+# group and the events around it are in memory (all 100,000 of an import at once took 135 MB).
+GROUP = 5_000
+
+
+def find_clashes(session: Session, *, team_id: str, event_ids: Sequence[int], group: int = GROUP) -> list[PersonClash]:
     """The clashes of these events with any other event of the same people (none for an event
-    deleted, cancelled or postponed), each pair once."""
+    deleted, cancelled or postponed), each pair once; judged `group` events at a time."""
+    if len(event_ids) <= group:
+        return _find_among(session, team_id=team_id, event_ids=event_ids)
+    starts = [
+        (row.starts_at, row.id)
+        for chunk in _chunks(event_ids)
+        for row in session.execute(select(col(Event.id), col(Event.starts_at)).where(col(Event.id).in_(chunk)))
+    ]
+    ordered = [event_id for _start, event_id in sorted(starts)]
+    found: dict[tuple[int, int], PersonClash] = {}
+    for n in range(0, len(ordered), group):
+        for one in _find_among(session, team_id=team_id, event_ids=ordered[n : n + group]):
+            found.setdefault(one.pair, one)
+    return list(found.values())
+
+
+def _find_among(session: Session, *, team_id: str, event_ids: Sequence[int]) -> list[PersonClash]:
     subjects = [
         seen
         for chunk in _chunks(event_ids)

@@ -201,3 +201,23 @@ def test_the_candidates_are_a_range_of_the_terms_key_not_the_persons_whole_past(
             plan = " ".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters))
             assert "Index" in plan and "event_terms" in plan
             assert "starts_at <" in plan and "starts_at >" in plan
+
+
+def test_a_large_batch_judged_a_group_at_a_time_finds_the_same_clashes_once(engine):
+    washington = {
+        "title": "Blinken at the State Department",
+        "starts_at": datetime(2024, 4, 2, 14, 0, tzinfo=UTC),  # 10:00 in Washington
+        "tz": "America/New_York",
+        "city": "Washington",
+        "country": "United States",
+        "participants": (),
+    }
+    made = ids(engine, [draft("paris"), draft("brussels", **BRUSSELS), draft("washington", **washington)])
+    batch = sorted(made.values())
+    with session(engine) as db:
+        whole = find_clashes(db, team_id=TEAM, event_ids=batch)
+        grouped = find_clashes(db, team_id=TEAM, event_ids=batch, group=1)
+    pairs = sorted(one.pair for one in whole)
+    # Paris → Brussels in an hour, and either of them → Washington by 10:00 there.
+    assert len(pairs) == 3
+    assert sorted(one.pair for one in grouped) == pairs
