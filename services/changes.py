@@ -51,20 +51,7 @@ def changes_since_last_look(
     engine: Engine, *, team_id: str, user_id: str, now: datetime, editor: bool, limit: int = MAX_EVENTS
 ) -> Unseen:
     """What others changed since the user's marker (the last 24 hours the first time)."""
-    with session(engine) as db:
-        one_snapshot(db)
-        marker, below = seen_marker(db, team_id=team_id, user_id=user_id), watermark(db, team_id=team_id)
-        digest = _digest(
-            db,
-            team_id=team_id,
-            user_id=user_id,
-            span=_unseen(marker, below, now),
-            since=_since(marker, now),
-            now=now,
-            editor=editor,
-            limit=limit,
-        )
-    return Unseen(replace(digest, first=marker is None), Marker(now, below.mark, below.seen))
+    return _unseen_digest(engine, team_id=team_id, user_id=user_id, now=now, editor=editor, limit=limit)
 
 
 def mark_read(engine: Engine, *, team_id: str, user_id: str, marker: Marker) -> None:
@@ -88,21 +75,18 @@ def unseen_changes(
     engine: Engine, *, team_id: str, user_id: str, now: datetime, editor: bool, limit: int
 ) -> ChangesDigest:
     """For the Home tab: what `/trip changes` would show now, without moving the marker."""
+    return _unseen_digest(engine, team_id=team_id, user_id=user_id, now=now, editor=editor, limit=limit, more=0).digest
+
+
+def _unseen_digest(engine: Engine, *, team_id: str, user_id: str, now: datetime, editor: bool, **shown: int) -> Unseen:
+    """What others changed after the user's marker, read in one snapshot, with the marker that
+    reading it would leave; `shown`: how many events and further titles the digest keeps."""
     with session(engine) as db:
         one_snapshot(db)
         marker, below = seen_marker(db, team_id=team_id, user_id=user_id), watermark(db, team_id=team_id)
-        digest = _digest(
-            db,
-            team_id=team_id,
-            user_id=user_id,
-            span=_unseen(marker, below, now),
-            since=_since(marker, now),
-            now=now,
-            editor=editor,
-            limit=limit,
-            more=0,
-        )
-    return replace(digest, first=marker is None)
+        span, since = _unseen(marker, below, now), _since(marker, now)
+        digest = _digest(db, team_id=team_id, user_id=user_id, span=span, since=since, now=now, editor=editor, **shown)
+    return Unseen(replace(digest, first=marker is None), Marker(now, below.mark, below.seen))
 
 
 def _since(marker: Marker | None, now: datetime) -> datetime:

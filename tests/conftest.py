@@ -3,14 +3,11 @@ TEST_POSTGRES_URL is set (each run gets its own, freshly created database)."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 from sqlmodel import SQLModel
 
 from domain.zones import zone
@@ -21,6 +18,7 @@ from storage.db import make_engine
 from storage.migrate import upgrade
 from tests.support.bot_server import BotServer
 from tests.support.clock import Clock
+from tests.support.databases import POSTGRES_URL, scratch_database
 from tests.support.fake_slack import DeskSlack
 from tests.support.samples import SAMPLE, load_ics
 from tests.support.schedule import TEAM, client_for
@@ -28,21 +26,13 @@ from tests.support.slack_requests import SIGNING_SECRET
 from tripdesk.server import asgi_app
 from tripdesk.slack_app import create_app
 
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
-
 
 @pytest.fixture(scope="session")
 def postgres_database():
     if not POSTGRES_URL:
         pytest.skip("TEST_POSTGRES_URL is not set: PostgreSQL variant skipped")
-    name = f"tripdesk_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_database("tripdesk_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

@@ -3,17 +3,15 @@ once, whenever it commits, whatever instant it is dated."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from services.changes import changes_since_last_look, mark_read
 from storage.models import EventChange
-from tests.conftest import POSTGRES_URL
+from tests.support.databases import scratch_database
 from tests.support.schedule import TEAM, add_event
 
 ALICE = "U0ALICE"
@@ -99,23 +97,16 @@ def open_elsewhere(engine):
     if engine.dialect.name != "postgresql":
         yield
         return
-    assert POSTGRES_URL is not None
-    name = f"tripdesk_elsewhere_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    elsewhere = create_engine(make_url(POSTGRES_URL).set(database=name))
-    connection = elsewhere.connect()
-    try:
-        connection.execute(text("SELECT pg_current_xact_id()"))  # began, and holds an xid
-        yield
-    finally:
-        connection.rollback()
-        connection.close()
-        elsewhere.dispose()
-        with admin.connect() as dropping:
-            dropping.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database("tripdesk_elsewhere") as url:
+        elsewhere = create_engine(url)
+        connection = elsewhere.connect()
+        try:
+            connection.execute(text("SELECT pg_current_xact_id()"))  # began, and holds an xid
+            yield
+        finally:
+            connection.rollback()
+            connection.close()
+            elsewhere.dispose()
 
 
 def test_a_transaction_left_open_elsewhere_holds_nothing_back(engine, clock, open_elsewhere):

@@ -6,16 +6,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 
 import pytest
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
 
 from storage.db import make_engine
 from storage.migrate import HEAD, alembic_config, current_revisions, downgrade, upgrade
-from tests.conftest import POSTGRES_URL
+from tests.support.databases import POSTGRES_URL, scratch_database
 from tests.support.samples import ROOT
 
 
@@ -36,14 +34,8 @@ def fresh_url(request, tmp_path):
         return
     if not POSTGRES_URL:
         pytest.skip("TEST_POSTGRES_URL is not set: PostgreSQL variant skipped")
-    name = f"tripdesk_fresh_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_database("tripdesk_fresh") as url:
+        yield url
 
 
 @pytest.fixture
