@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
+from blocks.event_form import CLASH_WARNING
 from domain.validation import MAX_LENGTH, storable
 from domain.zones import zone
 from storage.db import session
@@ -254,7 +255,10 @@ def test_any_form_submission_gets_field_errors_or_is_saved_valid(bot, fake_slack
         assert answer.get("response_action") == "update", answer
         assert view_problems(answer["view"]) == []
         assert_safe_message({"text": "saved", "blocks": answer["view"]["blocks"]})
-        assert count(engine) == before + 1
+        # Or the form again with a clash warning under the time, the event not saved: a drawn
+        # name, place and time may put a sample's principal in two cities at once.
+        warned = any(block.get("block_id") == CLASH_WARNING for block in answer["view"]["blocks"])
+        assert count(engine) == before + (0 if warned else 1)
     assert_valid_store(engine)
 
 
