@@ -16,7 +16,7 @@ from sqlalchemy.types import NullType
 from sqlmodel import Session, col, select
 
 from domain.vocabulary import Kind, Precision, Status
-from storage.db import insert_for
+from storage.db import IN_CHUNK, insert_for
 from storage.events import matching_words
 from storage.models import CalendarFeed, Event, Participant, ScheduleRevision, Trip, table_of
 
@@ -192,7 +192,6 @@ class FeedEvent(NamedTuple):
     deleted_at: datetime | None = None
 
 
-_IN_CHUNK = 500
 _KINDS = {kind.value: kind for kind in Kind}
 _STATUSES = {status.value: status for status in Status}
 _PRECISIONS = {precision.value: precision for precision in Precision}
@@ -244,7 +243,7 @@ def feed_events(
     connection = session.connection()
     instant = _instant_reader(connection.dialect.name)
     events, trips = table_of(Event).c, table_of(Trip).c
-    if len(ids) <= _IN_CHUNK:
+    if len(ids) <= IN_CHUNK:
         if not ids:
             return {}
         return _load(connection, instant, [events.team_id == team_id, events.id.in_(ids)], None)

@@ -23,10 +23,9 @@ from domain.search import words
 from domain.travel import REACH, PersonClash, Whereabouts, clash, detail, people, place_of
 from domain.vocabulary import Status
 from domain.zones import earlier, elapsed, later
-from storage.db import insert_for
+from storage.db import in_chunks, insert_for
 from storage.models import Event, EventClash, EventTerm, Participant, Trip, table_of
 
-_IN_CHUNK = 500
 _UNTOLD = {"noticed_at": None, "claimed_until": None, "claimed_by": None, "attempts": 0}
 # Events that are not happening at their time.
 _ABSENT = (Status.CANCELLED, Status.POSTPONED)
@@ -50,7 +49,7 @@ def find_clashes(session: Session, *, team_id: str, event_ids: Sequence[int], gr
         return _find_among(session, team_id=team_id, event_ids=event_ids)
     starts = [
         (row.starts_at, row.id)
-        for chunk in _chunks(event_ids)
+        for chunk in in_chunks(event_ids)
         for row in session.execute(select(col(Event.id), col(Event.starts_at)).where(col(Event.id).in_(chunk)))
     ]
     ordered = [event_id for _start, event_id in sorted(starts)]
@@ -64,7 +63,7 @@ def find_clashes(session: Session, *, team_id: str, event_ids: Sequence[int], gr
 def _find_among(session: Session, *, team_id: str, event_ids: Sequence[int]) -> list[PersonClash]:
     subjects = [
         seen
-        for chunk in _chunks(event_ids)
+        for chunk in in_chunks(event_ids)
         for seen in _read(session, team_id=team_id, condition=col(Event.id).in_(chunk))
     ]
     if not subjects:
@@ -93,7 +92,7 @@ def _find_among(session: Session, *, team_id: str, event_ids: Sequence[int]) -> 
     others = [event_id for event_id in ids if event_id not in known]
     nearby = [known[event_id] for event_id in ids if event_id in known] + [
         seen
-        for chunk in _chunks(others)
+        for chunk in in_chunks(others)
         # The terms are the workspace's own: the events they name are too.
         for seen in _read(session, team_id=None, condition=col(Event.id).in_(chunk))
     ]
@@ -181,7 +180,7 @@ def refresh_clashes(
     # claim or post committed while this waited for the rows' locks is kept (PostgreSQL).
     clashes = table_of(EventClash)
     before: dict[tuple[int, int], dict] = {}
-    for chunk in _chunks(event_ids):
+    for chunk in in_chunks(event_ids):
         touching = or_(clashes.c.event_id.in_(chunk), clashes.c.other_id.in_(chunk))
         removed = session.execute(
             delete(clashes)
@@ -283,7 +282,7 @@ def _read(session: Session, *, team_id: str | None, condition) -> list[_Seen]:
     )
     rows = list(session.execute(statement))
     names: dict[int, list[str]] = {}
-    for chunk in _chunks([row.id for row in rows]):
+    for chunk in in_chunks([row.id for row in rows]):
         query = (
             select(col(Participant.event_id), col(Participant.name))
             .where(col(Participant.event_id).in_(chunk))
@@ -309,11 +308,6 @@ def _read(session: Session, *, team_id: str | None, condition) -> list[_Seen]:
         )
         for row in rows
     ]
-
-
-def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
-    for start in range(0, len(ids), _IN_CHUNK):
-        yield list(ids[start : start + _IN_CHUNK])
 
 
 def untold(session: Session, *, now: datetime, max_attempts: int, limit: int) -> list[EventClash]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
@@ -13,11 +13,16 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlch
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session, create_engine
 
+T = TypeVar("T")
+
 # How long a statement waits for another writer's lock, or a connection for the server: short
 # enough that a request still gets its answer ("the schedule is unavailable") within Slack's
 # 3 seconds. Work that can wait (reminders, imports) retries on its own.
 LOCK_WAIT_SECONDS = 1.5
 CONNECT_TIMEOUT_SECONDS = 2
+# Ids in one IN (…) list: well under SQLite's 32,766 bound parameters and PostgreSQL's 65,535,
+# with room for a statement's other values.
+IN_CHUNK = 500
 # One connection for each listener thread, so that a burst of requests never queues for one.
 POOL_SIZE = 40
 
@@ -74,6 +79,12 @@ def brief_lock_wait(session: Session, milliseconds: int):
         yield
     finally:
         driver.execute(f"PRAGMA busy_timeout={int(LOCK_WAIT_SECONDS * 1000)}")
+
+
+def in_chunks(items: Sequence[T]) -> Iterator[list[T]]:
+    """`items` in lists of at most IN_CHUNK, for statements with an IN (…) of them."""
+    for start in range(0, len(items), IN_CHUNK):
+        yield list(items[start : start + IN_CHUNK])
 
 
 def session(engine: Engine) -> Session:

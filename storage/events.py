@@ -20,10 +20,9 @@ from domain.snapshot import FieldChange
 from domain.vocabulary import Status
 from domain.zones import earlier
 from storage.bulk import insert_numbered, insert_rows
-from storage.db import insert_for
+from storage.db import IN_CHUNK, insert_for
 from storage.models import Coverage, Event, EventTerm, NewEvent, Participant, Trip, saved_id, table_of
 
-_IN_CHUNK = 500
 COUNT_CAP = 1000
 
 
@@ -383,8 +382,8 @@ def upsert_drafts(
     if updated:
         _new_versions(session, [event for event, _draft, _changes in updated])
         stale = [event.id for event, _draft, _changes in updated]
-        for start in range(0, len(stale), _IN_CHUNK):
-            session.exec(delete(EventTerm).where(col(EventTerm.event_id).in_(stale[start : start + _IN_CHUNK])))
+        for start in range(0, len(stale), IN_CHUNK):
+            session.exec(delete(EventTerm).where(col(EventTerm.event_id).in_(stale[start : start + IN_CHUNK])))
         rows = [
             row
             for event, draft, _changes in updated
@@ -565,8 +564,8 @@ def _new_versions(session: Session, events: list[Event]) -> None:
     `ChangedMeanwhile`: the values merged were read before this transaction wrote anything, and
     an editor may have saved in between. From this statement on, the rows stay locked until the
     import commits (PostgreSQL's row locks, SQLite's one writer), so no save can slip in later."""
-    for start in range(0, len(events), _IN_CHUNK):
-        chunk = events[start : start + _IN_CHUNK]
+    for start in range(0, len(events), IN_CHUNK):
+        chunk = events[start : start + IN_CHUNK]
         result = session.exec(
             update(Event)
             .where(tuple_(col(Event.id), col(Event.version)).in_([(event.id, event.version) for event in chunk]))
@@ -644,8 +643,8 @@ def _term_rows(
 
 def _events_by_uid(session: Session, *, team_id: str, uids: list[str]) -> dict[str, Event]:
     found: dict[str, Event] = {}
-    for start in range(0, len(uids), _IN_CHUNK):
-        chunk = uids[start : start + _IN_CHUNK]
+    for start in range(0, len(uids), IN_CHUNK):
+        chunk = uids[start : start + IN_CHUNK]
         rows = session.exec(select(Event).where(col(Event.team_id) == team_id, col(Event.uid).in_(chunk)))
         found.update((event.uid, event) for event in rows.unique())
     return found

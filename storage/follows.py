@@ -19,11 +19,9 @@ from sqlmodel import Session, col, select
 from domain.follows import MAX_NOTICES_PER_CHANGE, MORE, key_words, matches, more_summary, notice_for
 from domain.snapshot import FieldChange
 from domain.vocabulary import ReminderStatus
-from storage.db import insert_for
+from storage.db import IN_CHUNK, insert_for
 from storage.leases import claim_first, finish_held
 from storage.models import Event, EventTerm, Follow, FollowNotice, NewEvent, saved_id
-
-_IN_CHUNK = 500
 
 
 class TooManyFollows(Exception):
@@ -119,8 +117,8 @@ def followers(session: Session, *, events: Sequence[Event | NewEvent]) -> dict[i
 
 def _terms(session: Session, *, event_ids: list[int]) -> dict[int, list[str]]:
     found: dict[int, list[str]] = {}
-    for start in range(0, len(event_ids), _IN_CHUNK):
-        chunk = event_ids[start : start + _IN_CHUNK]
+    for start in range(0, len(event_ids), IN_CHUNK):
+        chunk = event_ids[start : start + IN_CHUNK]
         for event_id, term in session.exec(
             select(EventTerm.event_id, EventTerm.term).where(col(EventTerm.event_id).in_(chunk))
         ):

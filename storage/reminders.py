@@ -19,12 +19,11 @@ from sqlmodel import Session, col, select
 from domain.reminders import ALREADY_PAST, planned, why_no_reminders
 from domain.vocabulary import ReminderStatus
 from storage.bulk import insert_rows
-from storage.db import insert_for
+from storage.db import IN_CHUNK, insert_for
 from storage.follows import followers
 from storage.leases import claim_first, finish_held
 from storage.models import ChannelHold, Event, NewEvent, Reminder, saved_id, table_of
 
-_IN_CHUNK = 500
 _BULK = 2000
 
 
@@ -41,8 +40,8 @@ def sync_many(
     Events just inserted (`NewEvent`) have none: theirs are inserted in bulk statements."""
     existing: dict[int, list[Reminder]] = {}
     ids = [saved_id(event) for event in events if not isinstance(event, NewEvent)]
-    for start in range(0, len(ids), _IN_CHUNK):
-        chunk = ids[start : start + _IN_CHUNK]
+    for start in range(0, len(ids), IN_CHUNK):
+        chunk = ids[start : start + IN_CHUNK]
         for row in session.exec(select(Reminder).where(col(Reminder.event_id).in_(chunk))):
             existing.setdefault(row.event_id, []).append(row)
     following = followers(session, events=events)
